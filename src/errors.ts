@@ -1,0 +1,115 @@
+/**
+ * Typed errors shared by every module. Each carries the CLI exit code it maps to, so the CLI prints
+ * one message and exits with the code laid down for its kind, without knowing where it came from.
+ */
+
+export const ExitCode = {
+  Success: 0,
+  RunFailure: 1,
+  UsageError: 2,
+  ValidationFailure: 3,
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface ErrorContext {
+  simulationYear?: number;
+  stage?: string;
+  model?: string;
+  file?: string;
+  row?: number;
+  column?: string;
+  configKey?: string;
+}
+
+export class PlanAlignError extends Error {
+  readonly exitCode: ExitCode = ExitCode.RunFailure;
+  constructor(
+    message: string,
+    readonly context: ErrorContext = {},
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A problem in the configuration (file, env override or CLI option): exit 2. */
+export class ConfigError extends PlanAlignError {
+  override readonly exitCode = ExitCode.UsageError;
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+    context: ErrorContext = {},
+    hint?: string,
+  ) {
+    super(issues.length > 0 ? `${message}\n${issues.map((i) => `  - ${i}`).join('\n')}` : message, context, hint);
+  }
+}
+
+/** Bad command-line usage: exit 2. */
+export class UsageError extends PlanAlignError {
+  override readonly exitCode = ExitCode.UsageError;
+}
+
+/** The census file was rejected: exit 2. Nothing is written to the database. */
+export class CensusError extends PlanAlignError {
+  override readonly exitCode = ExitCode.UsageError;
+}
+
+/** The database file is held by another process. */
+export class DatabaseInUseError extends PlanAlignError {
+  override readonly exitCode = ExitCode.RunFailure;
+  constructor(
+    readonly path: string,
+    readonly pid: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Database ${path} is in use by ${pid === undefined ? 'another process' : `PID ${pid}`}`,
+      { file: path },
+      'Wait for the other run to finish, close tools that hold the file open, or use another --database.',
+      options,
+    );
+  }
+}
+
+/** The database exists but cannot be used as asked (not ours, holds years already, newer schema...). */
+export class DatabaseStateError extends PlanAlignError {
+  override readonly exitCode = ExitCode.UsageError;
+}
+
+/** A SQL model failed while building a year. */
+export class ModelExecutionError extends PlanAlignError {
+  constructor(
+    readonly model: string,
+    readonly simulationYear: number | undefined,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Model ${model} failed${simulationYear === undefined ? '' : ` for year ${simulationYear}`}: ${detail}`,
+      { model, simulationYear },
+      undefined,
+      { cause },
+    );
+  }
+}
+
+/** An error-severity validation rule found violations and the run was asked to stop on them: exit 3. */
+export class ValidationFailedError extends PlanAlignError {
+  override readonly exitCode = ExitCode.ValidationFailure;
+}
+
+/** The user interrupted the run (SIGINT): exit 130. */
+export class InterruptedError extends PlanAlignError {
+  override readonly exitCode = ExitCode.Interrupted;
+  constructor() {
+    super('Interrupted; the year in progress was rolled back');
+  }
+}
+
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof PlanAlignError ? error.exitCode : ExitCode.RunFailure;
+}

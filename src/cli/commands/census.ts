@@ -1,0 +1,31 @@
+import { loadCensus, writeCensus } from '../../census/index.js';
+import { Database } from '../../db/database.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { parseInteger } from '../options.js';
+
+export async function generate(options: { employees: string; seed: string; out: string }): Promise<number> {
+  const employees = parseInteger(options.employees, '--employees');
+  if (employees < 1) throw new UsageError('--employees must be at least 1');
+  const seed = parseInteger(options.seed, '--seed');
+  const started = Date.now();
+  const result = await writeCensus({ employees, seed, out: options.out });
+  process.stdout.write(`Wrote ${result.rows} employees to ${result.path} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  return ExitCode.Success;
+}
+
+export async function check(file: string): Promise<number> {
+  const db = await Database.open(':memory:');
+  try {
+    const result = await loadCensus(db, file);
+    const lines = [
+      `Census ${result.path} is valid (${result.format})`,
+      `  rows ${result.rows}: ${result.activeRows} active, ${result.terminatedRows} terminated`,
+      `  sha256 ${result.hash}`,
+      ...result.warnings.map((w) => `  warning: ${w}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return ExitCode.Success;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,35 @@
+/** Canonical JSON and the configuration hash recorded with every run. */
+import { createHash } from 'node:crypto';
+
+/**
+ * JSON with object keys sorted (by UTF-16 code unit) and no whitespace, so equal configurations give equal
+ * text whatever the key order of the file. As in JSON.stringify, object keys whose value is undefined are
+ * left out. Values JSON cannot carry exactly (NaN, Infinity, bigint, functions) are rejected.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: cannot encode ${value}`);
+      return JSON.stringify(value); // -0 becomes 0
+    case 'object': {
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+      const entries = Object.keys(value)
+        .sort()
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+      return `{${entries.join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonicalJson: cannot encode a ${typeof value}`);
+  }
+}
+
+/** SHA-256 (hex) of the canonical JSON of a resolved configuration. */
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(canonicalJson(config), 'utf8').digest('hex');
+}

@@ -1,0 +1,797 @@
+/**
+ * The configuration schema, in the reference's YAML format (`config/simulation_config.yaml`).
+ *
+ * Three kinds of keys:
+ * - used keys: strictly typed and range-checked; absent keys get the reference's pydantic default where
+ *   it had one, else the value in the reference's shipped YAML. They form the `SimulationConfig` type.
+ * - ignored keys (see ignored.ts): every other key of the reference's config model or shipped file.
+ *   Loosely type-checked, then dropped (typed `undefined`).
+ * - anything else inside a used section is an unknown key (`strictObject`); the loader turns those into
+ *   "did you mean" errors. Unknown top-level sections are stripped (the reference accepted any).
+ */
+import { z } from 'zod';
+import { ignoredKey } from './ignored.js';
+import { closestKey } from './suggest.js';
+import { isPlainObject } from './walk.js';
+
+/** At most this many simulated years (end_year - start_year + 1). */
+export const MAX_SIMULATION_YEARS = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Leaf helpers. Messages say what is allowed; the loader appends the dotted path and the bad value.
+
+const between = (min: number, max: number) => {
+  const message = `must be between ${min} and ${max}`;
+  return z.number().min(min, message).max(max, message);
+};
+/** A probability or a rate of pay. */
+const rate = () => between(0, 1);
+const nonNegative = () => z.number().min(0, 'must be >= 0');
+const wholeNonNegative = () => z.int().min(0, 'must be >= 0');
+
+/** True for a real calendar date written as YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** True for MM-DD that exists in every year (so not 02-29): the day recurs each simulated year. */
+export function isMonthDay(value: string): boolean {
+  return /^\d{2}-\d{2}$/.test(value) && isIsoDate(`2001-${value}`);
+}
+
+/**
+ * Cross-field checks run even when a field of the object failed (zod skips them by default), so one
+ * run reports every problem. The checks themselves must therefore test the types of what they read.
+ */
+const evenIfFieldsFailed = { when: (payload: { value: unknown }) => isPlainObject(payload.value) };
+
+const isoDate = () => z.string().refine(isIsoDate, 'must be a real date written YYYY-MM-DD');
+const monthDay = () => z.string().refine(isMonthDay, 'must be a day written MM-DD that exists every year');
+
+// Loose leaf types for ignored keys: the type is checked, ranges are not; null is accepted.
+const num = z.number().nullable();
+const int = z.int().nullable();
+const bool = z.boolean().nullable();
+const str = z.string().nullable();
+const strList = z.array(z.string()).nullable();
+const loose = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape).partial().nullable();
+
+// ---------------------------------------------------------------------------------------------
+// simulation, workforce
+
+const simulationSchema = z
+  .strictObject({
+    start_year: z.int().min(2000, 'must be 2000 or later'),
+    end_year: z.int().min(2000, 'must be 2000 or later'),
+    random_seed: z.int().default(42),
+    // Negative growth is a reduction in force; -1 would remove everyone.
+    target_growth_rate: z
+      .number()
+      .gt(-1, 'must be greater than -1 and at most 1')
+      .max(1, 'must be greater than -1 and at most 1')
+      .default(0.03),
+  })
+  .superRefine((s, ctx) => {
+    if (!Number.isInteger(s.start_year) || !Number.isInteger(s.end_year)) return;
+    if (s.end_year < s.start_year) {
+      ctx.addIssue({ code: 'custom', path: ['end_year'], input: s.end_year, message: `must be >= start_year (${s.start_year})` });
+    } else if (s.end_year - s.start_year + 1 > MAX_SIMULATION_YEARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end_year'],
+        input: s.end_year,
+        message: `gives ${s.end_year - s.start_year + 1} years from start_year ${s.start_year}; at most ${MAX_SIMULATION_YEARS} years are allowed`,
+      });
+    }
+  }, evenIfFieldsFailed);
+
+const workforceSchema = z.strictObject({
+  total_termination_rate: rate().default(0.12),
+  // The hiring solver divides by (1 - new_hire_termination_rate).
+  new_hire_termination_rate: z
+    .number()
+    .min(0, 'must be >= 0 and below 0.99 (hiring divides by 1 - rate)')
+    .lt(0.99, 'must be >= 0 and below 0.99 (hiring divides by 1 - rate)')
+    .default(0.25),
+});
+
+// ---------------------------------------------------------------------------------------------
+// compensation, raise_timing
+
+const promotionCompensationSchema = z.strictObject({
+  base_increase_pct: rate().default(0.2),
+  distribution_range: between(0, 0.2).default(0.05),
+  max_cap_pct: rate().default(0.3),
+  max_cap_amount: wholeNonNegative().default(500000),
+  distribution_type: z.enum(['uniform', 'normal', 'deterministic']).default('uniform'),
+  // Job level 1..5 -> base increase. YAML integer keys arrive as strings.
+  level_overrides: z.record(z.string().regex(/^[1-5]$/, 'job level must be 1 to 5'), rate()).optional(),
+  advanced: z
+    .strictObject({
+      normal_std_dev: between(0, 0.2).default(0.02),
+      market_adjustments: ignoredKey(
+        'compensation.promotion_compensation.advanced.market_adjustments',
+        z.record(z.string(), num).nullable(),
+      ),
+    })
+    .prefault({}),
+});
+
+const compensationSchema = z.strictObject({
+  cola_rate: rate().default(0.005),
+  merit_budget: rate().default(0.025),
+  promotion_compensation: promotionCompensationSchema.prefault({}),
+  growth_target: ignoredKey('compensation.growth_target', num),
+  growth_tolerance: ignoredKey('compensation.growth_tolerance', num),
+  calculation_methodology: ignoredKey('compensation.calculation_methodology', str),
+});
+
+const raiseTimingSchema = z.strictObject({
+  // The reference also documented 'custom' but never implemented it: we reject it with a clear message
+  // rather than silently running another methodology.
+  methodology: z
+    .enum(['legacy', 'realistic'], {
+      error: (issue) =>
+        issue.input === 'custom'
+          ? "'custom' raise timing is not supported; use 'legacy' or 'realistic'"
+          : "must be 'legacy' or 'realistic'",
+    })
+    .default('realistic'),
+  distribution_profile: ignoredKey('raise_timing.distribution_profile', str),
+  validation_tolerance: ignoredKey('raise_timing.validation_tolerance', num),
+  deterministic_behavior: ignoredKey('raise_timing.deterministic_behavior', bool),
+});
+
+// ---------------------------------------------------------------------------------------------
+// setup, eligibility
+
+const setupSchema = z
+  .strictObject({
+    census_parquet_path: z.string().min(1, 'must not be empty').default('data/census_preprocessed.parquet'),
+    plan_year_start_date: isoDate().default('2024-01-01'),
+    plan_year_end_date: isoDate().default('2024-12-31'),
+    eligibility_waiting_period_days: wholeNonNegative().default(30),
+    clear_tables: ignoredKey('setup.clear_tables', bool),
+    clear_mode: ignoredKey('setup.clear_mode', str),
+    clear_table_patterns: ignoredKey('setup.clear_table_patterns', strList),
+    load_seeds: ignoredKey('setup.load_seeds', bool),
+    run_staging_models: ignoredKey('setup.run_staging_models', bool),
+    validate_results: ignoredKey('setup.validate_results', bool),
+    fail_on_validation_error: ignoredKey('setup.fail_on_validation_error', bool),
+    enforce_contracts: ignoredKey('setup.enforce_contracts', bool),
+  })
+  .superRefine((s, ctx) => {
+    const [start, end] = [s.plan_year_start_date, s.plan_year_end_date];
+    if (typeof start === 'string' && typeof end === 'string' && isIsoDate(start) && isIsoDate(end) && end <= start) {
+      ctx.addIssue({ code: 'custom', path: ['plan_year_end_date'], input: end, message: `must be after plan_year_start_date (${start})` });
+    }
+  }, evenIfFieldsFailed);
+
+const eligibilitySchema = z.strictObject({
+  // The reference's pydantic default was None ("not set"); the shipped file's 0 is the effective value.
+  waiting_period_days: wholeNonNegative().default(0),
+});
+
+const planEligibilitySchema = z.strictObject({
+  waiting_period_days: wholeNonNegative().default(0),
+  minimum_age: wholeNonNegative().default(21),
+});
+
+// ---------------------------------------------------------------------------------------------
+// enrollment
+
+const ageRates = (young: number, mid_career: number, mature: number, senior: number) =>
+  z.strictObject({
+    young: rate().default(young),
+    mid_career: rate().default(mid_career),
+    mature: rate().default(mature),
+    senior: rate().default(senior),
+  });
+
+const autoEnrollmentSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  window_days: wholeNonNegative().default(45),
+  // Pydantic default 0.06 for a missing key; the shipped file sets 0.02 explicitly.
+  default_deferral_rate: rate().default(0.06),
+  opt_out_grace_period: wholeNonNegative().default(30),
+  // Pydantic default None meant "let dbt decide"; we use the shipped file's values.
+  scope: z.enum(['new_hires_only', 'all_eligible_employees']).default('new_hires_only'),
+  // null = no cutoff (every hire is in scope).
+  hire_date_cutoff: isoDate().nullable().default('2020-01-01'),
+  opt_out_rates: z
+    .strictObject({
+      by_age: ageRates(0.1, 0.07, 0.05, 0.03).prefault({}),
+      // Multipliers of the age-based rate.
+      by_income: z
+        .strictObject({
+          low_income: nonNegative().default(1.2),
+          moderate: nonNegative().default(1.0),
+          high: nonNegative().default(0.7),
+          executive: nonNegative().default(0.5),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  plan_overrides: ignoredKey(
+    'enrollment.auto_enrollment.plan_overrides',
+    z.record(z.string(), loose({ enabled: bool, window_days: int, default_deferral_rate: num })).nullable(),
+  ),
+});
+
+const proactiveEnrollmentSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  timing_window: z
+    .strictObject({ min_days: wholeNonNegative().default(7), max_days: wholeNonNegative().default(35) })
+    .superRefine((w, ctx) => {
+      if (typeof w.min_days === 'number' && typeof w.max_days === 'number' && w.min_days > w.max_days) {
+        ctx.addIssue({ code: 'custom', path: ['max_days'], input: w.max_days, message: `must be >= min_days (${w.min_days})` });
+      }
+    }, evenIfFieldsFailed)
+    .prefault({}),
+  // Pydantic default {} (no rates); absent keys get the shipped file's rates.
+  probability_by_demographics: ageRates(0.25, 0.45, 0.65, 0.75).prefault({}),
+  timing_distribution: ignoredKey(
+    'enrollment.proactive_enrollment.timing_distribution',
+    loose({ immediate: num, early: num, mid: num, late: num }),
+  ),
+});
+
+const demographicDeferralRates = {
+  young_low: 0.03,
+  young_moderate: 0.03,
+  young_high: 0.04,
+  young_executive: 0.06,
+  mid_career_low: 0.04,
+  mid_career_moderate: 0.06,
+  mid_career_high: 0.08,
+  mid_career_executive: 0.1,
+  mature_low: 0.05,
+  mature_moderate: 0.08,
+  mature_high: 0.1,
+  mature_executive: 0.12,
+  senior_low: 0.06,
+  senior_moderate: 0.1,
+  senior_high: 0.12,
+  senior_executive: 0.15,
+} as const;
+
+const voluntaryEnrollmentSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  base_rates_by_age: ageRates(0.3, 0.55, 0.7, 0.8).prefault({}),
+  income_multipliers: z
+    .strictObject({
+      low: nonNegative().default(0.7),
+      moderate: nonNegative().default(1.0),
+      high: nonNegative().default(1.15),
+      executive: nonNegative().default(1.25),
+    })
+    .prefault({}),
+  job_level_multipliers: z
+    .strictObject({
+      individual: nonNegative().default(0.9),
+      senior: nonNegative().default(1.0),
+      manager: nonNegative().default(1.1),
+      executive: nonNegative().default(1.2),
+    })
+    .prefault({}),
+  deferral_rates: z
+    .strictObject({
+      match_optimization: z.boolean().default(true),
+      demographic_base_rates: z
+        .strictObject({
+          young_low: rate().default(demographicDeferralRates.young_low),
+          young_moderate: rate().default(demographicDeferralRates.young_moderate),
+          young_high: rate().default(demographicDeferralRates.young_high),
+          young_executive: rate().default(demographicDeferralRates.young_executive),
+          mid_career_low: rate().default(demographicDeferralRates.mid_career_low),
+          mid_career_moderate: rate().default(demographicDeferralRates.mid_career_moderate),
+          mid_career_high: rate().default(demographicDeferralRates.mid_career_high),
+          mid_career_executive: rate().default(demographicDeferralRates.mid_career_executive),
+          mature_low: rate().default(demographicDeferralRates.mature_low),
+          mature_moderate: rate().default(demographicDeferralRates.mature_moderate),
+          mature_high: rate().default(demographicDeferralRates.mature_high),
+          mature_executive: rate().default(demographicDeferralRates.mature_executive),
+          senior_low: rate().default(demographicDeferralRates.senior_low),
+          senior_moderate: rate().default(demographicDeferralRates.senior_moderate),
+          senior_high: rate().default(demographicDeferralRates.senior_high),
+          senior_executive: rate().default(demographicDeferralRates.senior_executive),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  annual_enrollment_probability: ignoredKey('enrollment.voluntary_enrollment.annual_enrollment_probability', num),
+  demographic_adjustments: ignoredKey(
+    'enrollment.voluntary_enrollment.demographic_adjustments',
+    loose({ age_factor_per_year: num, tenure_factor_per_year: num, salary_factor_high_earner: num }),
+  ),
+  timing_distribution: ignoredKey(
+    'enrollment.voluntary_enrollment.timing_distribution',
+    loose({ open_enrollment_period: num, mid_year_life_events: num, new_hire_immediate: num }),
+  ),
+});
+
+const yearOverYearConversionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  base_rates_by_age: ageRates(0.03, 0.05, 0.07, 0.08).prefault({}),
+  income_multipliers: z
+    .strictObject({
+      low_income: nonNegative().default(0.8),
+      moderate: nonNegative().default(1.0),
+      high: nonNegative().default(1.2),
+      executive: nonNegative().default(1.3),
+    })
+    .prefault({}),
+  tenure_multipliers: z
+    .strictObject({
+      new_employee: nonNegative().default(0.7),
+      established: nonNegative().default(1.0),
+      veteran: nonNegative().default(1.1),
+    })
+    .prefault({}),
+  timing: z
+    .strictObject({
+      enrollment_month: z.int().min(1, 'must be 1 to 12').max(12, 'must be 1 to 12').default(6),
+      enrollment_day: z.int().min(1, 'must be 1 to 31').max(31, 'must be 1 to 31').default(15),
+    })
+    .superRefine((t, ctx) => {
+      const { enrollment_month: m, enrollment_day: d } = t;
+      if (!Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1 || d > 31) return;
+      // The date recurs every simulated year, so it must exist in a non-leap year.
+      if (!isMonthDay(`${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`)) {
+        ctx.addIssue({ code: 'custom', path: ['enrollment_day'], input: d, message: `does not exist in month ${m} every year` });
+      }
+    }, evenIfFieldsFailed)
+    .prefault({}),
+  deferral_rates: z
+    .strictObject({
+      conservative: z.boolean().default(true),
+      young: rate().default(0.03),
+      mid_career: rate().default(0.04),
+      mature: rate().default(0.05),
+      senior: rate().default(0.06),
+    })
+    .prefault({}),
+});
+
+const enrollmentSchema = z.strictObject({
+  auto_enrollment: autoEnrollmentSchema.prefault({}),
+  proactive_enrollment: proactiveEnrollmentSchema.prefault({}),
+  voluntary_enrollment: voluntaryEnrollmentSchema.prefault({}),
+  year_over_year_conversion: yearOverYearConversionSchema.prefault({}),
+  timing: ignoredKey(
+    'enrollment.timing',
+    loose({
+      business_day_adjustment: bool,
+      processing_frequency: str,
+      proactive_cutoff_before_auto: num,
+      deterministic_timing: bool,
+      holiday_calendar: str,
+    }),
+  ),
+  multi_year: ignoredKey(
+    'enrollment.multi_year',
+    loose({
+      preserve_enrollment_state: bool,
+      cross_year_eligibility_tracking: bool,
+      enrollment_anniversary_processing: bool,
+      re_enrollment_after_termination: bool,
+    }),
+  ),
+  performance: ignoredKey(
+    'enrollment.performance',
+    loose({
+      batch_processing_size: num,
+      enable_parallel_processing: bool,
+      cache_demographic_calculations: bool,
+      materialization_strategy: str,
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// employer match and core contribution
+
+const employerEligibilitySchema = z.strictObject({
+  minimum_tenure_years: wholeNonNegative().default(0),
+  require_active_at_year_end: z.boolean().default(true),
+  minimum_hours_annual: z.int().min(0, 'must be between 0 and 8784').max(8784, 'must be between 0 and 8784').default(1000),
+  allow_new_hires: z.boolean().default(true),
+  allow_terminated_new_hires: z.boolean().default(false),
+  allow_experienced_terminations: z.boolean().default(false),
+});
+
+const matchTierSchema = z.strictObject({
+  tier: z.int().min(1, 'must be >= 1'),
+  employee_min: rate(),
+  employee_max: rate(),
+  match_rate: nonNegative(),
+});
+
+const matchFormulaInputSchema = z
+  .strictObject({
+    name: z.string().optional(), // defaults to the formula's key
+    type: z.enum(['simple', 'tiered']),
+    match_rate: nonNegative().optional(),
+    max_match_percentage: rate(),
+    tiers: z.array(matchTierSchema).optional(),
+  })
+  .superRefine((f, ctx) => {
+    const issue = (path: (string | number)[], message: string, input?: unknown) =>
+      ctx.addIssue({ code: 'custom', path, message, input });
+    if (f.type === 'simple') {
+      if (f.match_rate === undefined) issue(['match_rate'], 'is required for a simple formula');
+      if (f.tiers !== undefined) issue(['tiers'], "is only used by 'tiered' formulas");
+    }
+    if (f.type !== 'tiered') return;
+    if (f.match_rate !== undefined) issue(['match_rate'], "is not used by 'tiered' formulas: put rates in tiers", f.match_rate);
+    if (!Array.isArray(f.tiers) || f.tiers.length === 0) {
+      issue(['tiers'], 'a tiered formula needs at least one tier');
+      return;
+    }
+    // Tiers must ascend, each band [employee_min, employee_max) starting at or after the previous one ends.
+    let previous: { tier: number; employee_max: number } | undefined;
+    f.tiers.forEach((t, i) => {
+      if (typeof t?.tier !== 'number' || typeof t.employee_min !== 'number' || typeof t.employee_max !== 'number') return;
+      if (t.employee_max <= t.employee_min) {
+        issue(['tiers', i, 'employee_max'], `must be greater than employee_min (${t.employee_min})`, t.employee_max);
+      }
+      if (previous) {
+        if (t.tier <= previous.tier) issue(['tiers', i, 'tier'], `must be greater than the previous tier (${previous.tier})`, t.tier);
+        if (t.employee_min < previous.employee_max) {
+          issue(['tiers', i, 'employee_min'], `overlaps tier ${previous.tier}, which ends at ${previous.employee_max}`, t.employee_min);
+        }
+      }
+      previous = { tier: t.tier, employee_max: t.employee_max };
+    });
+  }, evenIfFieldsFailed);
+
+export type MatchTier = z.output<typeof matchTierSchema>;
+export type MatchFormula =
+  | { name: string; type: 'simple'; match_rate: number; max_match_percentage: number }
+  | { name: string; type: 'tiered'; tiers: MatchTier[]; max_match_percentage: number };
+
+/** Normalise a validated formula to the discriminated type the engine reads. */
+function toMatchFormula(key: string, f: z.output<typeof matchFormulaInputSchema>): MatchFormula {
+  const name = f.name ?? key;
+  return f.type === 'simple'
+    ? { name, type: 'simple', match_rate: f.match_rate ?? 0, max_match_percentage: f.max_match_percentage }
+    : { name, type: 'tiered', tiers: f.tiers ?? [], max_match_percentage: f.max_match_percentage };
+}
+
+export const MATCH_PRESET_NAMES = ['simple_match', 'tiered_match', 'stretch_match', 'enhanced_tiered'] as const;
+export type MatchPresetName = (typeof MATCH_PRESET_NAMES)[number];
+
+/** Built-in formulas, as defined in the reference's shipped file; the default when `formulas` is absent. */
+export const MATCH_FORMULA_PRESETS: Readonly<Record<MatchPresetName, MatchFormula>> = {
+  simple_match: { name: 'Simple Match', type: 'simple', match_rate: 0.5, max_match_percentage: 0.06 },
+  tiered_match: {
+    name: 'Tiered Match',
+    type: 'tiered',
+    tiers: [
+      { tier: 1, employee_min: 0.0, employee_max: 0.03, match_rate: 1.0 },
+      { tier: 2, employee_min: 0.03, employee_max: 0.05, match_rate: 0.5 },
+    ],
+    max_match_percentage: 0.04,
+  },
+  stretch_match: {
+    name: 'Stretch Match (Encourages Higher Deferrals)',
+    type: 'tiered',
+    tiers: [{ tier: 1, employee_min: 0.0, employee_max: 0.12, match_rate: 0.25 }],
+    max_match_percentage: 0.03,
+  },
+  enhanced_tiered: {
+    name: 'Enhanced Tiered Match',
+    type: 'tiered',
+    tiers: [
+      { tier: 1, employee_min: 0.0, employee_max: 0.03, match_rate: 1.0 },
+      { tier: 2, employee_min: 0.03, employee_max: 0.05, match_rate: 0.5 },
+    ],
+    max_match_percentage: 0.04,
+  },
+};
+
+const isPreset = (name: string): name is MatchPresetName => (MATCH_PRESET_NAMES as readonly string[]).includes(name);
+const clonePreset = (name: MatchPresetName): MatchFormula => structuredClone(MATCH_FORMULA_PRESETS[name]);
+
+const matchFormulasSchema = z
+  .record(z.string(), matchFormulaInputSchema)
+  .transform((formulas) => Object.fromEntries(Object.entries(formulas).map(([k, f]) => [k, toMatchFormula(k, f)])));
+
+const employerMatchSchema = z
+  .strictObject({
+    active_formula: z.string().min(1, 'must not be empty').default('simple_match'),
+    apply_eligibility: z.boolean().default(false), // pydantic default; the shipped file sets true
+    eligibility: employerEligibilitySchema.prefault({}),
+    formulas: matchFormulasSchema.default(() => Object.fromEntries(MATCH_PRESET_NAMES.map((n) => [n, clonePreset(n)]))),
+  })
+  .superRefine((m, ctx) => {
+    if (typeof m.active_formula !== 'string' || typeof m.formulas !== 'object' || m.formulas === null) return;
+    if (Object.hasOwn(m.formulas, m.active_formula) || isPreset(m.active_formula)) return;
+    const known = [...new Set([...Object.keys(m.formulas), ...MATCH_PRESET_NAMES])].sort();
+    const suggestion = closestKey(m.active_formula, known);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['active_formula'],
+      input: m.active_formula,
+      message: `names no formula in employer_match.formulas or the built-in presets (${known.join(', ')})${
+        suggestion ? `; did you mean "${suggestion}"?` : ''
+      }`,
+    });
+  }, evenIfFieldsFailed)
+  // A built-in preset named by active_formula is added to `formulas`, so formulas[active_formula] always resolves.
+  .transform((m) =>
+    Object.hasOwn(m.formulas, m.active_formula) || !isPreset(m.active_formula)
+      ? m
+      : { ...m, formulas: { ...m.formulas, [m.active_formula]: clonePreset(m.active_formula) } },
+  );
+
+const employerCoreContributionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  contribution_rate: rate().default(0.01),
+  eligibility: employerEligibilitySchema.prefault({}),
+});
+
+const deferralAutoEscalationSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  effective_day: monthDay().default('01-01'),
+  increment_amount: rate().default(0.01),
+  maximum_rate: rate().default(0.1),
+  // null = escalate regardless of hire date.
+  hire_date_cutoff: isoDate().nullable().default('2020-01-01'),
+  require_active_enrollment: z.boolean().default(true),
+  first_escalation_delay_years: wholeNonNegative().default(1),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Ignored top-level sections: keys of the reference's pydantic models and shipped file, loosely typed.
+
+const adaptiveMemoryLoose = loose({
+  enabled: bool,
+  monitoring_interval_seconds: num,
+  history_size: int,
+  thresholds: loose({ moderate_mb: num, high_mb: num, critical_mb: num, gc_trigger_mb: num, fallback_trigger_mb: num }),
+  batch_sizes: loose({ low: int, medium: int, high: int, fallback: int }),
+  auto_gc_enabled: bool,
+  fallback_enabled: bool,
+  profiling_enabled: bool,
+  recommendation_window_minutes: num,
+  min_samples_for_recommendation: int,
+  leak_detection_enabled: bool,
+  leak_threshold_mb: num,
+  leak_window_minutes: num,
+});
+
+const optimizationLoose = loose({
+  level: str,
+  max_workers: int,
+  batch_size: int,
+  memory_limit_gb: num,
+  e068c_threading: loose({ dbt_threads: int, event_shards: int, max_parallel_years: int }),
+  event_generation: loose({
+    mode: str,
+    polars: loose({
+      enabled: bool,
+      max_threads: int,
+      batch_size: int,
+      output_path: str,
+      enable_compression: bool,
+      compression_level: int,
+      enable_profiling: bool,
+      max_memory_gb: num,
+      memory_limit_gb: num,
+      lazy_evaluation: bool,
+      enable_lazy_evaluation: bool,
+      streaming: bool,
+      parallel_io: bool,
+      fallback_on_error: bool,
+      validate_results: bool,
+      target_runtime_seconds: num,
+      target_throughput_events_per_second: num,
+      use_cohort_engine: bool,
+      cohort_output_dir: str,
+    }),
+    sql: loose({ dbt_threads: int, use_event_sharding: bool }),
+  }),
+  adaptive_memory: adaptiveMemoryLoose,
+});
+
+const orchestratorLoose = loose({
+  threading: loose({
+    enabled: bool,
+    thread_count: int,
+    mode: str,
+    memory_per_thread_gb: num,
+    parallelization: loose({
+      enabled: bool,
+      max_workers: int,
+      memory_limit_mb: num,
+      enable_conditional_parallelization: bool,
+      deterministic_execution: bool,
+      resource_monitoring: bool,
+      safety: loose({
+        fallback_on_resource_pressure: bool,
+        validate_execution_safety: bool,
+        abort_on_dependency_conflict: bool,
+        max_retries_per_model: int,
+      }),
+    }),
+    resource_management: loose({
+      enabled: bool,
+      memory_monitoring: adaptiveMemoryLoose,
+      cpu_monitoring: loose({
+        enabled: bool,
+        monitoring_interval_seconds: num,
+        history_size: int,
+        thresholds: loose({ moderate_percent: num, high_percent: num, critical_percent: num }),
+      }),
+      adaptive_scaling_enabled: bool,
+      min_threads: int,
+      max_threads: int,
+      adjustment_cooldown_seconds: num,
+      benchmarking_enabled: bool,
+      benchmark_thread_counts: z.array(z.int()).nullable(),
+      auto_cleanup_enabled: bool,
+      cleanup_threshold_mb: num,
+    }),
+  }),
+  adaptive_memory: adaptiveMemoryLoose,
+});
+
+const numberByKey = z.record(z.string(), num).nullable();
+
+const newHireCompensationLoose = loose({
+  strategy: str,
+  percentile_strategy: loose({ default_percentile: num, level_overrides: numberByKey, variance_enabled: bool, variance_std_dev: num }),
+  market_adjustments: loose({ enabled: bool, base_adjustment: num, level_adjustments: numberByKey, scenarios: numberByKey }),
+  validation: loose({ min_percentile: num, max_percentile: num, min_market_adjustment: num, max_market_adjustment: num }),
+  custom_distribution: loose({
+    enabled: bool,
+    distribution_type: str,
+    parameters: loose({ alpha: num, beta: num, min_percentile: num, max_percentile: num }),
+  }),
+});
+
+const multiYearLoose = loose({
+  performance: loose({
+    enable_state_compression: bool,
+    enable_concurrent_processing: bool,
+    enable_parallel_dbt: bool,
+    cache_workforce_snapshots: bool,
+  }),
+  state: loose({ enable_checkpointing: bool, checkpoint_frequency: int, preserve_intermediate_states: bool, compression_level: int }),
+  resume: loose({ enable_resume: bool, auto_resume_on_failure: bool, cleanup_on_success: bool }),
+  error_handling: loose({ fail_fast: bool, max_retries: int, retry_delay_seconds: num, validation_mode: str }),
+  transition: loose({ strategy: str, batch_workforce_updates: bool, optimize_event_processing: bool }),
+  monitoring: loose({ enable_performance_monitoring: bool, enable_progress_reporting: bool, log_level: str, enable_memory_profiling: bool }),
+});
+
+const corporateNetworkLoose = loose({
+  enabled: bool,
+  auto_detect_proxy: bool,
+  proxy: loose({
+    http_proxy: str,
+    https_proxy: str,
+    no_proxy: strList,
+    username: str,
+    password: str,
+    use_system_auth: bool,
+    proxy_timeout: num,
+    proxy_retries: int,
+  }),
+  certificates: loose({
+    ca_bundle_path: str,
+    verify_ssl: bool,
+    allow_self_signed: bool,
+    hostname_verification: bool,
+    check_certificate_chain: bool,
+    max_chain_depth: int,
+  }),
+  timeouts: loose({
+    connection_timeout: num,
+    read_timeout: num,
+    total_timeout: num,
+    dagster_health_timeout: num,
+    dbt_command_timeout: num,
+    database_timeout: num,
+    max_retries: int,
+    retry_delay: num,
+    retry_backoff: num,
+    max_retry_delay: num,
+  }),
+  performance: loose({
+    enable_connection_pooling: bool,
+    max_pool_connections: int,
+    pool_timeout: num,
+    enable_gzip: bool,
+    chunk_size: int,
+    buffer_size: int,
+    rate_limiting: bool,
+    max_bandwidth_mbps: num,
+    keep_alive: bool,
+    keep_alive_timeout: num,
+  }),
+  corporate_domains: strList,
+  vpn_detection: bool,
+  connectivity_check: bool,
+  test_endpoints: strList,
+});
+
+const productionSafetyLoose = loose({
+  db_path: str,
+  backup_enabled: bool,
+  backup_dir: str,
+  backup_retention_days: int,
+  backup_before_simulation: bool,
+  verify_backups: bool,
+  max_backup_size_gb: num,
+  log_level: str,
+  log_dir: str,
+  require_backup_before_run: bool,
+  enable_emergency_backups: bool,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Top level. `z.object` (not strict): unknown top-level sections are stripped, as the reference kept
+// any top-level key; the loader lists them in `ignored`.
+
+/** Scenario and plan-design ids; a bare YAML number is accepted and kept as text. */
+const identifier = () =>
+  z.union([z.string().min(1, 'must not be empty'), z.number()]).transform((v) => String(v));
+
+export const simulationConfigSchema = z.object({
+  scenario_id: identifier().optional(), // the engine uses 'default' when absent
+  plan_design_id: identifier().optional(), // the engine uses 'default' when absent
+  simulation: simulationSchema,
+  workforce: workforceSchema.prefault({}),
+  compensation: compensationSchema.prefault({}),
+  raise_timing: raiseTimingSchema.prefault({}),
+  setup: setupSchema.prefault({}),
+  eligibility: eligibilitySchema.prefault({}),
+  plan_eligibility: planEligibilitySchema.prefault({}),
+  enrollment: enrollmentSchema.prefault({}),
+  employer_match: employerMatchSchema.prefault({}),
+  employer_core_contribution: employerCoreContributionSchema.prefault({}),
+  deferral_auto_escalation: deferralAutoEscalationSchema.prefault({}),
+
+  new_hire_compensation: ignoredKey('new_hire_compensation', newHireCompensationLoose),
+  plan_year: ignoredKey('plan_year', loose({ start_date: str, end_date: str, annualization_method: str })),
+  employee_id_generation: ignoredKey(
+    'employee_id_generation',
+    loose({ baseline_format: str, new_hire_format: str, enable_cross_validation: bool, migration_mode: bool, batch_generation: bool }),
+  ),
+  optimization: ignoredKey('optimization', optimizationLoose),
+  orchestrator: ignoredKey('orchestrator', orchestratorLoose),
+  multi_year: ignoredKey('multi_year', multiYearLoose),
+  deferral_baseline: ignoredKey('deferral_baseline', loose({ mode: str })),
+  deferral_rates: ignoredKey(
+    'deferral_rates',
+    loose({
+      use_census_rates: bool,
+      census_rate_field: str,
+      pre_enrolled_fallback: num,
+      plan_deferral_cap: num,
+      normalize_percentages: bool,
+      generate_synthetic_events: bool,
+    }),
+  ),
+  corporate_network: ignoredKey('corporate_network', corporateNetworkLoose),
+  ops: ignoredKey('ops', z.record(z.string(), loose({ config: z.record(z.string(), z.unknown()).nullable() })).nullable()),
+  production_safety: ignoredKey('production_safety', productionSafetyLoose),
+});
+
+/** The validated configuration with defaults filled in. Ignored keys are typed `undefined`. */
+export type SimulationConfig = z.output<typeof simulationConfigSchema>;
+/** What a config file may contain (before defaults). */
+export type SimulationConfigInput = z.input<typeof simulationConfigSchema>;
+export type EmployerEligibility = z.output<typeof employerEligibilitySchema>;
+
+export const KNOWN_SECTIONS: readonly string[] = Object.keys(simulationConfigSchema.shape);
+
+/** JSON Schema of what a config file may contain (for editors and docs). */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(simulationConfigSchema, { io: 'input' }) as Record<string, unknown>;
+}

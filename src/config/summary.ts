@@ -1,0 +1,53 @@
+/** Human-readable lines about a loaded configuration, for `planalign validate`. */
+import { ignoredReason } from './ignored.js';
+import type { LoadedConfig } from './load.js';
+import type { MatchFormula } from './schema.js';
+
+/** 0.035 → "3.5%" (at most two decimals, trailing zeros dropped). */
+export function formatPercent(rate: number): string {
+  return `${Number((rate * 100).toFixed(2))}%`;
+}
+
+function describeFormula(f: MatchFormula): string {
+  const cap = `capped at ${formatPercent(f.max_match_percentage)} of pay`;
+  if (f.type === 'simple') return `${formatPercent(f.match_rate)} of deferrals, ${cap}`;
+  const tiers = f.tiers.map(
+    (t) => `${formatPercent(t.match_rate)} of ${formatPercent(t.employee_min)}-${formatPercent(t.employee_max)}`,
+  );
+  return `${tiers.join(', ')}; ${cap}`;
+}
+
+export function summarizeConfig(loaded: LoadedConfig): string[] {
+  const c = loaded.config;
+  const { start_year, end_year } = c.simulation;
+  const years = end_year - start_year + 1;
+  const ae = c.enrollment.auto_enrollment;
+  const match = c.employer_match;
+  const formula = match.formulas[match.active_formula];
+  const core = c.employer_core_contribution;
+
+  const lines = [
+    `Config file:         ${loaded.path}`,
+    `Config hash:         ${loaded.hash.slice(0, 12)}`,
+    `Years:               ${start_year}-${end_year} (${years} year${years === 1 ? '' : 's'})`,
+    `Random seed:         ${c.simulation.random_seed}`,
+    `Target growth:       ${formatPercent(c.simulation.target_growth_rate)} per year`,
+    `Termination rates:   experienced ${formatPercent(c.workforce.total_termination_rate)}, new hires ${formatPercent(c.workforce.new_hire_termination_rate)}`,
+    `Scenario / plan:     ${c.scenario_id ?? 'default'} / ${c.plan_design_id ?? 'default'}`,
+    `Auto-enrollment:     ${
+      ae.enabled
+        ? `on, ${ae.scope}, default deferral ${formatPercent(ae.default_deferral_rate)}${ae.hire_date_cutoff ? `, hired on or after ${ae.hire_date_cutoff}` : ''}`
+        : 'off'
+    }`,
+    `Employer match:      ${match.active_formula}${formula ? ` (${describeFormula(formula)})` : ''}`,
+    `Employer core:       ${core.enabled ? `${formatPercent(core.contribution_rate)} of pay` : 'off'}`,
+    `Ignored settings:    ${loaded.ignored.length}`,
+  ];
+  if (loaded.warnings.length > 0) lines.push(`Warnings:            ${loaded.warnings.length}`);
+  return lines;
+}
+
+/** One line per ignored key with the reason, e.g. "optimization: performance tuning: ...". */
+export function describeIgnored(loaded: Pick<LoadedConfig, 'ignored'>): string[] {
+  return loaded.ignored.map((path) => `${path}: ${ignoredReason(path)}`);
+}

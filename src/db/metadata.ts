@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DatabaseStateError } from '../errors.js';
+import { ENGINE_VERSION } from '../version.js';
+import type { Database } from './database.js';
+
+export const SCHEMA_VERSION = 1;
+
+const schemaSql = (): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schema.sql'), 'utf8');
+
+/** Tables the Python/dbt engine leaves behind; with none of ours beside them, the file is not ours. */
+const REFERENCE_ENGINE_TABLES = ['fct_yearly_events', 'fct_workforce_snapshot', 'int_baseline_workforce', 'stg_census_data'];
+
+/**
+ * Refuses a database we must not write into: one written by the reference engine, one from a newer
+ * PlanAlign, or one that already holds simulated years.
+ */
+export async function assertWritableForNewRun(db: Database): Promise<void> {
+  const ours = await db.tableExists('planalign_schema_version');
+  if (!ours) {
+    for (const table of REFERENCE_ENGINE_TABLES) {
+      if (await db.tableExists(table)) {
+        throw new DatabaseStateError(
+          `Database ${db.path} was not written by PlanAlign (it has ${table} but no planalign_schema_version); it looks like a Python PlanAlign Engine database`,
+          { file: db.path },
+          `Migrate it first with: planalign migrate database ${db.path}   (or choose another --database)`,
+        );
+      }
+    }
+    return;
+  }
+  const version = await db.one<{ v: number | null }>(`SELECT max(version) AS v FROM planalign_schema_version`);
+  if (version?.v != null && version.v > SCHEMA_VERSION) {
+    throw new DatabaseStateError(
+      `Database ${db.path} has schema version ${version.v}, newer than this PlanAlign (${SCHEMA_VERSION})`,
+      { file: db.path },
+      'Upgrade PlanAlign, or use another --database.',
+    );
+  }
+  const years = await db.all<{ simulation_year: number }>(
+    `SELECT DISTINCT simulation_year FROM fct_workforce_snapshot ORDER BY 1`,
+  );
+  if (years.length > 0) {
+    const list = years.map((y) => y.simulation_year).join(', ');
+    throw new DatabaseStateError(
+      `Database ${db.path} already holds simulated years (${list})`,
+      { file: db.path },
+      'Use --resume to continue the run, --force-restart to recompute from the first year, or another --database.',
+    );
+  }
+}
+
+export async function ensureSchema(db: Database, now: Date): Promise<void> {
+  await db.run(schemaSql());
+  const row = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM planalign_schema_version`);
+  if (row?.n === 0) {
+    await db.run(`INSERT INTO planalign_schema_version VALUES ($1, $2, $3::TIMESTAMP)`, [
+      SCHEMA_VERSION,
+      ENGINE_VERSION,
+      timestamp(now),
+    ]);
+  }
+}
+
+export interface RunRecord {
+  runId: string;
+  rngVersion: string;
+  configHash: string;
+  censusHash: string;
+  configPath: string | undefined;
+  censusPath: string;
+  scenarioId: string;
+  planDesignId: string;
+  seed: number;
+  startYear: number;
+  endYear: number;
+  startedAt: Date;
+}
+
+export async function recordRunStart(db: Database, run: RunRecord): Promise<void> {
+  await db.run(
+    `INSERT INTO planalign_runs (run_id, engine_version, rng_version, config_hash, census_hash, config_path,
+        census_path, scenario_id, plan_design_id, seed, start_year, end_year, started_at, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::TIMESTAMP, 'running')`,
+    [
+      run.runId,
+      ENGINE_VERSION,
+      run.rngVersion,
+      run.configHash,
+      run.censusHash,
+      run.configPath ?? null,
+      run.censusPath,
+      run.scenarioId,
+      run.planDesignId,
+      String(run.seed),
+      run.startYear,
+      run.endYear,
+      timestamp(run.startedAt),
+    ],
+  );
+}
+
+export async function recordRunEnd(
+  db: Database,
+  runId: string,
+  status: 'completed' | 'failed' | 'interrupted',
+  finishedAt: Date,
+  error?: string,
+): Promise<void> {
+  await db.run(`UPDATE planalign_runs SET status = $1, finished_at = $2::TIMESTAMP, error = $3 WHERE run_id = $4`, [
+    status,
+    timestamp(finishedAt),
+    error ?? null,
+    runId,
+  ]);
+}
+
+export function timestamp(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -1,0 +1,111 @@
+/**
+ * The simulation's models, in the order a year builds them. Each model is one SQL file
+ * (`sql/<layer>/<name>.sql`, a single SELECT) whose rows for the year being built replace that year's
+ * rows of the table of the same name. `dependsOn` names the model tables it reads; a test checks the
+ * list against the SQL text and the ordering.
+ */
+export const STAGES = [
+  'INITIALIZATION',
+  'FOUNDATION',
+  'EVENT_GENERATION',
+  'STATE_ACCUMULATION',
+  'VALIDATION',
+  'REPORTING',
+  'CLEANUP',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export type Layer = 'staging' | 'foundation' | 'events' | 'marts';
+
+export interface ModelDefinition {
+  name: string;
+  layer: Layer;
+  stage: Stage;
+  dependsOn: readonly string[];
+}
+
+export const MODELS: readonly ModelDefinition[] = [
+  { name: 'int_baseline_workforce', layer: 'staging', stage: 'INITIALIZATION', dependsOn: [] },
+  {
+    name: 'int_employee_compensation_by_year',
+    layer: 'staging',
+    stage: 'INITIALIZATION',
+    dependsOn: ['int_baseline_workforce', 'fct_workforce_snapshot'],
+  },
+  {
+    name: 'int_effective_parameters',
+    layer: 'foundation',
+    stage: 'FOUNDATION',
+    dependsOn: ['int_employee_compensation_by_year'],
+  },
+  {
+    name: 'int_workforce_needs',
+    layer: 'foundation',
+    stage: 'FOUNDATION',
+    dependsOn: ['int_employee_compensation_by_year'],
+  },
+  {
+    name: 'int_workforce_needs_by_level',
+    layer: 'foundation',
+    stage: 'FOUNDATION',
+    dependsOn: ['int_workforce_needs', 'int_employee_compensation_by_year'],
+  },
+  {
+    name: 'int_termination_events',
+    layer: 'events',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_employee_compensation_by_year', 'int_workforce_needs_by_level'],
+  },
+  {
+    name: 'int_hiring_events',
+    layer: 'events',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_workforce_needs_by_level', 'int_effective_parameters'],
+  },
+  {
+    name: 'int_new_hire_termination_events',
+    layer: 'events',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_hiring_events', 'int_workforce_needs'],
+  },
+  {
+    name: 'int_merit_schedule',
+    layer: 'events',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_employee_compensation_by_year', 'int_termination_events', 'int_effective_parameters'],
+  },
+  {
+    name: 'int_promotion_events',
+    layer: 'events',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_employee_compensation_by_year', 'int_termination_events', 'int_merit_schedule'],
+  },
+  {
+    name: 'int_merit_events',
+    layer: 'events',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_merit_schedule', 'int_employee_compensation_by_year', 'int_promotion_events'],
+  },
+  {
+    name: 'fct_yearly_events',
+    layer: 'marts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: [
+      'int_termination_events',
+      'int_hiring_events',
+      'int_new_hire_termination_events',
+      'int_promotion_events',
+      'int_merit_events',
+    ],
+  },
+  {
+    name: 'fct_workforce_snapshot',
+    layer: 'marts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_employee_compensation_by_year', 'int_hiring_events', 'fct_yearly_events'],
+  },
+];
+
+export function modelsOfStage(stage: Stage): ModelDefinition[] {
+  return MODELS.filter((m) => m.stage === stage);
+}

@@ -1,0 +1,64 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../db/database.js';
+import { ModelExecutionError } from '../errors.js';
+import { modelsSqlDir } from '../paths.js';
+import { MODELS, type ModelDefinition } from './registry.js';
+
+/**
+ * Runs SQL models for one simulation year. A model's table is created from its own SELECT the first
+ * time (contract tables already exist from the schema), then the year's rows are replaced: delete the
+ * year, insert the SELECT by column name. The caller owns the transaction around a year.
+ */
+export class ModelRunner {
+  private readonly sqlCache = new Map<string, string>();
+
+  constructor(private readonly db: Database) {}
+
+  /** Installs the shared macros (random draw, bands, calendar). Idempotent. */
+  async installMacros(): Promise<void> {
+    const dir = join(modelsSqlDir, 'macros');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      await this.db.run(readFileSync(join(dir, file), 'utf8'));
+    }
+  }
+
+  /** Sets the DuckDB variables the models read: the year being built, the first year, the seed. */
+  async setYear(year: number, startYear: number, seed: number | bigint): Promise<void> {
+    await this.db.run(`SET VARIABLE simulation_year = $1::INTEGER`, [year]);
+    await this.db.run(`SET VARIABLE start_year = $1::INTEGER`, [startYear]);
+    await this.db.run(`SET VARIABLE random_seed = $1::BIGINT`, [String(seed)]);
+  }
+
+  sql(model: ModelDefinition): string {
+    let text = this.sqlCache.get(model.name);
+    if (text === undefined) {
+      text = readFileSync(join(modelsSqlDir, model.layer, `${model.name}.sql`), 'utf8').trim().replace(/;\s*$/, '');
+      this.sqlCache.set(model.name, text);
+    }
+    return text;
+  }
+
+  async runModel(model: ModelDefinition, year: number): Promise<void> {
+    const select = this.sql(model);
+    try {
+      // Model names are our own constants (the registry), never user input.
+      if (!(await this.db.tableExists(model.name))) {
+        await this.db.run(`CREATE TABLE ${model.name} AS SELECT * FROM (\n${select}\n) LIMIT 0`);
+      }
+      await this.db.run(`DELETE FROM ${model.name} WHERE simulation_year = $1`, [year]);
+      await this.db.run(`INSERT INTO ${model.name} BY NAME SELECT * FROM (\n${select}\n)`);
+    } catch (error) {
+      throw new ModelExecutionError(model.name, year, error);
+    }
+  }
+
+  /** Removes a year's rows from every model table (for a rerun of that year). */
+  async clearYear(year: number): Promise<void> {
+    for (const model of MODELS) {
+      if (await this.db.tableExists(model.name)) {
+        await this.db.run(`DELETE FROM ${model.name} WHERE simulation_year = $1`, [year]);
+      }
+    }
+  }
+}

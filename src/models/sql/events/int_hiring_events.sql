@@ -1,0 +1,41 @@
+-- New hires (reference-simulation.md §3.2): each level's quota exploded into numbered hires, level 1
+-- first. Id NH_<year>_<seq>, age cycling 25/28/32/35/40, hire dates cycling through the year, pay
+-- = the level's new-hire centre x (0.90 ... 1.08 by sequence), rounded to cents. Closed-form: no draw.
+WITH quota AS (
+    SELECT level_id, unnest(generate_series(1, hires_needed)) AS level_slot
+    FROM int_workforce_needs_by_level
+    WHERE simulation_year = getvariable('simulation_year') AND hires_needed > 0
+),
+numbered AS (
+    SELECT level_id, row_number() OVER (ORDER BY level_id, level_slot) AS seq FROM quota
+),
+hires AS (
+    SELECT n.level_id, n.seq,
+           CASE n.seq % 5 WHEN 0 THEN 25 WHEN 1 THEN 28 WHEN 2 THEN 32 WHEN 3 THEN 35 ELSE 40 END AS age,
+           round(ep.new_hire_avg_compensation * (0.9 + (n.seq % 10) * 0.02), 2)::DECIMAL(18,2) AS salary
+    FROM numbered n
+    JOIN int_effective_parameters ep
+      ON ep.level_id = n.level_id AND ep.simulation_year = getvariable('simulation_year')
+)
+SELECT
+    printf('NH_%d_%06d', getvariable('simulation_year'), seq) AS employee_id,
+    printf('SSN-%09d', 900000000 + (getvariable('simulation_year') - getvariable('start_year')) * 1000000 + seq)
+        AS employee_ssn,
+    'hire' AS event_type,
+    getvariable('simulation_year')::INTEGER AS simulation_year,
+    (make_date(getvariable('simulation_year'), 1, 1) + (seq % 365)::INTEGER) AS effective_date,
+    'New hire - Level ' || level_id || ' employee at $' || salary::VARCHAR || ' annual compensation' AS event_details,
+    salary AS compensation_amount,
+    NULL::DECIMAL(18,2) AS previous_compensation,
+    NULL::DECIMAL(7,5) AS employee_deferral_rate,
+    NULL::DECIMAL(7,5) AS prev_employee_deferral_rate,
+    age::INTEGER AS employee_age,
+    0 AS employee_tenure,
+    level_id::INTEGER AS level_id,
+    pa_age_band(age) AS age_band,
+    pa_tenure_band(0) AS tenure_band,
+    1.0::DOUBLE AS event_probability,
+    'hire' AS event_category,
+    (make_date(getvariable('simulation_year'), 1, 1) - (age * 365)::INTEGER) AS employee_birth_date,
+    seq AS hire_sequence_num
+FROM hires

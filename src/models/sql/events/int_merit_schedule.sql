@@ -1,0 +1,41 @@
+-- Who gets this year's merit + COLA raise, when, and at what rate. Everyone active at the start of
+-- the year with at least one year of tenure, unless they leave on or before the raise date (defect
+-- D4). raise_timing.methodology: 'legacy' = July 15; 'realistic' = a month drawn from the timing
+-- distribution seed, then a day drawn uniformly within that month.
+WITH pop AS (
+    SELECT c.*, t.effective_date AS termination_date
+    FROM int_employee_compensation_by_year c
+    LEFT JOIN int_termination_events t
+      ON t.employee_id = c.employee_id AND t.simulation_year = c.simulation_year
+    WHERE c.simulation_year = getvariable('simulation_year') AND c.current_tenure >= 1
+),
+drawn AS (
+    SELECT pop.*, pa_draw(rng_key, 'raise_month') AS month_draw, pa_draw(rng_key, 'raise_day') AS day_draw
+    FROM pop
+),
+month_pick AS (
+    SELECT d.employee_id,
+           coalesce(max(rt.month) FILTER (WHERE d.month_draw >= rt.cumulative_from), 12) AS raise_month
+    FROM drawn d CROSS JOIN param_raise_timing rt
+    GROUP BY d.employee_id
+),
+dated AS (
+    SELECT d.*,
+        CASE WHEN p.raise_timing_methodology = 'legacy'
+             THEN make_date(d.simulation_year, 7, 15)
+             ELSE make_date(d.simulation_year, mp.raise_month, 1)
+                  + floor(d.day_draw * (last_day(make_date(d.simulation_year, mp.raise_month, 1))
+                                        - make_date(d.simulation_year, mp.raise_month, 1) + 1))::INTEGER
+        END AS raise_date
+    FROM drawn d
+    JOIN month_pick mp USING (employee_id)
+    CROSS JOIN param_simulation p
+)
+SELECT
+    d.simulation_year, d.employee_id, d.raise_date,
+    ep.merit_rate, ep.cola_rate,
+    ep.merit_rate + ep.cola_rate AS raise_rate
+FROM dated d
+JOIN int_effective_parameters ep
+  ON ep.level_id = d.level_id AND ep.simulation_year = d.simulation_year
+WHERE d.termination_date IS NULL OR d.raise_date < d.termination_date

@@ -1,0 +1,19 @@
+-- Shared bands and calendar helpers (reference-simulation.md §3.0).
+CREATE OR REPLACE MACRO pa_age_band(age) AS CASE
+    WHEN age < 25 THEN '< 25' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN '35-44'
+    WHEN age < 55 THEN '45-54' WHEN age < 65 THEN '55-64' ELSE '65+' END;
+
+CREATE OR REPLACE MACRO pa_tenure_band(tenure) AS CASE
+    WHEN tenure < 2 THEN '< 2' WHEN tenure < 5 THEN '2-4' WHEN tenure < 10 THEN '5-9'
+    WHEN tenure < 20 THEN '10-19' ELSE '20+' END;
+
+CREATE OR REPLACE MACRO pa_year_start(yr) AS make_date(yr::INTEGER, 1, 1);
+CREATE OR REPLACE MACRO pa_year_end(yr) AS make_date(yr::INTEGER, 12, 31);
+CREATE OR REPLACE MACRO pa_days_in_year(yr) AS (make_date(yr::INTEGER, 12, 31) - make_date(yr::INTEGER, 1, 1) + 1);
+
+-- Merit + COLA raise on a salary (reference-simulation.md §3.5): capped at +50 % and +$250,000, never
+-- negative, rounded to cents.
+CREATE OR REPLACE MACRO pa_merit_salary(old_salary, rate) AS round(CASE
+    WHEN rate > 0.5 THEN old_salary * 1.5
+    WHEN rate < 0 THEN old_salary
+    ELSE least(old_salary * (1 + rate), old_salary * 1.5, old_salary + 250000) END, 2)::DECIMAL(18,2);

@@ -1,0 +1,181 @@
+import { join } from 'node:path';
+import type { SimulationConfig } from '../config/index.js';
+import type { Database } from '../db/database.js';
+import { timestamp } from '../db/metadata.js';
+import { seedsDir } from '../paths.js';
+
+/**
+ * Compiles the configuration and the default parameter seeds into `param_*` tables that the SQL
+ * models join. Every value is bound, never spliced into SQL text. Tables indexed by year are
+ * expanded to one row per simulation year; a year outside a seed's range takes the nearest row,
+ * and that is reported once per table in `notices`.
+ */
+export interface CompiledParameters {
+  notices: string[];
+}
+
+export interface RunIdentity {
+  scenarioId: string;
+  planDesignId: string;
+  /** The run's start time: every created_at-style column takes it, so reruns differ only there. */
+  startedAt: Date;
+}
+
+/** Scale of the exact decimals used by the growth solver. */
+const RATE_DECIMAL = 'DECIMAL(38,12)';
+
+export async function compileParameters(
+  db: Database,
+  config: SimulationConfig,
+  run: RunIdentity,
+): Promise<CompiledParameters> {
+  const notices: string[] = [];
+  const sim = config.simulation;
+  const promo = config.compensation.promotion_compensation;
+
+  await db.run(
+    `CREATE OR REPLACE TABLE param_simulation AS SELECT
+        $scenario_id::VARCHAR AS scenario_id,
+        $plan_design_id::VARCHAR AS plan_design_id,
+        $start_year::INTEGER AS start_year,
+        $end_year::INTEGER AS end_year,
+        $random_seed::BIGINT AS random_seed,
+        $g::${RATE_DECIMAL} AS target_growth_rate,
+        $re::${RATE_DECIMAL} AS total_termination_rate,
+        $rn::${RATE_DECIMAL} AS new_hire_termination_rate,
+        $cola::DOUBLE AS cola_rate,
+        $merit::DOUBLE AS merit_budget,
+        $promo_base::DOUBLE AS promotion_base_increase_pct,
+        $promo_range::DOUBLE AS promotion_distribution_range,
+        $promo_cap_pct::DOUBLE AS promotion_max_cap_pct,
+        $promo_cap_amount::DOUBLE AS promotion_max_cap_amount,
+        $promo_type::VARCHAR AS promotion_distribution_type,
+        $promo_std::DOUBLE AS promotion_normal_std_dev,
+        $raise_timing::VARCHAR AS raise_timing_methodology,
+        $started_at::TIMESTAMP AS run_started_at`,
+    {
+      scenario_id: run.scenarioId,
+      plan_design_id: run.planDesignId,
+      start_year: sim.start_year,
+      end_year: sim.end_year,
+      random_seed: String(sim.random_seed),
+      // Rates travel as their decimal text so that the solver's arithmetic is exact.
+      g: String(sim.target_growth_rate),
+      re: String(config.workforce.total_termination_rate),
+      rn: String(config.workforce.new_hire_termination_rate),
+      cola: config.compensation.cola_rate,
+      merit: config.compensation.merit_budget,
+      promo_base: promo.base_increase_pct,
+      promo_range: promo.distribution_range,
+      promo_cap_pct: promo.max_cap_pct,
+      promo_cap_amount: promo.max_cap_amount,
+      promo_type: promo.distribution_type,
+      promo_std: promo.advanced.normal_std_dev,
+      raise_timing: config.raise_timing.methodology,
+      started_at: timestamp(run.startedAt),
+    },
+  );
+
+  await db.run(
+    `CREATE OR REPLACE TABLE param_promotion_level_overrides (level_id INTEGER PRIMARY KEY, base_increase_pct DOUBLE)`,
+  );
+  for (const [level, pct] of Object.entries(promo.level_overrides ?? {})) {
+    await db.run(`INSERT INTO param_promotion_level_overrides VALUES ($1, $2)`, [Number(level), pct]);
+  }
+
+  await db.run(
+    `CREATE OR REPLACE TABLE param_job_levels AS
+       SELECT level_id::INTEGER AS level_id, name::VARCHAR AS level_name,
+              min_compensation::DECIMAL(18,2) AS min_compensation,
+              max_compensation::DECIMAL(18,2) AS max_compensation
+       FROM read_csv($path, header = true, all_varchar = true)
+       ORDER BY level_id`,
+    { path: seed('config_job_levels.csv') },
+  );
+
+  await db.run(
+    `CREATE OR REPLACE TABLE param_promotion_hazard AS
+       SELECT base_rate::DOUBLE AS base_rate, level_dampener_factor::DOUBLE AS level_dampener_factor
+       FROM read_csv($path, header = true, all_varchar = true)`,
+    { path: seed('config_promotion_hazard_base.csv') },
+  );
+  for (const [table, file, key] of [
+    ['param_promotion_age_multipliers', 'config_promotion_hazard_age_multipliers.csv', 'age_band'],
+    ['param_promotion_tenure_multipliers', 'config_promotion_hazard_tenure_multipliers.csv', 'tenure_band'],
+  ] as const) {
+    await db.run(
+      `CREATE OR REPLACE TABLE ${table} AS
+         SELECT ${key}::VARCHAR AS ${key}, multiplier::DOUBLE AS multiplier
+         FROM read_csv($path, header = true, all_varchar = true)`,
+      { path: seed(file) },
+    );
+  }
+
+  await db.run(
+    `CREATE OR REPLACE TABLE param_raise_timing AS
+       SELECT month::INTEGER AS month, percentage::DOUBLE AS share,
+              sum(percentage::DOUBLE) OVER (ORDER BY month::INTEGER) - percentage::DOUBLE AS cumulative_from,
+              sum(percentage::DOUBLE) OVER (ORDER BY month::INTEGER) AS cumulative_to
+       FROM read_csv($path, header = true, all_varchar = true)
+       WHERE industry_profile = 'general_corporate'
+       ORDER BY month`,
+    { path: seed('config_raise_timing_distribution.csv') },
+  );
+
+  // comp_levers: the scenario's own rows when it has them, else the 'default' scenario's (defect D10).
+  await db.run(
+    `CREATE OR REPLACE TABLE param_comp_levers AS
+     WITH seed AS (
+        SELECT scenario_id, fiscal_year::INTEGER AS fiscal_year, job_level::INTEGER AS level_id,
+               upper(event_type) AS event_type, parameter_name, parameter_value::DOUBLE AS value
+        FROM read_csv($path, header = true, all_varchar = true)
+        WHERE parameter_value::DOUBLE >= 0
+     ),
+     scoped AS (
+        SELECT * FROM seed
+        WHERE scenario_id = $scenario
+           OR (scenario_id = 'default' AND NOT EXISTS (SELECT 1 FROM seed WHERE scenario_id = $scenario))
+     ),
+     years AS (SELECT range::INTEGER AS simulation_year FROM range($start_year, $end_year + 1)),
+     bounds AS (SELECT min(fiscal_year) AS first_year, max(fiscal_year) AS last_year FROM scoped),
+     mapped AS (
+        SELECT y.simulation_year, greatest(b.first_year, least(b.last_year, y.simulation_year)) AS fiscal_year
+        FROM years y CROSS JOIN bounds b
+     )
+     SELECT m.simulation_year, s.level_id,
+            max(s.value) FILTER (WHERE s.event_type = 'RAISE' AND s.parameter_name = 'merit_base') AS merit_base,
+            max(s.value) FILTER (WHERE s.event_type = 'HIRE' AND s.parameter_name = 'compensation_percentile') AS hire_percentile,
+            max(s.value) FILTER (WHERE s.event_type = 'HIRE' AND s.parameter_name = 'market_adjustment_multiplier') AS hire_market_adjustment
+     FROM mapped m JOIN scoped s USING (fiscal_year)
+     GROUP BY ALL
+     ORDER BY 1, 2`,
+    { path: seed('comp_levers.csv'), scenario: run.scenarioId, start_year: sim.start_year, end_year: sim.end_year },
+  );
+  const range = await db.one<{ first_year: number; last_year: number }>(
+    `SELECT min(fiscal_year::INTEGER) AS first_year, max(fiscal_year::INTEGER) AS last_year
+     FROM read_csv($path, header = true, all_varchar = true)`,
+    { path: seed('comp_levers.csv') },
+  );
+  if (range !== undefined) {
+    const notice = outsideRangeNotice('comp_levers (merit, new-hire pay)', range.first_year, range.last_year, sim);
+    if (notice) notices.push(notice);
+  }
+
+  return { notices };
+}
+
+function seed(file: string): string {
+  return join(seedsDir, file);
+}
+
+function outsideRangeNotice(
+  table: string,
+  first: number,
+  last: number,
+  sim: { start_year: number; end_year: number },
+): string | undefined {
+  const parts: string[] = [];
+  if (sim.end_year > last) parts.push(`years ${Math.max(last + 1, sim.start_year)}–${sim.end_year} use ${last}'s values`);
+  if (sim.start_year < first) parts.push(`years ${sim.start_year}–${Math.min(first - 1, sim.end_year)} use ${first}'s values`);
+  return parts.length > 0 ? `${table} covers ${first}–${last}; ${parts.join('; ')}` : undefined;
+}

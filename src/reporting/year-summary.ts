@@ -1,0 +1,53 @@
+import type { Database } from '../db/database.js';
+
+/** Headline figures of one simulated year, read from the output tables. Money in dollars. */
+export interface YearSummary {
+  year: number;
+  startingActives: number;
+  activeHeadcount: number;
+  hires: number;
+  experiencedTerminations: number;
+  newHireTerminations: number;
+  growthPct: number;
+  promotions: number;
+  raises: number;
+  /** Σ prorated pay of everyone employed at some point in the year. */
+  totalCompensation: number;
+  /** Mean year-end pay of the year's actives. */
+  averageActivePay: number;
+}
+
+export async function summarizeYear(db: Database, year: number): Promise<YearSummary> {
+  const row = await db.one<Record<string, string | number | null>>(
+    `WITH snap AS (SELECT * FROM fct_workforce_snapshot WHERE simulation_year = $1),
+          ev AS (SELECT * FROM fct_yearly_events WHERE simulation_year = $1),
+          start AS (SELECT count(*) AS n FROM int_employee_compensation_by_year WHERE simulation_year = $1)
+     SELECT
+       (SELECT n FROM start)::INTEGER AS starting_actives,
+       (SELECT count(*) FROM snap WHERE employment_status = 'active')::INTEGER AS active_headcount,
+       (SELECT count(*) FROM ev WHERE event_type = 'hire')::INTEGER AS hires,
+       (SELECT count(*) FROM snap WHERE detailed_status_code = 'experienced_termination')::INTEGER AS experienced_terminations,
+       (SELECT count(*) FROM snap WHERE detailed_status_code = 'new_hire_termination')::INTEGER AS new_hire_terminations,
+       (SELECT count(*) FROM ev WHERE event_type = 'promotion')::INTEGER AS promotions,
+       (SELECT count(*) FROM ev WHERE event_type = 'raise')::INTEGER AS raises,
+       (SELECT coalesce(sum(prorated_annual_compensation), 0) FROM snap)::DOUBLE AS total_compensation,
+       (SELECT coalesce(avg(current_compensation), 0) FROM snap WHERE employment_status = 'active')::DOUBLE AS average_active_pay`,
+    [year],
+  );
+  if (row === undefined) throw new Error(`No summary for year ${year}`);
+  const startingActives = Number(row.starting_actives);
+  const activeHeadcount = Number(row.active_headcount);
+  return {
+    year,
+    startingActives,
+    activeHeadcount,
+    hires: Number(row.hires),
+    experiencedTerminations: Number(row.experienced_terminations),
+    newHireTerminations: Number(row.new_hire_terminations),
+    growthPct: startingActives === 0 ? 0 : ((activeHeadcount - startingActives) / startingActives) * 100,
+    promotions: Number(row.promotions),
+    raises: Number(row.raises),
+    totalCompensation: Number(row.total_compensation),
+    averageActivePay: Number(row.average_active_pay),
+  };
+}

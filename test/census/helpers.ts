@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../../src/db/database.js';
+
+export const HEADER =
+  'employee_id,employee_ssn,employee_birth_date,employee_hire_date,employee_termination_date,employee_gross_compensation,employee_deferral_rate';
+
+/** Writes `lines` (joined with newlines, trailing newline added) to dir/name and returns the path. */
+export function writeText(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** Converts a CSV file to Parquet with a throwaway in-memory DuckDB (columns kept as text). */
+export async function csvToParquet(csv: string, parquet: string): Promise<void> {
+  const db = await Database.open(':memory:');
+  try {
+    await db.run(
+      `COPY (SELECT * FROM read_csv($1, all_varchar = true, header = true)) TO $2 (FORMAT parquet)`,
+      [csv, parquet],
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** Every table the database holds, temp ones included. */
+export async function tableNames(db: Database): Promise<string[]> {
+  const rows = await db.all<{ name: string }>(
+    `SELECT table_catalog || '.' || table_name AS name FROM information_schema.tables ORDER BY 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+export async function withDb<T>(path: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await Database.open(path);
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  configJsonSchema,
+  describeIgnored,
+  IGNORED_KEYS,
+  loadConfig,
+  parseConfig,
+  simulationConfigSchema,
+  summarizeConfig,
+} from '../../src/config/index.js';
+import { declaredIgnoredPaths } from '../../src/config/walk.js';
+import { REFERENCE_CONFIG } from './helpers.js';
+
+describe('schema', () => {
+  it('declares exactly the keys of the ignored-key table', () => {
+    expect(declaredIgnoredPaths(simulationConfigSchema)).toEqual(Object.keys(IGNORED_KEYS).sort());
+  });
+
+  it("knows every key of the reference's shipped file (no unknown-key warnings)", () => {
+    const raw = parse(readFileSync(REFERENCE_CONFIG, 'utf8'));
+    expect(parseConfig(raw, { allowUnknownKeys: true }).warnings).toEqual([]);
+  });
+
+  it('knows the reference pydantic fields that the shipped file leaves out', () => {
+    const loaded = parseConfig({
+      simulation: { start_year: 2025, end_year: 2026 },
+      compensation: { promotion_compensation: { advanced: { market_adjustments: { baseline: 1 } } } },
+      setup: { enforce_contracts: true },
+      optimization: {
+        event_generation: { polars: { compression_level: 6, max_memory_gb: 8, lazy_evaluation: true, streaming: true, parallel_io: true } },
+        adaptive_memory: { enabled: true, batch_sizes: { low: 250 } },
+      },
+      orchestrator: { threading: { resource_management: { cpu_monitoring: { thresholds: { high_percent: 85 } } } } },
+    });
+    expect(loaded.ignored).toEqual([
+      'compensation.promotion_compensation.advanced.market_adjustments',
+      'optimization',
+      'orchestrator',
+      'setup.enforce_contracts',
+    ]);
+  });
+
+  it('checks the types of ignored keys loosely', () => {
+    expect(() => parseConfig({ simulation: { start_year: 2025, end_year: 2026 }, optimization: { max_workers: 'many' } })).toThrow(
+      /optimization\.max_workers/,
+    );
+    // Ranges are not checked: the reference limited max_workers to 1..16.
+    expect(parseConfig({ simulation: { start_year: 2025, end_year: 2026 }, optimization: { max_workers: 64 } }).ignored).toEqual(['optimization']);
+  });
+
+  it('exports a JSON Schema of the input format', () => {
+    const json = configJsonSchema() as { required?: string[]; properties: Record<string, { additionalProperties?: unknown }> };
+    expect(json.required).toEqual(['simulation']);
+    expect(Object.keys(json.properties)).toContain('optimization');
+    expect(json.properties.simulation?.additionalProperties).toBe(false);
+  });
+});
+
+describe('summarizeConfig', () => {
+  it('describes the run in human lines', () => {
+    const loaded = loadConfig({ path: REFERENCE_CONFIG, env: {} });
+    const text = summarizeConfig(loaded).join('\n');
+    expect(text).toContain(loaded.path);
+    expect(text).toContain(loaded.hash.slice(0, 12));
+    expect(text).not.toContain(loaded.hash);
+    expect(text).toContain('2025-2029 (5 years)');
+    expect(text).toContain('Random seed:         42');
+    expect(text).toContain('3% per year');
+    expect(text).toContain('experienced 12%, new hires 25%');
+    expect(text).toContain('default / default');
+    expect(text).toContain('on, new_hires_only, default deferral 2%, hired on or after 2020-01-01');
+    expect(text).toContain('simple_match (50% of deferrals, capped at 6% of pay)');
+    expect(text).toContain('Employer core:       1% of pay');
+    expect(text).toContain(`Ignored settings:    ${loaded.ignored.length}`);
+  });
+
+  it('describes tiered formulas and the reasons for ignored keys', () => {
+    const loaded = { path: 'x.yaml', ...parseConfig({ simulation: { start_year: 2025, end_year: 2025 }, employer_match: { active_formula: 'tiered_match' }, ops: {}, foo: 1 }) };
+    expect(summarizeConfig(loaded).join('\n')).toContain('tiered_match (100% of 0%-3%, 50% of 3%-5%; capped at 4% of pay)');
+    expect(describeIgnored(loaded)).toEqual(['foo: unknown section', 'ops: Dagster op configuration']);
+  });
+});

@@ -111,25 +111,37 @@ export async function compileParameters(
     );
   }
 
+  // The shipped distribution sums to 1.07, not 1: shares are normalised by their total (and said so).
   await db.run(
     `CREATE OR REPLACE TABLE param_raise_timing AS
-       SELECT month::INTEGER AS month, percentage::DOUBLE AS share,
-              sum(percentage::DOUBLE) OVER (ORDER BY month::INTEGER) - percentage::DOUBLE AS cumulative_from,
-              sum(percentage::DOUBLE) OVER (ORDER BY month::INTEGER) AS cumulative_to
-       FROM read_csv($path, header = true, all_varchar = true)
-       WHERE industry_profile = 'general_corporate'
+       WITH seed AS (
+          SELECT month::INTEGER AS month, percentage::DECIMAL(18,6) AS percentage
+          FROM read_csv($path, header = true, all_varchar = true)
+          WHERE industry_profile = 'general_corporate'
+       )
+       SELECT month,
+              percentage::DOUBLE AS seed_share,
+              (percentage / sum(percentage) OVER ())::DOUBLE AS share,
+              ((sum(percentage) OVER (ORDER BY month) - percentage) / sum(percentage) OVER ())::DOUBLE AS cumulative_from
+       FROM seed
        ORDER BY month`,
     { path: seed('config_raise_timing_distribution.csv') },
   );
+  const timing = await db.one<{ total: number }>(`SELECT sum(seed_share) AS total FROM param_raise_timing`);
+  if (config.raise_timing.methodology === 'realistic' && timing !== undefined && Math.abs(timing.total - 1) > 0.001) {
+    notices.push(
+      `config_raise_timing_distribution sums to ${timing.total.toFixed(3)}, not 1; its month shares are normalised by that total`,
+    );
+  }
 
   // comp_levers: the scenario's own rows when it has them, else the 'default' scenario's (defect D10).
   await db.run(
     `CREATE OR REPLACE TABLE param_comp_levers AS
      WITH seed AS (
         SELECT scenario_id, fiscal_year::INTEGER AS fiscal_year, job_level::INTEGER AS level_id,
-               upper(event_type) AS event_type, parameter_name, parameter_value::DOUBLE AS value
+               upper(event_type) AS event_type, parameter_name, parameter_value::DECIMAL(18,6) AS value
         FROM read_csv($path, header = true, all_varchar = true)
-        WHERE parameter_value::DOUBLE >= 0
+        WHERE parameter_value::DECIMAL(18,6) >= 0
      ),
      scoped AS (
         SELECT * FROM seed

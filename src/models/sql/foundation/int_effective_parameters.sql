@@ -16,20 +16,22 @@ levers AS (
     WHERE cl.simulation_year = getvariable('simulation_year')
 ),
 weighted AS (
-    SELECT sum(merit_base * merit_eligible_headcount) / nullif(sum(merit_eligible_headcount), 0) AS avg_merit_base
+    -- merit_base is DECIMAL: the weighted sum is exact, so it cannot depend on the summation order
+    -- (a DOUBLE sum could differ in its last bit between thread counts).
+    SELECT (sum(merit_base * merit_eligible_headcount) / nullif(sum(merit_eligible_headcount), 0))::DOUBLE AS avg_merit_base
     FROM levers
 )
 SELECT
     getvariable('simulation_year')::INTEGER AS simulation_year,
     l.level_id,
-    l.merit_base,
-    coalesce(l.merit_base * p.merit_budget / nullif(w.avg_merit_base, 0), p.merit_budget) AS merit_rate,
+    l.merit_base::DOUBLE AS merit_base,
+    coalesce(l.merit_base::DOUBLE * p.merit_budget / nullif(w.avg_merit_base, 0), p.merit_budget) AS merit_rate,
     p.cola_rate,
     l.merit_eligible_headcount,
-    l.hire_percentile,
-    l.hire_market_adjustment,
+    l.hire_percentile::DOUBLE AS hire_percentile,
+    l.hire_market_adjustment::DOUBLE AS hire_market_adjustment,
     round(j.min_compensation + (j.max_compensation - j.min_compensation)
-          * l.hire_percentile * l.hire_market_adjustment, 2)::DECIMAL(18,2) AS new_hire_avg_compensation
+          * l.hire_percentile::DOUBLE * l.hire_market_adjustment::DOUBLE, 2)::DECIMAL(18,2) AS new_hire_avg_compensation
 FROM levers l
 CROSS JOIN weighted w
 CROSS JOIN param_simulation p

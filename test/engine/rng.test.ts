@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Database } from '../../src/db/database.js';
+import { ModelRunner } from '../../src/models/runner.js';
+
+// An independent implementation of pa-rng-1 from its documented definition (rng.sql).
+function md5Prefix64(text: string): bigint {
+  return BigInt(`0x${createHash('md5').update(text).digest('hex').slice(0, 16)}`);
+}
+function lowbias32(input: bigint): bigint {
+  const mask = 0xffffffffn;
+  let x = input & mask;
+  x ^= x >> 16n;
+  x = (x * 0x7feb352dn) & mask;
+  x ^= x >> 15n;
+  x = (x * 0x846ca68bn) & mask;
+  x ^= x >> 16n;
+  return x;
+}
+function expectedDraw(employeeId: string, seed: number, year: number, stream: string): number {
+  const key = md5Prefix64(employeeId);
+  const salt = md5Prefix64(`${seed}|${year}|${stream}`);
+  const inner = lowbias32((key >> 32n) ^ (salt >> 32n));
+  const outer = lowbias32(inner ^ (key & 0xffffffffn) ^ (salt & 0xffffffffn));
+  return Number(outer) / 2 ** 32;
+}
+
+async function withMacros<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await Database.open(':memory:');
+  try {
+    await new ModelRunner(db).installMacros();
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('pa-rng-1 seeded draw', () => {
+  const cases: Array<[string, number, number, string]> = [
+    ['EMP_000001', 42, 2025, 'termination'],
+    ['EMP_000002', 42, 2025, 'termination'],
+    ['EMP_000001', 43, 2025, 'termination'],
+    ['EMP_000001', 42, 2026, 'termination'],
+    ['NH_2027_000123', 7, 2027, 'promotion'],
+    ['EMP_2025_0000001', 123456789, 2030, 'raise_month'],
+    ['x', 0, 2000, 'nh_termination_day'],
+  ];
+
+  it('matches an independent computation for known inputs', async () => {
+    await withMacros(async (db) => {
+      for (const [id, seed, year, stream] of cases) {
+        const row = await db.one<{ u: number }>(`SELECT pa_rand(pa_key($1), $2::BIGINT, $3::INTEGER, $4) AS u`, [
+          id,
+          seed,
+          year,
+          stream,
+        ]);
+        expect(row?.u, `${id}|${seed}|${year}|${stream}`).toBe(expectedDraw(id, seed, year, stream));
+      }
+    });
+  });
+
+  it('pa_draw reads the seed and year from the session variables', async () => {
+    await withMacros(async (db) => {
+      await new ModelRunner(db).setYear(2031, 2025, 99);
+      const row = await db.one<{ u: number }>(`SELECT pa_draw(pa_key('EMP_000777'), 'promotion') AS u`);
+      expect(row?.u).toBe(expectedDraw('EMP_000777', 99, 2031, 'promotion'));
+    });
+  });
+
+  it('is uniform on [0, 1) over 100,000 draws (chi-square, 100 bins)', async () => {
+    await withMacros(async (db) => {
+      const bins = await db.all<{ bin: number; n: number }>(
+        `SELECT floor(pa_rand(pa_key('EMP_' || i::VARCHAR), 42, 2025, 'termination') * 100)::INTEGER AS bin,
+                count(*)::INTEGER AS n
+         FROM range(100000) t(i) GROUP BY 1 ORDER BY 1`,
+      );
+      expect(bins).toHaveLength(100);
+      expect(bins[0]?.bin).toBe(0);
+      expect(bins[99]?.bin).toBe(99);
+      const expected = 1000;
+      const chiSquare = bins.reduce((sum, b) => sum + (b.n - expected) ** 2 / expected, 0);
+      // 99 degrees of freedom: the 99.9th percentile is about 148.
+      expect(chiSquare).toBeLessThan(148);
+      const moments = await db.one<{ mean: number; lo: number; hi: number }>(
+        `SELECT avg(u) AS mean, min(u) AS lo, max(u) AS hi FROM (
+           SELECT pa_rand(pa_key('EMP_' || i::VARCHAR), 42, 2025, 'promotion') AS u FROM range(100000) t(i))`,
+      );
+      expect(moments?.mean).toBeGreaterThan(0.497);
+      expect(moments?.mean).toBeLessThan(0.503);
+      expect(moments?.lo).toBeGreaterThanOrEqual(0);
+      expect(moments?.hi).toBeLessThan(1);
+    });
+  });
+
+  it('gives independent streams: draws of two streams are uncorrelated', async () => {
+    await withMacros(async (db) => {
+      const row = await db.one<{ r: number }>(
+        `SELECT corr(pa_rand(k, 42, 2025, 'termination'), pa_rand(k, 42, 2025, 'promotion')) AS r
+         FROM (SELECT pa_key('EMP_' || i::VARCHAR) AS k FROM range(100000) t(i))`,
+      );
+      expect(Math.abs(row?.r ?? 1)).toBeLessThan(0.02);
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { writeCensus } from '../../src/census/index.js';
+import { Database } from '../../src/db/database.js';
+import { OrchestratorBuilder } from '../../src/factory.js';
+import type { RunResult } from '../../src/orchestrator/orchestrator.js';
+
+/** Our default config file as a plain object, to be tweaked per test. */
+export function defaultConfigObject(): Record<string, any> {
+  return parse(readFileSync('config/simulation_config.yaml', 'utf8')) as Record<string, any>;
+}
+
+/** A synthetic census written by our generator into `dir`. */
+export async function makeCensus(dir: string, employees: number, seed = 7): Promise<string> {
+  const out = join(dir, `census_${employees}_${seed}.parquet`);
+  await writeCensus({ employees, seed, out });
+  return out;
+}
+
+export interface SimulationRun {
+  result: RunResult;
+  database: string;
+}
+
+/** Runs a simulation through the builder, exactly as the CLI does, into dir/<name>.duckdb. */
+export async function simulate(options: {
+  dir: string;
+  census: string;
+  name?: string;
+  config?: Record<string, any>;
+  seed?: number;
+  years?: [number, number];
+  threads?: number;
+}): Promise<SimulationRun> {
+  const database = join(options.dir, `${options.name ?? 'sim'}.duckdb`);
+  const builder = new OrchestratorBuilder()
+    .withConfigObject(options.config ?? defaultConfigObject())
+    .withEnvironment({})
+    .withCensus(options.census)
+    .withDatabase(database);
+  if (options.seed !== undefined) builder.withSeed(options.seed);
+  if (options.years) builder.withYears(options.years[0], options.years[1]);
+  if (options.threads !== undefined) builder.withThreads(options.threads);
+  const orchestrator = await builder.build();
+  try {
+    return { result: await orchestrator.run(), database };
+  } finally {
+    orchestrator.close();
+  }
+}
+
+export async function query<T extends Record<string, unknown>>(database: string, sql: string): Promise<T[]> {
+  const db = await Database.open(database);
+  try {
+    return await db.all<T>(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** A digest of a table's full content except the run-time stamp columns, independent of row order. */
+export async function contentDigest(database: string, table: string, exclude: string[]): Promise<string> {
+  const rows = await query<{ digest: string }>(
+    database,
+    `SELECT md5(string_agg(t::VARCHAR, '\n' ORDER BY t::VARCHAR)) AS digest
+     FROM (SELECT * EXCLUDE (${exclude.join(', ')}) FROM ${table}) t`,
+  );
+  return rows[0]?.digest ?? '';
+}

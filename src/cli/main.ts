@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ENGINE_VERSION } from '../version.js';
 import { ExitCode } from '../errors.js';
@@ -49,6 +50,15 @@ census
   .description('Validate a census file without simulating: row counts, warnings, or the errors')
   .argument('<file>', 'census file, CSV or Parquet')
   .action((file) => runCommand(async () => (await import('./commands/census.js')).check(file)));
+
+// The benchmark harness reads this process's own peak memory and CPU from here.
+const resourceReport = process.env.PLANALIGN_RESOURCE_REPORT;
+if (resourceReport) {
+  process.on('exit', () => {
+    const usage = process.resourceUsage();
+    writeFileSync(resourceReport, JSON.stringify({ maxRssKiB: usage.maxRSS, userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime }));
+  });
+}
 
 try {
   await program.parseAsync(process.argv);

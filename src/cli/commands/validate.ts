@@ -1,4 +1,4 @@
-import { loadConfig, summarizeConfig } from '../../config/index.js';
+import { describeIgnored, loadConfig, summarizeConfig } from '../../config/index.js';
 import { ExitCode } from '../../errors.js';
 
 export async function validate(options: { config: string; allowUnknownKeys?: true; json?: true }): Promise<number> {
@@ -11,7 +11,7 @@ export async function validate(options: { config: string; allowUnknownKeys?: tru
   }
   const lines = ['Configuration is valid', ...summarizeConfig(loaded).map((l) => `  ${l}`)];
   if (loaded.warnings.length > 0) lines.push('Warnings:', ...loaded.warnings.map((w) => `  - ${w}`));
-  if (loaded.ignored.length > 0) lines.push('Accepted but ignored:', ...loaded.ignored.map((i) => `  - ${i}`));
+  if (loaded.ignored.length > 0) lines.push('Accepted but ignored:', ...describeIgnored(loaded).map((i) => `  - ${i}`));
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Success;
 }

@@ -104,3 +104,33 @@ CREATE TABLE IF NOT EXISTS fct_workforce_snapshot (
     compensation_quality_flag VARCHAR,
     snapshot_created_at TIMESTAMP
 );
+
+-- Registries: the enrollment and deferral-rate state carried from one year to the next, one row per
+-- employee of the year's population and year. Year Y is derived from Y-1's rows and Y's events.
+CREATE TABLE IF NOT EXISTS int_enrollment_state_accumulator (
+    simulation_year INTEGER NOT NULL,
+    employee_id VARCHAR NOT NULL,
+    is_enrolled BOOLEAN NOT NULL,              -- enrolled at the end of the year
+    enrollment_date DATE,                      -- latest enrollment (census: setup.plan_year_end_date)
+    enrollment_method VARCHAR,                 -- census | auto | voluntary | proactive | year_over_year
+    enrollment_source VARCHAR NOT NULL,        -- census | event_<year> | carried | none
+    ever_opted_out BOOLEAN NOT NULL,
+    opt_out_date DATE,
+    first_enrollment_year INTEGER,
+    years_since_first_enrollment INTEGER,
+    enrollment_events_total INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS int_deferral_rate_state_accumulator (
+    simulation_year INTEGER NOT NULL,
+    employee_id VARCHAR NOT NULL,
+    current_deferral_rate DECIMAL(7,5) NOT NULL,   -- at the end of the year
+    start_of_year_deferral_rate DECIMAL(7,5) NOT NULL,
+    original_deferral_rate DECIMAL(7,5),
+    escalations_received INTEGER NOT NULL,         -- total since enrollment
+    last_escalation_date DATE,
+    total_escalation_amount DECIMAL(7,5) NOT NULL,
+    is_enrolled_flag BOOLEAN NOT NULL,             -- current_deferral_rate > 0
+    employee_enrollment_date DATE,
+    rate_source VARCHAR NOT NULL                   -- census | enrollment_event | escalation_event | opt_out | carried | none
+);

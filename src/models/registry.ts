@@ -15,13 +15,16 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export type Layer = 'staging' | 'foundation' | 'events' | 'marts';
+export type Layer = 'staging' | 'foundation' | 'events' | 'dc_plan' | 'registries' | 'marts';
 
 export interface ModelDefinition {
   name: string;
   layer: Layer;
   stage: Stage;
+  /** Model tables read for the year being built; each is built earlier in the year. */
   dependsOn: readonly string[];
+  /** Model tables read for the previous year only (the state carried into this year). */
+  readsPreviousYear?: readonly string[];
 }
 
 export const MODELS: readonly ModelDefinition[] = [
@@ -30,7 +33,8 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_employee_compensation_by_year',
     layer: 'staging',
     stage: 'INITIALIZATION',
-    dependsOn: ['int_baseline_workforce', 'fct_workforce_snapshot'],
+    dependsOn: ['int_baseline_workforce'],
+    readsPreviousYear: ['fct_workforce_snapshot'],
   },
   {
     name: 'int_effective_parameters',
@@ -87,6 +91,31 @@ export const MODELS: readonly ModelDefinition[] = [
     dependsOn: ['int_merit_schedule', 'int_employee_compensation_by_year', 'int_promotion_events'],
   },
   {
+    name: 'int_plan_eligibility',
+    layer: 'dc_plan',
+    stage: 'EVENT_GENERATION',
+    dependsOn: [
+      'int_termination_events',
+      'int_new_hire_termination_events',
+      'int_employee_compensation_by_year',
+      'int_hiring_events',
+    ],
+  },
+  {
+    name: 'int_enrollment_events',
+    layer: 'dc_plan',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_plan_eligibility', 'int_baseline_workforce'],
+    readsPreviousYear: ['int_enrollment_state_accumulator'],
+  },
+  {
+    name: 'int_deferral_escalation_events',
+    layer: 'dc_plan',
+    stage: 'EVENT_GENERATION',
+    dependsOn: ['int_plan_eligibility', 'int_baseline_workforce'],
+    readsPreviousYear: ['int_deferral_rate_state_accumulator'],
+  },
+  {
     name: 'fct_yearly_events',
     layer: 'marts',
     stage: 'STATE_ACCUMULATION',
@@ -96,13 +125,75 @@ export const MODELS: readonly ModelDefinition[] = [
       'int_new_hire_termination_events',
       'int_promotion_events',
       'int_merit_events',
+      'int_enrollment_events',
+      'int_deferral_escalation_events',
     ],
+  },
+  {
+    name: 'int_enrollment_state_accumulator',
+    layer: 'registries',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['fct_yearly_events', 'int_baseline_workforce', 'int_plan_eligibility'],
+    readsPreviousYear: ['int_enrollment_state_accumulator'],
+  },
+  {
+    name: 'int_deferral_rate_state_accumulator',
+    layer: 'registries',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['fct_yearly_events', 'int_baseline_workforce', 'int_plan_eligibility'],
+    readsPreviousYear: ['int_deferral_rate_state_accumulator'],
+  },
+  {
+    name: 'int_compensation_periods',
+    layer: 'marts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['fct_yearly_events', 'int_employee_compensation_by_year'],
+  },
+  {
+    name: 'int_employee_contributions',
+    layer: 'dc_plan',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_plan_eligibility', 'int_deferral_rate_state_accumulator', 'fct_yearly_events', 'int_compensation_periods'],
+  },
+  {
+    name: 'int_employer_eligibility',
+    layer: 'dc_plan',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_plan_eligibility'],
+  },
+  {
+    name: 'int_employee_match_calculations',
+    layer: 'dc_plan',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_employee_contributions', 'int_employer_eligibility'],
+  },
+  {
+    name: 'fct_employer_match_events',
+    layer: 'dc_plan',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_employee_match_calculations', 'int_plan_eligibility'],
+  },
+  {
+    name: 'int_employer_core_contributions',
+    layer: 'dc_plan',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_employee_contributions', 'int_employer_eligibility'],
   },
   {
     name: 'fct_workforce_snapshot',
     layer: 'marts',
     stage: 'STATE_ACCUMULATION',
-    dependsOn: ['int_employee_compensation_by_year', 'int_hiring_events', 'fct_yearly_events'],
+    dependsOn: [
+      'fct_yearly_events',
+      'int_compensation_periods',
+      'int_plan_eligibility',
+      'int_enrollment_state_accumulator',
+      'int_deferral_rate_state_accumulator',
+      'int_employee_contributions',
+      'int_employee_match_calculations',
+      'int_employer_core_contributions',
+      'int_employer_eligibility',
+    ],
   },
 ];
 

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import type { SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import { timestamp } from '../db/metadata.js';
-import { seedsDir } from '../paths.js';
+import { compileDcPlanParameters } from './dc-plan.js';
+import { outsideRangeNotice, seed } from './seeds.js';
 
 /**
  * Compiles the configuration and the default parameter seeds into `param_*` tables that the SQL
@@ -173,21 +173,6 @@ export async function compileParameters(
     if (notice) notices.push(notice);
   }
 
+  await compileDcPlanParameters(db, config, notices);
   return { notices };
-}
-
-function seed(file: string): string {
-  return join(seedsDir, file);
-}
-
-function outsideRangeNotice(
-  table: string,
-  first: number,
-  last: number,
-  sim: { start_year: number; end_year: number },
-): string | undefined {
-  const parts: string[] = [];
-  if (sim.end_year > last) parts.push(`years ${Math.max(last + 1, sim.start_year)}–${sim.end_year} use ${last}'s values`);
-  if (sim.start_year < first) parts.push(`years ${sim.start_year}–${Math.min(first - 1, sim.end_year)} use ${first}'s values`);
-  return parts.length > 0 ? `${table} covers ${first}–${last}; ${parts.join('; ')}` : undefined;
 }

@@ -15,6 +15,15 @@ export interface YearSummary {
   totalCompensation: number;
   /** Mean year-end pay of the year's actives. */
   averageActivePay: number;
+  /** Participating actives (deferral rate > 0 at year end) / actives. */
+  participationRate: number;
+  /** Mean year-end deferral rate of participating actives. */
+  averageDeferralRate: number;
+  employeeContributions: number;
+  employerMatch: number;
+  employerCore: number;
+  /** Match + core. */
+  employerCost: number;
 }
 
 export async function summarizeYear(db: Database, year: number): Promise<YearSummary> {
@@ -31,7 +40,14 @@ export async function summarizeYear(db: Database, year: number): Promise<YearSum
        (SELECT count(*) FROM ev WHERE event_type = 'promotion')::INTEGER AS promotions,
        (SELECT count(*) FROM ev WHERE event_type = 'raise')::INTEGER AS raises,
        (SELECT coalesce(sum(prorated_annual_compensation), 0) FROM snap)::DOUBLE AS total_compensation,
-       (SELECT coalesce(avg(current_compensation), 0) FROM snap WHERE employment_status = 'active')::DOUBLE AS average_active_pay`,
+       (SELECT coalesce(avg(current_compensation), 0) FROM snap WHERE employment_status = 'active')::DOUBLE AS average_active_pay,
+       (SELECT coalesce(count(*) FILTER (WHERE participation_status = 'participating') / nullif(count(*), 0), 0)
+          FROM snap WHERE employment_status = 'active')::DOUBLE AS participation_rate,
+       (SELECT coalesce(avg(current_deferral_rate), 0) FROM snap
+          WHERE employment_status = 'active' AND participation_status = 'participating')::DOUBLE AS average_deferral_rate,
+       (SELECT coalesce(sum(ytd_contributions), 0) FROM snap)::DOUBLE AS employee_contributions,
+       (SELECT coalesce(sum(employer_match_amount), 0) FROM snap)::DOUBLE AS employer_match,
+       (SELECT coalesce(sum(employer_core_amount), 0) FROM snap)::DOUBLE AS employer_core`,
     [year],
   );
   if (row === undefined) throw new Error(`No summary for year ${year}`);
@@ -49,5 +65,11 @@ export async function summarizeYear(db: Database, year: number): Promise<YearSum
     raises: Number(row.raises),
     totalCompensation: Number(row.total_compensation),
     averageActivePay: Number(row.average_active_pay),
+    participationRate: Number(row.participation_rate),
+    averageDeferralRate: Number(row.average_deferral_rate),
+    employeeContributions: Number(row.employee_contributions),
+    employerMatch: Number(row.employer_match),
+    employerCore: Number(row.employer_core),
+    employerCost: Number(row.employer_match) + Number(row.employer_core),
   };
 }

@@ -16,6 +16,10 @@ WITH events AS (
     SELECT * FROM int_promotion_events WHERE simulation_year = getvariable('simulation_year')
     UNION ALL BY NAME
     SELECT * FROM int_merit_events WHERE simulation_year = getvariable('simulation_year')
+    UNION ALL BY NAME
+    SELECT * FROM int_enrollment_events WHERE simulation_year = getvariable('simulation_year')
+    UNION ALL BY NAME
+    SELECT * FROM int_deferral_escalation_events WHERE simulation_year = getvariable('simulation_year')
 )
 SELECT
     'EVT_' || substr(md5(p.scenario_id || '_' || p.plan_design_id || '_' || e.employee_id || '_'

@@ -1,0 +1,51 @@
+-- Automatic deferral escalation (reference-simulation.md §3.8): on the configured MM-DD, employees
+-- who are enrolled with a positive rate below the cap, were hired on or after the cutoff, and have been
+-- enrolled for at least the first-escalation delay move up by the increment, never past the cap.
+-- Census participants count as enrolled from the start year. Opted-out employees have rate 0 and are
+-- never escalated; nobody is escalated on or after leaving.
+WITH p AS (SELECT * FROM param_dc_plan),
+previous_rates AS (
+    SELECT employee_id, current_deferral_rate AS rate, employee_enrollment_date,
+           employee_enrollment_date < make_date(getvariable('start_year'), 1, 1) AS enrolled_before_start
+    FROM int_deferral_rate_state_accumulator
+    WHERE simulation_year = getvariable('simulation_year') - 1
+    UNION ALL
+    SELECT b.employee_id, b.employee_deferral_rate, p.census_enrollment_date, true
+    FROM int_baseline_workforce b CROSS JOIN p
+    WHERE b.simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
+      AND b.employee_deferral_rate > 0
+),
+eligible AS (
+    SELECT e.*, r.rate, r.employee_enrollment_date,
+           make_date(e.simulation_year, p.escalation_month, p.escalation_day) AS escalation_date,
+           CASE WHEN r.enrolled_before_start THEN e.simulation_year - getvariable('start_year')
+                ELSE e.simulation_year - year(r.employee_enrollment_date) END AS years_enrolled,
+           least(p.escalation_cap, r.rate + p.escalation_increment) AS new_rate,
+           p.escalation_increment,
+           p.escalation_delay_years
+    FROM int_plan_eligibility e
+    JOIN previous_rates r USING (employee_id)
+    CROSS JOIN p
+    WHERE e.simulation_year = getvariable('simulation_year')
+      AND p.escalation_enabled
+      AND r.rate > 0 AND r.rate < p.escalation_cap
+      AND (p.escalation_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.escalation_hire_date_cutoff)
+)
+SELECT
+    employee_id, employee_ssn,
+    'deferral_escalation' AS event_type,
+    simulation_year,
+    escalation_date AS effective_date,
+    'Deferral escalation: ' || round(rate * 100, 2) || '% -> ' || round(new_rate * 100, 2) || '% (+'
+        || round((new_rate - rate) * 100, 2) || '%)' AS event_details,
+    NULL::DECIMAL(18,2) AS compensation_amount,
+    NULL::DECIMAL(18,2) AS previous_compensation,
+    new_rate::DECIMAL(7,5) AS employee_deferral_rate,
+    rate::DECIMAL(7,5) AS prev_employee_deferral_rate,
+    current_age AS employee_age, current_tenure AS employee_tenure, level_id, age_band, tenure_band,
+    escalation_increment::DOUBLE AS event_probability,
+    'deferral_escalation' AS event_category
+FROM eligible
+WHERE years_enrolled >= escalation_delay_years
+  AND (termination_date IS NULL OR escalation_date < termination_date)
+  AND escalation_date > employee_enrollment_date

@@ -1,0 +1,108 @@
+-- Employee deferrals (reference-simulation.md §5.6, defects D6, D7, D12 fixed). Pay base: the year's
+-- prorated actual pay from the salary timeline (after raises, ending at termination), capped at the
+-- year's 401(a)(17) compensation limit. Deferrals follow the deferral rate in force each day (the
+-- start-of-year rate, then each enrollment, escalation and opt-out from its date), applied to the
+-- capped pay, then capped at the year's 402(g) limit plus catch-up from age 50 (and the larger
+-- SECURE 2.0 catch-up at ages 60-63), age attained by Dec 31. Amounts DECIMAL(18,2) dollars.
+WITH y AS (
+    SELECT getvariable('simulation_year')::INTEGER AS yr,
+           pa_days_in_year(getvariable('simulation_year')) AS days_in_year
+),
+population AS (
+    SELECT * FROM int_plan_eligibility WHERE simulation_year = getvariable('simulation_year')
+),
+rates AS (
+    SELECT employee_id, start_of_year_deferral_rate, current_deferral_rate
+    FROM int_deferral_rate_state_accumulator WHERE simulation_year = getvariable('simulation_year')
+),
+rate_changes AS (
+    SELECT employee_id, make_date(getvariable('simulation_year'), 1, 1) AS rate_start, start_of_year_deferral_rate AS rate, 0 AS change_order
+    FROM rates
+    UNION ALL
+    SELECT employee_id, effective_date, employee_deferral_rate, event_sequence
+    FROM fct_yearly_events
+    WHERE simulation_year = getvariable('simulation_year')
+      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_escalation')
+),
+rate_periods AS (
+    SELECT employee_id, rate_start, rate,
+           coalesce(lead(rate_start) OVER (PARTITION BY employee_id ORDER BY rate_start, change_order) - 1,
+                    make_date(getvariable('simulation_year'), 12, 31)) AS rate_end
+    FROM rate_changes
+),
+pay AS (
+    SELECT employee_id, sum(salary * (period_end - period_start + 1)) AS salary_days
+    FROM int_compensation_periods
+    WHERE simulation_year = getvariable('simulation_year')
+    GROUP BY employee_id
+),
+deferral AS (
+    -- Σ salary x rate x days over the overlaps of salary periods and rate periods (exact decimals).
+    SELECT s.employee_id,
+           sum(s.salary * r.rate * (least(s.period_end, r.rate_end) - greatest(s.period_start, r.rate_start) + 1))
+               AS deferral_salary_days,
+           min(greatest(s.period_start, r.rate_start)) FILTER (WHERE r.rate > 0) AS first_contribution_date,
+           max(least(s.period_end, r.rate_end)) FILTER (WHERE r.rate > 0) AS last_contribution_date
+    FROM int_compensation_periods s
+    JOIN rate_periods r
+      ON r.employee_id = s.employee_id AND r.rate_start <= s.period_end AND r.rate_end >= s.period_start
+     AND r.rate_end >= r.rate_start
+    WHERE s.simulation_year = getvariable('simulation_year')
+    GROUP BY s.employee_id
+),
+amounts AS (
+    SELECT pop.employee_id, pop.employee_birth_date,
+           year(make_date(y.yr, 12, 31)) - year(pop.employee_birth_date) AS age_at_year_end,
+           round(pay.salary_days / y.days_in_year, 2)::DECIMAL(18,2) AS prorated_pay,
+           lim.compensation_limit,
+           lim.base_limit, lim.catch_up, lim.catch_up_age, lim.super_catch_up, lim.super_catch_up_min_age, lim.super_catch_up_max_age,
+           -- requested deferrals on the capped pay: scale the uncapped amount by capped / uncapped pay
+           coalesce(d.deferral_salary_days, 0) / y.days_in_year AS uncapped_deferrals,
+           d.first_contribution_date, d.last_contribution_date,
+           rt.current_deferral_rate
+    FROM population pop
+    CROSS JOIN y
+    JOIN pay USING (employee_id)
+    JOIN param_irs_limits lim ON lim.simulation_year = y.yr
+    LEFT JOIN deferral d USING (employee_id)
+    LEFT JOIN rates rt USING (employee_id)
+),
+capped AS (
+    SELECT *,
+        least(prorated_pay, compensation_limit)::DECIMAL(18,2) AS eligible_compensation,
+        CASE WHEN super_catch_up_min_age IS NOT NULL AND age_at_year_end BETWEEN super_catch_up_min_age AND super_catch_up_max_age
+                  THEN 'SUPER_CATCH_UP'
+             WHEN age_at_year_end >= catch_up_age THEN 'CATCH_UP'
+             ELSE 'BASE' END AS limit_type
+    FROM amounts
+),
+limited AS (
+    SELECT *,
+        (base_limit + CASE limit_type WHEN 'SUPER_CATCH_UP' THEN super_catch_up WHEN 'CATCH_UP' THEN catch_up ELSE 0 END)::DECIMAL(18,2)
+            AS applicable_irs_limit,
+        round(CASE WHEN prorated_pay > 0 THEN uncapped_deferrals * (eligible_compensation / prorated_pay) ELSE 0 END, 2)::DECIMAL(18,2)
+            AS requested_contribution
+    FROM capped
+)
+SELECT
+    getvariable('simulation_year')::INTEGER AS simulation_year,
+    employee_id,
+    age_at_year_end,
+    prorated_pay AS prorated_annual_compensation,
+    compensation_limit,
+    eligible_compensation,
+    eligible_compensation AS total_contribution_base_compensation,
+    requested_contribution,
+    least(requested_contribution, applicable_irs_limit)::DECIMAL(18,2) AS annual_contribution_amount,
+    applicable_irs_limit,
+    limit_type,
+    requested_contribution > applicable_irs_limit AS irs_limit_applied,
+    greatest(requested_contribution - applicable_irs_limit, 0)::DECIMAL(18,2) AS amount_capped_by_irs_limit,
+    prorated_pay > compensation_limit AS compensation_limit_applied,
+    CASE WHEN eligible_compensation > 0
+         THEN least(requested_contribution, applicable_irs_limit) / eligible_compensation ELSE 0 END AS effective_annual_deferral_rate,
+    coalesce(current_deferral_rate, 0)::DECIMAL(7,5) AS year_end_deferral_rate,
+    first_contribution_date,
+    last_contribution_date,
+    CASE WHEN requested_contribution > applicable_irs_limit THEN 'IRS_LIMITED' ELSE 'NORMAL' END AS contribution_quality_flag
+FROM limited

@@ -1,0 +1,35 @@
+-- Employer match (reference-simulation.md §3.10) under the active formula, held as tiers (a simple
+-- formula is one tier: match_rate on deferrals up to max_match_percentage of pay). For each tier, the
+-- deferral dollars falling between employee_min and employee_max of the contribution base earn its
+-- match rate; the total is capped at the formula's share of pay and rounded to cents. Only employees
+-- eligible for the match get it. Exact decimal arithmetic throughout.
+WITH contributions AS (
+    SELECT * FROM int_employee_contributions WHERE simulation_year = getvariable('simulation_year')
+),
+tiered AS (
+    SELECT c.employee_id,
+           sum(greatest(0, least(c.annual_contribution_amount, t.employee_max * c.eligible_compensation)
+                           - t.employee_min * c.eligible_compensation) * t.match_rate) AS formula_match
+    FROM contributions c CROSS JOIN param_match_tiers t
+    GROUP BY c.employee_id
+)
+SELECT
+    c.simulation_year,
+    c.employee_id,
+    p.match_formula AS formula_id,
+    p.match_formula_type AS formula_type,
+    c.eligible_compensation,
+    c.annual_contribution_amount AS annual_deferrals,
+    c.effective_annual_deferral_rate AS deferral_rate,
+    round(least(t.formula_match, c.eligible_compensation * p.match_max_percentage * p.match_cap_rate), 2)::DECIMAL(18,2) AS capped_match_amount,
+    e.eligible_for_match,
+    e.match_eligibility_reason,
+    CASE WHEN e.eligible_for_match THEN round(least(t.formula_match, c.eligible_compensation * p.match_max_percentage * p.match_cap_rate), 2)
+         ELSE 0 END::DECIMAL(18,2) AS employer_match_amount,
+    CASE WHEN NOT e.eligible_for_match THEN 'ineligible'
+         WHEN c.annual_contribution_amount = 0 THEN 'no_deferrals'
+         ELSE 'calculated' END AS match_status
+FROM contributions c
+JOIN tiered t USING (employee_id)
+JOIN int_employer_eligibility e ON e.employee_id = c.employee_id AND e.simulation_year = c.simulation_year
+CROSS JOIN param_dc_plan p

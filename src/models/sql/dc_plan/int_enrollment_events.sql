@@ -1,0 +1,155 @@
+-- Enrollment decisions of the year and opt-outs (reference-simulation.md §3.7, with defects D9, D14,
+-- D16 and D19 fixed). Only eligible employees not enrolled at the start of the year can enroll:
+--   auto-enrollment   in-scope employees (scope, hire-date cutoff on or after), never after an opt-out;
+--                     dated window start + window_days (hires: eligibility; others: Jan 1), capped Dec 31
+--   proactive         in-scope hires, before the auto-enrollment date: probability by age band
+--   voluntary         newly eligible employees outside auto-enrollment: base rate by age x pay x level
+--   year-over-year    employees hired before the year: conversion rate by age x pay x tenure
+-- Rates: the age x pay matrix (voluntary, proactive; optionally nudged up to the rate that earns the
+-- full match), the year-over-year rates by age, or the default rate. One enrollment per employee and
+-- year, by priority voluntary > proactive > year-over-year > auto, then the earlier date. Auto-enrollees
+-- may opt out (probability by age x pay) 1 day to the grace period after enrolling, by Dec 31.
+-- Nothing is dated on or after the employee's termination.
+WITH p AS (SELECT * FROM param_dc_plan),
+full_match_rate AS (
+    SELECT max(employee_max) AS rate FROM param_match_tiers WHERE match_rate > 0
+),
+previous_state AS (
+    SELECT employee_id, is_enrolled, ever_opted_out
+    FROM int_enrollment_state_accumulator
+    WHERE simulation_year = getvariable('simulation_year') - 1
+    UNION ALL
+    SELECT employee_id, employee_deferral_rate > 0, false
+    FROM int_baseline_workforce
+    WHERE simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
+),
+population AS (
+    SELECT e.*,
+           coalesce(s.ever_opted_out, false) AS ever_opted_out,
+           p.ae_enabled
+             AND (p.ae_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.ae_hire_date_cutoff)
+             AND (p.ae_scope = 'all_eligible_employees' OR e.is_new_hire
+                  OR getvariable('simulation_year') = getvariable('start_year')) AS in_ae_scope,
+           make_date(e.simulation_year, 12, 31) AS year_end,
+           m.deferral_rate AS matrix_rate
+    FROM int_plan_eligibility e
+    CROSS JOIN p
+    LEFT JOIN previous_state s USING (employee_id)
+    JOIN param_deferral_rate_matrix m
+      ON m.age_segment = pa_age_segment(e.current_age) AND m.income_segment = pa_income_segment(e.compensation)
+    WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
+),
+candidates AS (
+    SELECT employee_id, 2 AS priority, 'proactive_voluntary' AS category,
+           least(enrollment_window_start + p.enroll_min_days
+                 + floor(pa_draw(rng_key, 'proactive_timing') * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
+                 year_end) AS effective_date,
+           matrix_rate AS deferral_rate,
+           pa_by_age(current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior) AS probability
+    FROM population CROSS JOIN p
+    WHERE p.proactive_enabled AND is_new_hire AND in_ae_scope AND NOT ever_opted_out
+      AND pa_draw(rng_key, 'proactive_enroll')
+          < pa_by_age(current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
+    UNION ALL
+    SELECT employee_id, 1, 'voluntary_enrollment',
+           least(enrollment_window_start + p.enroll_min_days
+                 + floor(pa_draw(rng_key, 'voluntary_timing') * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
+                 year_end),
+           CASE WHEN p.match_optimization AND pa_draw(rng_key, 'voluntary_rate') < 0.4
+                     AND matrix_rate >= f.rate - 0.01 AND matrix_rate < f.rate
+                THEN f.rate ELSE matrix_rate END,
+           least(1.0, pa_by_age(current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
+                * pa_by_income(compensation, p.voluntary_income_low, p.voluntary_income_moderate,
+                               p.voluntary_income_high, p.voluntary_income_executive)
+                * pa_by_level(level_id, p.voluntary_level_individual, p.voluntary_level_senior,
+                              p.voluntary_level_manager, p.voluntary_level_executive))
+    FROM population CROSS JOIN p CROSS JOIN full_match_rate f
+    WHERE p.voluntary_enabled AND NOT in_ae_scope AND NOT ever_opted_out
+      AND eligibility_date >= make_date(simulation_year, 1, 1)
+      AND pa_draw(rng_key, 'voluntary_enroll')
+          < pa_by_age(current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
+            * pa_by_income(compensation, p.voluntary_income_low, p.voluntary_income_moderate,
+                           p.voluntary_income_high, p.voluntary_income_executive)
+            * pa_by_level(level_id, p.voluntary_level_individual, p.voluntary_level_senior,
+                          p.voluntary_level_manager, p.voluntary_level_executive)
+    UNION ALL
+    SELECT employee_id, 3, 'year_over_year_voluntary',
+           make_date(simulation_year, p.yoy_month, p.yoy_day),
+           pa_by_age(current_age, p.yoy_rate_young, p.yoy_rate_mid_career, p.yoy_rate_mature, p.yoy_rate_senior),
+           pa_by_age(current_age, p.yoy_young, p.yoy_mid_career, p.yoy_mature, p.yoy_senior)
+             * pa_by_income(compensation, p.yoy_income_low, p.yoy_income_moderate, p.yoy_income_high, p.yoy_income_executive)
+             * CASE WHEN current_tenure < 2 THEN p.yoy_tenure_new WHEN current_tenure < 5 THEN p.yoy_tenure_established
+                    ELSE p.yoy_tenure_veteran END
+    FROM population CROSS JOIN p
+    WHERE p.yoy_enabled AND NOT is_new_hire
+      AND enrollment_window_start <= make_date(simulation_year, p.yoy_month, p.yoy_day)
+      AND pa_draw(rng_key, 'yoy_enroll')
+          < pa_by_age(current_age, p.yoy_young, p.yoy_mid_career, p.yoy_mature, p.yoy_senior)
+            * pa_by_income(compensation, p.yoy_income_low, p.yoy_income_moderate, p.yoy_income_high, p.yoy_income_executive)
+            * CASE WHEN current_tenure < 2 THEN p.yoy_tenure_new WHEN current_tenure < 5 THEN p.yoy_tenure_established
+                   ELSE p.yoy_tenure_veteran END
+    UNION ALL
+    SELECT employee_id, 4, 'auto_enrollment',
+           least(enrollment_window_start + p.ae_window_days, year_end),
+           p.ae_default_rate,
+           1.0
+    FROM population CROSS JOIN p
+    WHERE in_ae_scope AND NOT ever_opted_out
+),
+chosen AS (
+    SELECT c.*, pop.* EXCLUDE (employee_id)
+    FROM candidates c
+    JOIN population pop USING (employee_id)
+    WHERE pop.termination_date IS NULL OR c.effective_date < pop.termination_date
+    QUALIFY row_number() OVER (PARTITION BY c.employee_id ORDER BY c.priority, c.effective_date) = 1
+),
+opt_out_draws AS (
+    SELECT chosen.* REPLACE (
+               least(effective_date + 1 + floor(pa_draw(rng_key, 'opt_out_timing') * p.opt_out_grace_days)::INTEGER,
+                     year_end) AS effective_date),
+           pa_by_age(current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
+             * pa_by_income(compensation, p.opt_out_income_low, p.opt_out_income_moderate,
+                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability
+    FROM chosen CROSS JOIN p
+    WHERE category = 'auto_enrollment'
+),
+opt_outs AS (
+    SELECT * FROM opt_out_draws
+    WHERE pa_draw(rng_key, 'opt_out') < opt_out_probability
+      AND (termination_date IS NULL OR effective_date < termination_date)
+)
+SELECT
+    employee_id, employee_ssn,
+    'enrollment' AS event_type,
+    simulation_year,
+    effective_date,
+    CASE category
+        WHEN 'auto_enrollment' THEN 'Auto-enrollment - ' || round(deferral_rate * 100, 2) || '% default deferral'
+        WHEN 'voluntary_enrollment' THEN 'Voluntary enrollment - ' || pa_age_segment(current_age) || ' '
+             || pa_income_segment(compensation) || ' employee - ' || round(deferral_rate * 100, 2) || '% deferral rate'
+        WHEN 'proactive_voluntary' THEN 'Proactive enrollment - ' || round(deferral_rate * 100, 2) || '% deferral rate'
+        ELSE 'Year-over-year enrollment - ' || round(deferral_rate * 100, 2) || '% deferral rate'
+    END AS event_details,
+    compensation AS compensation_amount,
+    NULL::DECIMAL(18,2) AS previous_compensation,
+    deferral_rate::DECIMAL(7,5) AS employee_deferral_rate,
+    0::DECIMAL(7,5) AS prev_employee_deferral_rate,
+    current_age AS employee_age, current_tenure AS employee_tenure, level_id, age_band, tenure_band,
+    probability::DOUBLE AS event_probability,
+    category AS event_category
+FROM chosen
+UNION ALL
+SELECT
+    employee_id, employee_ssn,
+    'enrollment_change',
+    simulation_year,
+    effective_date,
+    'Auto-enrollment opt-out - reduced deferral from ' || round(deferral_rate * 100, 2) || '% to 0%',
+    compensation,
+    compensation,
+    0::DECIMAL(7,5),
+    deferral_rate::DECIMAL(7,5),
+    current_age, current_tenure, level_id, age_band, tenure_band,
+    opt_out_probability::DOUBLE,
+    'enrollment_opt_out'
+FROM opt_outs

@@ -1,0 +1,177 @@
+import type { EmployerEligibility, SimulationConfig } from '../config/index.js';
+import type { Database } from '../db/database.js';
+import { outsideRangeNotice, seed } from './seeds.js';
+
+/**
+ * DC-plan parameters: one row of plan settings (`param_dc_plan`), the active match formula as tiers
+ * (`param_match_tiers`), the voluntary deferral-rate matrix (`param_deferral_rate_matrix`) and the
+ * IRS limits of every simulated year (`param_irs_limits`). Values are bound, never spliced into SQL.
+ */
+export async function compileDcPlanParameters(db: Database, config: SimulationConfig, notices: string[]): Promise<void> {
+  const { enrollment, employer_match: match, employer_core_contribution: core } = config;
+  const ae = enrollment.auto_enrollment;
+  const proactive = enrollment.proactive_enrollment;
+  const voluntary = enrollment.voluntary_enrollment;
+  const yoy = enrollment.year_over_year_conversion;
+  const escalation = config.deferral_auto_escalation;
+  const formula = match.formulas[match.active_formula];
+  if (formula === undefined) throw new Error(`employer_match.formulas has no ${match.active_formula}`);
+  const [escalationMonth, escalationDay] = escalation.effective_day.split('-').map(Number);
+
+  const eligibility = (prefix: string, e: EmployerEligibility): Record<string, number | boolean> => ({
+    [`${prefix}_min_tenure`]: e.minimum_tenure_years,
+    [`${prefix}_require_active_eoy`]: e.require_active_at_year_end,
+    [`${prefix}_min_hours`]: e.minimum_hours_annual,
+    [`${prefix}_allow_new_hires`]: e.allow_new_hires,
+    [`${prefix}_allow_nh_terminations`]: e.allow_terminated_new_hires,
+    [`${prefix}_allow_exp_terminations`]: e.allow_experienced_terminations,
+  });
+
+  // Column name -> [SQL type, value]. Rates that enter exact arithmetic are DECIMAL.
+  const columns: Record<string, [string, string | number | boolean | null]> = {
+    census_enrollment_date: ['DATE', config.setup.plan_year_end_date],
+    waiting_period_days: ['INTEGER', Math.max(config.eligibility.waiting_period_days, config.plan_eligibility.waiting_period_days)],
+    minimum_age: ['INTEGER', config.plan_eligibility.minimum_age],
+    ae_enabled: ['BOOLEAN', ae.enabled],
+    ae_scope: ['VARCHAR', ae.scope],
+    ae_hire_date_cutoff: ['DATE', ae.hire_date_cutoff],
+    ae_window_days: ['INTEGER', ae.window_days],
+    ae_default_rate: ['DECIMAL(7,5)', String(ae.default_deferral_rate)],
+    opt_out_grace_days: ['INTEGER', ae.opt_out_grace_period],
+    opt_out_young: ['DOUBLE', ae.opt_out_rates.by_age.young],
+    opt_out_mid_career: ['DOUBLE', ae.opt_out_rates.by_age.mid_career],
+    opt_out_mature: ['DOUBLE', ae.opt_out_rates.by_age.mature],
+    opt_out_senior: ['DOUBLE', ae.opt_out_rates.by_age.senior],
+    opt_out_income_low: ['DOUBLE', ae.opt_out_rates.by_income.low_income],
+    opt_out_income_moderate: ['DOUBLE', ae.opt_out_rates.by_income.moderate],
+    opt_out_income_high: ['DOUBLE', ae.opt_out_rates.by_income.high],
+    opt_out_income_executive: ['DOUBLE', ae.opt_out_rates.by_income.executive],
+    proactive_enabled: ['BOOLEAN', proactive.enabled],
+    enroll_min_days: ['INTEGER', proactive.timing_window.min_days],
+    enroll_max_days: ['INTEGER', proactive.timing_window.max_days],
+    proactive_young: ['DOUBLE', proactive.probability_by_demographics.young],
+    proactive_mid_career: ['DOUBLE', proactive.probability_by_demographics.mid_career],
+    proactive_mature: ['DOUBLE', proactive.probability_by_demographics.mature],
+    proactive_senior: ['DOUBLE', proactive.probability_by_demographics.senior],
+    voluntary_enabled: ['BOOLEAN', voluntary.enabled],
+    voluntary_young: ['DOUBLE', voluntary.base_rates_by_age.young],
+    voluntary_mid_career: ['DOUBLE', voluntary.base_rates_by_age.mid_career],
+    voluntary_mature: ['DOUBLE', voluntary.base_rates_by_age.mature],
+    voluntary_senior: ['DOUBLE', voluntary.base_rates_by_age.senior],
+    voluntary_income_low: ['DOUBLE', voluntary.income_multipliers.low],
+    voluntary_income_moderate: ['DOUBLE', voluntary.income_multipliers.moderate],
+    voluntary_income_high: ['DOUBLE', voluntary.income_multipliers.high],
+    voluntary_income_executive: ['DOUBLE', voluntary.income_multipliers.executive],
+    voluntary_level_individual: ['DOUBLE', voluntary.job_level_multipliers.individual],
+    voluntary_level_senior: ['DOUBLE', voluntary.job_level_multipliers.senior],
+    voluntary_level_manager: ['DOUBLE', voluntary.job_level_multipliers.manager],
+    voluntary_level_executive: ['DOUBLE', voluntary.job_level_multipliers.executive],
+    match_optimization: ['BOOLEAN', voluntary.deferral_rates.match_optimization],
+    yoy_enabled: ['BOOLEAN', yoy.enabled],
+    yoy_young: ['DOUBLE', yoy.base_rates_by_age.young],
+    yoy_mid_career: ['DOUBLE', yoy.base_rates_by_age.mid_career],
+    yoy_mature: ['DOUBLE', yoy.base_rates_by_age.mature],
+    yoy_senior: ['DOUBLE', yoy.base_rates_by_age.senior],
+    yoy_income_low: ['DOUBLE', yoy.income_multipliers.low_income],
+    yoy_income_moderate: ['DOUBLE', yoy.income_multipliers.moderate],
+    yoy_income_high: ['DOUBLE', yoy.income_multipliers.high],
+    yoy_income_executive: ['DOUBLE', yoy.income_multipliers.executive],
+    yoy_tenure_new: ['DOUBLE', yoy.tenure_multipliers.new_employee],
+    yoy_tenure_established: ['DOUBLE', yoy.tenure_multipliers.established],
+    yoy_tenure_veteran: ['DOUBLE', yoy.tenure_multipliers.veteran],
+    yoy_month: ['INTEGER', yoy.timing.enrollment_month],
+    yoy_day: ['INTEGER', yoy.timing.enrollment_day],
+    yoy_rate_young: ['DECIMAL(7,5)', String(yoy.deferral_rates.young)],
+    yoy_rate_mid_career: ['DECIMAL(7,5)', String(yoy.deferral_rates.mid_career)],
+    yoy_rate_mature: ['DECIMAL(7,5)', String(yoy.deferral_rates.mature)],
+    yoy_rate_senior: ['DECIMAL(7,5)', String(yoy.deferral_rates.senior)],
+    escalation_enabled: ['BOOLEAN', escalation.enabled],
+    escalation_month: ['INTEGER', escalationMonth ?? 1],
+    escalation_day: ['INTEGER', escalationDay ?? 1],
+    escalation_increment: ['DECIMAL(7,5)', String(escalation.increment_amount)],
+    escalation_cap: ['DECIMAL(7,5)', String(escalation.maximum_rate)],
+    escalation_hire_date_cutoff: ['DATE', escalation.hire_date_cutoff],
+    escalation_delay_years: ['INTEGER', escalation.first_escalation_delay_years],
+    match_formula: ['VARCHAR', match.active_formula],
+    match_formula_type: ['VARCHAR', formula.type],
+    // The match is capped at max_match_percentage of pay, times match_rate for a simple formula.
+    match_max_percentage: ['DECIMAL(7,5)', String(formula.max_match_percentage)],
+    match_cap_rate: ['DECIMAL(9,5)', formula.type === 'simple' ? String(formula.match_rate) : '1'],
+    match_apply_eligibility: ['BOOLEAN', match.apply_eligibility],
+    ...mapValues(eligibility('match', match.eligibility), (v) => [typeof v === 'boolean' ? 'BOOLEAN' : 'INTEGER', v]),
+    core_enabled: ['BOOLEAN', core.enabled],
+    core_rate: ['DECIMAL(7,5)', String(core.contribution_rate)],
+    ...mapValues(eligibility('core', core.eligibility), (v) => [typeof v === 'boolean' ? 'BOOLEAN' : 'INTEGER', v]),
+  };
+  const names = Object.keys(columns);
+  const values = Object.fromEntries(names.map((name) => [name, columns[name]![1]]));
+  // Column names and types are this file's constants; only the values are bound.
+  await db.run(
+    `CREATE OR REPLACE TABLE param_dc_plan AS SELECT ${names.map((n) => `$${n}::${columns[n]![0]} AS ${n}`).join(', ')}`,
+    values,
+  );
+
+  // A simple formula is one tier: match_rate on deferrals up to max_match_percentage of pay.
+  const tiers =
+    formula.type === 'simple'
+      ? [{ tier: 1, employee_min: 0, employee_max: formula.max_match_percentage, match_rate: formula.match_rate }]
+      : formula.tiers;
+  await db.run(
+    `CREATE OR REPLACE TABLE param_match_tiers (tier INTEGER, employee_min DECIMAL(7,5), employee_max DECIMAL(7,5), match_rate DECIMAL(9,5))`,
+  );
+  for (const t of tiers) {
+    await db.run(`INSERT INTO param_match_tiers VALUES ($1, $2::DECIMAL(7,5), $3::DECIMAL(7,5), $4::DECIMAL(9,5))`, [
+      t.tier,
+      String(t.employee_min),
+      String(t.employee_max),
+      String(t.match_rate),
+    ]);
+  }
+
+  await db.run(
+    `CREATE OR REPLACE TABLE param_deferral_rate_matrix (age_segment VARCHAR, income_segment VARCHAR, deferral_rate DECIMAL(7,5))`,
+  );
+  for (const [key, rate] of Object.entries(voluntary.deferral_rates.demographic_base_rates)) {
+    const income = key.slice(key.lastIndexOf('_') + 1);
+    await db.run(`INSERT INTO param_deferral_rate_matrix VALUES ($1, $2, $3::DECIMAL(7,5))`, [
+      key.slice(0, key.lastIndexOf('_')),
+      income,
+      String(rate),
+    ]);
+  }
+
+  // Published IRS limits; a simulated year past the table reuses its last row (never an invented limit).
+  await db.run(
+    `CREATE OR REPLACE TABLE param_irs_limits AS
+     WITH seed AS (
+        SELECT limit_year::INTEGER AS limit_year,
+               elective_deferral_limit::DECIMAL(18,2) AS base_limit,
+               catch_up_contribution::DECIMAL(18,2) AS catch_up,
+               catch_up_age::INTEGER AS catch_up_age,
+               coalesce(nullif(super_catch_up_contribution, '')::DECIMAL(18,2), catch_up_contribution::DECIMAL(18,2)) AS super_catch_up,
+               nullif(super_catch_up_min_age, '')::INTEGER AS super_catch_up_min_age,
+               nullif(super_catch_up_max_age, '')::INTEGER AS super_catch_up_max_age,
+               compensation_limit::DECIMAL(18,2) AS compensation_limit
+        FROM read_csv($path, header = true, all_varchar = true)
+     ),
+     years AS (SELECT range::INTEGER AS simulation_year FROM range($start_year, $end_year + 1))
+     SELECT y.simulation_year, s.*
+     FROM years y
+     JOIN seed s ON s.limit_year = greatest((SELECT min(limit_year) FROM seed), least((SELECT max(limit_year) FROM seed), y.simulation_year))
+     ORDER BY 1`,
+    { path: seed('irs_limits.csv'), start_year: config.simulation.start_year, end_year: config.simulation.end_year },
+  );
+  const range = await db.one<{ first_year: number; last_year: number }>(
+    `SELECT min(limit_year::INTEGER) AS first_year, max(limit_year::INTEGER) AS last_year
+     FROM read_csv($path, header = true, all_varchar = true)`,
+    { path: seed('irs_limits.csv') },
+  );
+  if (range !== undefined) {
+    const notice = outsideRangeNotice('IRS limits (published)', range.first_year, range.last_year, config.simulation);
+    if (notice) notices.push(notice);
+  }
+}
+
+function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
+}

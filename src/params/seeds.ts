@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import { seedsDir } from '../paths.js';
+
+/** Path of a default parameter table in data/seeds/. */
+export function seed(file: string): string {
+  return join(seedsDir, file);
+}
+
+export function outsideRangeNotice(
+  table: string,
+  first: number,
+  last: number,
+  sim: { start_year: number; end_year: number },
+): string | undefined {
+  const parts: string[] = [];
+  if (sim.end_year > last) parts.push(`years ${Math.max(last + 1, sim.start_year)}–${sim.end_year} use ${last}'s values`);
+  if (sim.start_year < first) parts.push(`years ${sim.start_year}–${Math.min(first - 1, sim.end_year)} use ${first}'s values`);
+  return parts.length > 0 ? `${table} covers ${first}–${last}; ${parts.join('; ')}` : undefined;
+}

@@ -42,6 +42,8 @@ export interface EmployeeInput {
   /** Deferral rate in force on Jan 1 (decimal text). */
   startRate: string;
   events?: RateEvent[];
+  /** Further fct_yearly_events rows of any type and year, which the rate timeline must ignore. */
+  otherEvents?: Array<{ type: string; year: number; date: string; rate?: string }>;
 }
 
 export type Row = Record<string, unknown>;
@@ -122,7 +124,15 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
           [`ev${++eventNo}`, e.id, ev.type, YEAR, ev.date, ev.rate, i + 1],
         );
       }
-      // Non-rate events the contribution model must ignore.
+      for (const ev of e.otherEvents ?? []) {
+        await db.run(
+          `INSERT INTO fct_yearly_events (event_id, scenario_id, plan_design_id, employee_id, event_type, simulation_year,
+              effective_date, employee_deferral_rate, event_sequence)
+           VALUES ($1, 'default', 'default', $2, $3, $4, $5::DATE, $6::DECIMAL(7,5), 1)`,
+          [`ev${++eventNo}`, e.id, ev.type, ev.year, ev.date, ev.rate ?? null],
+        );
+      }
+      // The termination event (not a rate event: the contribution model must ignore it).
       if (e.terminationDate) {
         await db.run(
           `INSERT INTO fct_yearly_events (event_id, scenario_id, plan_design_id, employee_id, event_type, simulation_year,

@@ -53,11 +53,12 @@ deferral AS (
 amounts AS (
     SELECT pop.employee_id, pop.employee_birth_date,
            year(make_date(y.yr, 12, 31)) - year(pop.employee_birth_date) AS age_at_year_end,
-           round(pay.salary_days / y.days_in_year, 2)::DECIMAL(18,2) AS prorated_pay,
+           pa_prorate(pay.salary_days, y.days_in_year) AS prorated_pay,
            lim.compensation_limit,
            lim.base_limit, lim.catch_up, lim.catch_up_age, lim.super_catch_up, lim.super_catch_up_min_age, lim.super_catch_up_max_age,
-           -- requested deferrals on the capped pay: scale the uncapped amount by capped / uncapped pay
-           coalesce(d.deferral_salary_days, 0) / y.days_in_year AS uncapped_deferrals,
+           -- deferral dollars x days, in units of 1e-7 (the exact scale of salary x rate)
+           (coalesce(d.deferral_salary_days, 0) * 10000000)::HUGEINT AS deferral_units,
+           y.days_in_year,
            d.first_contribution_date, d.last_contribution_date,
            rt.current_deferral_rate
     FROM population pop
@@ -80,8 +81,11 @@ limited AS (
     SELECT *,
         (base_limit + CASE limit_type WHEN 'SUPER_CATCH_UP' THEN super_catch_up WHEN 'CATCH_UP' THEN catch_up ELSE 0 END)::DECIMAL(18,2)
             AS applicable_irs_limit,
-        round(CASE WHEN prorated_pay > 0 THEN uncapped_deferrals * (eligible_compensation / prorated_pay) ELSE 0 END, 2)::DECIMAL(18,2)
-            AS requested_contribution
+        -- deferrals on the capped pay = units / days x capped / uncapped pay, in cents, rounded exactly
+        CASE WHEN prorated_pay > 0
+             THEN pa_round_ratio(deferral_units * (eligible_compensation * 100)::HUGEINT,
+                                 days_in_year * 100000 * (prorated_pay * 100)::HUGEINT) / 100
+             ELSE 0 END::DECIMAL(18,2) AS requested_contribution
     FROM capped
 )
 SELECT

@@ -17,3 +17,11 @@ CREATE OR REPLACE MACRO pa_merit_salary(old_salary, rate) AS round(CASE
     WHEN rate > 0.5 THEN old_salary * 1.5
     WHEN rate < 0 THEN old_salary
     ELSE least(old_salary * (1 + rate), old_salary * 1.5, old_salary + 250000) END, 2)::DECIMAL(18,2);
+
+-- Exact rounding of n / d to the nearest integer, halves away from zero, for integers n >= 0, d > 0
+-- (DuckDB divides decimals in floating point, which can round a half cent the wrong way).
+CREATE OR REPLACE MACRO pa_round_ratio(n, d) AS (2 * n + d) // (2 * d);
+
+-- Dollars x days (a DECIMAL with 2 decimals) spread over a year, in dollars rounded to the cent.
+CREATE OR REPLACE MACRO pa_prorate(dollar_days, days_in_year) AS
+    (pa_round_ratio((dollar_days * 100)::HUGEINT, days_in_year::HUGEINT) / 100)::DECIMAL(18,2);

@@ -1,7 +1,8 @@
 -- One row per employee and year (reference-simulation.md §5.2): everyone active at the start of the
--- year plus the year's hires, with the year's events applied: status, level, year-end pay and prorated
--- pay (from the salary timeline, rounded to cents once), and the DC-plan state: eligibility, enrollment
--- and deferral rate at year end, deferrals, employer match and core. Amounts DECIMAL(18,2) dollars.
+-- year plus the year's hires, with the year's events applied: status, level, year-end pay, prorated pay
+-- (computed once, with the contribution base, from the salary timeline) and the DC-plan state:
+-- eligibility, enrollment and deferral rate at year end, deferrals, employer match and core.
+-- Amounts DECIMAL(18,2) dollars.
 WITH events AS (
     SELECT * FROM fct_yearly_events WHERE simulation_year = getvariable('simulation_year')
 ),
@@ -13,10 +14,7 @@ promotions AS (
     SELECT employee_id, level_id AS promoted_level_id FROM events WHERE event_type = 'promotion'
 ),
 pay AS (
-    SELECT employee_id,
-           arg_max(salary, period_number) AS final_salary,
-           round(sum(salary * greatest(0, period_end - period_start + 1))
-                 / pa_days_in_year(getvariable('simulation_year')), 2)::DECIMAL(18,2) AS prorated_pay
+    SELECT employee_id, arg_max(salary, period_number) AS final_salary
     FROM int_compensation_periods
     WHERE simulation_year = getvariable('simulation_year')
     GROUP BY employee_id
@@ -32,7 +30,7 @@ SELECT
     pop.employee_birth_date,
     pop.employee_hire_date,
     pay.final_salary AS current_compensation,
-    pay.prorated_pay AS prorated_annual_compensation,
+    c.prorated_annual_compensation,
     pay.final_salary AS full_year_equivalent_compensation,
     pop.current_age,
     pop.current_tenure,

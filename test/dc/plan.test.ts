@@ -200,4 +200,25 @@ describe('DC plan switches', () => {
     expect(await count(base.database, `event_type = 'deferral_escalation'`)).toBeGreaterThan(0);
     expect(await count(off.database, `event_type = 'deferral_escalation'`)).toBe(0);
   });
+
+  it('eligibility follows the minimum age and waiting period: nobody enrolls before becoming eligible', async () => {
+    const config = defaultConfigObject();
+    config.plan_eligibility.minimum_age = 30;
+    config.plan_eligibility.waiting_period_days = 90;
+    const run = await simulate({ dir, census, config, name: 'eligibility', years: [2025, 2025] });
+    const [row] = await query<{ young_hires: number; young_enrolled: number; early: number; pending: number }>(
+      run.database,
+      `SELECT count(*) FILTER (WHERE h.employee_age < 30)::INTEGER AS young_hires,
+              count(*) FILTER (WHERE h.employee_age < 30 AND e.employee_id IS NOT NULL)::INTEGER AS young_enrolled,
+              count(*) FILTER (WHERE e.effective_date < h.effective_date + 90)::INTEGER AS early,
+              (SELECT count(*) FROM fct_workforce_snapshot WHERE current_eligibility_status = 'pending')::INTEGER AS pending
+       FROM fct_yearly_events h
+       LEFT JOIN fct_yearly_events e ON e.employee_id = h.employee_id AND e.event_type = 'enrollment'
+       WHERE h.event_type = 'hire'`,
+    );
+    expect(row?.young_hires).toBeGreaterThan(50);
+    expect(row?.young_enrolled).toBe(0);
+    expect(row?.early).toBe(0);
+    expect(row?.pending).toBeGreaterThan(row!.young_hires - 1);
+  });
 });

@@ -1,6 +1,7 @@
 // PlanAlign's public API: build through OrchestratorBuilder, as the CLI, tests and benchmarks do.
 export { OrchestratorBuilder, DEFAULT_CONFIG_PATH, DEFAULT_DATABASE_PATH } from './factory.js';
-export { PipelineOrchestrator, RNG_VERSION, type RunResult, type YearResult } from './orchestrator/orchestrator.js';
+export { PipelineOrchestrator, type RunResult, type YearResult } from './orchestrator/orchestrator.js';
+export { RNG_VERSION, RNG_STREAMS } from './models/rng.js';
 export { buildPlan, describePlan, type SimulationPlan } from './orchestrator/plan.js';
 export type { ProgressEvent, ProgressSink } from './orchestrator/progress.js';
 export { loadConfig, parseConfig, configHash, type LoadedConfig, type SimulationConfig } from './config/index.js';

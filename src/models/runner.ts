@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { listValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.js';
 import { ModelExecutionError } from '../errors.js';
 import { modelsSqlDir } from '../paths.js';
 import { MODELS, type ModelDefinition } from './registry.js';
+import { RNG_STREAMS } from './rng.js';
 
 /**
  * Runs SQL models for one simulation year. A model's table is created from its own SELECT the first
@@ -23,11 +25,18 @@ export class ModelRunner {
     }
   }
 
-  /** Sets the DuckDB variables the models read: the year being built, the first year, the seed. */
+  /** Sets the DuckDB variables the models read: the year being built, the first year, the seed, and
+   *  the year's salt of every random stream. */
   async setYear(year: number, startYear: number, seed: number | bigint): Promise<void> {
     await this.db.run(`SET VARIABLE simulation_year = $1::INTEGER`, [year]);
     await this.db.run(`SET VARIABLE start_year = $1::INTEGER`, [startYear]);
     await this.db.run(`SET VARIABLE random_seed = $1::BIGINT`, [String(seed)]);
+    await this.db.run(
+      `SET VARIABLE pa_salts = (
+         SELECT map(list(stream ORDER BY stream), list(pa_salt($1::BIGINT, $2::INTEGER, stream) ORDER BY stream))
+         FROM unnest($3::VARCHAR[]) AS t(stream))`,
+      [String(seed), year, listValue([...RNG_STREAMS])],
+    );
   }
 
   sql(model: ModelDefinition): string {

@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import { assertWritableForNewRun, ensureSchema, recordRunEnd, recordRunStart } from '../db/metadata.js';
 import { InterruptedError, PlanAlignError } from '../errors.js';
 import { MODELS } from '../models/registry.js';
+import { RNG_VERSION } from '../models/rng.js';
 import { ModelRunner } from '../models/runner.js';
 import { compileParameters } from '../params/compile.js';
 import { summarizeYear, type YearSummary } from '../reporting/year-summary.js';
@@ -13,8 +14,6 @@ import { runRules, type RuleResult, type ValidationRule } from '../validation/ru
 import { buildPlan, type SimulationPlan } from './plan.js';
 import type { ProgressSink } from './progress.js';
 
-/** Version of the random draw defined in models/sql/macros/rng.sql. */
-export const RNG_VERSION = 'pa-rng-1';
 
 export interface OrchestratorDeps {
   db: Database;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS, STAGES } from '../../src/models/registry.js';
+import { RNG_STREAMS } from '../../src/models/rng.js';
 import { ModelRunner } from '../../src/models/runner.js';
 import { Database } from '../../src/db/database.js';
 
@@ -25,5 +26,15 @@ describe('model registry', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('draws only from declared random streams', () => {
+    const runner = new ModelRunner(undefined as never);
+    const used = new Set<string>();
+    for (const model of MODELS) {
+      for (const match of runner.sql(model).matchAll(/pa_draw\([^,]+,\s*'([a-z0-9_]+)'\)/g)) used.add(match[1]!);
+    }
+    expect(used.size).toBeGreaterThan(10);
+    expect([...used].filter((stream) => !(RNG_STREAMS as readonly string[]).includes(stream))).toEqual([]);
   });
 });

@@ -26,6 +26,30 @@ CREATE TABLE IF NOT EXISTS planalign_runs (
     error VARCHAR
 );
 
+-- One row per rule and year of a run: what the VALIDATION stage found (kept even when the year failed
+-- and was rolled back).
+CREATE TABLE IF NOT EXISTS planalign_validation_results (
+    run_id VARCHAR NOT NULL,
+    simulation_year INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,        -- error | warning | info
+    description VARCHAR,
+    violations BIGINT NOT NULL,
+    sample_rows VARCHAR,              -- JSON array of up to 5 violating rows
+    checked_at TIMESTAMP NOT NULL
+);
+
+-- One row per completed year, written in that year's transaction.
+CREATE TABLE IF NOT EXISTS planalign_checkpoints (
+    simulation_year INTEGER PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    config_hash VARCHAR NOT NULL,
+    census_hash VARCHAR NOT NULL,
+    row_counts VARCHAR NOT NULL,      -- JSON {table: rows of the year}
+    content_hashes VARCHAR NOT NULL,  -- JSON {table: order-independent hash of the year's rows}
+    created_at TIMESTAMP NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS fct_yearly_events (
     event_id VARCHAR NOT NULL,
     scenario_id VARCHAR NOT NULL,

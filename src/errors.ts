@@ -100,6 +100,35 @@ export class ModelExecutionError extends PlanAlignError {
 /** An error-severity validation rule found violations and the run was asked to stop on them: exit 3. */
 export class ValidationFailedError extends PlanAlignError {
   override readonly exitCode = ExitCode.ValidationFailure;
+  constructor(
+    readonly simulationYear: number,
+    readonly failures: ReadonlyArray<{ rule: string; violations: number }>,
+  ) {
+    super(
+      `Validation failed in ${simulationYear}: ${failures.map((f) => `${f.rule} (${f.violations} row(s))`).join(', ')}; the year was rolled back`,
+      { simulationYear },
+      'See planalign_validation_results for sample rows, or run without --fail-on-validation-error to keep going.',
+    );
+  }
+}
+
+/** A registered hook threw: the run stops and names the hook. */
+export class HookError extends PlanAlignError {
+  constructor(
+    readonly hook: string,
+    readonly point: string,
+    cause: unknown,
+    context: ErrorContext = {},
+  ) {
+    super(`Hook "${hook}" failed at ${point}: ${cause instanceof Error ? cause.message : String(cause)}`, context, undefined, {
+      cause,
+    });
+  }
+}
+
+/** A user rules module (--rules) could not be loaded or exports something that is not a rule. */
+export class RulesModuleError extends PlanAlignError {
+  override readonly exitCode = ExitCode.UsageError;
 }
 
 /** The user interrupted the run (SIGINT): exit 130. */

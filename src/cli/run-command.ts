@@ -1,4 +1,5 @@
 import { ExitCode, PlanAlignError, exitCodeOf } from '../errors.js';
+import { resolutionHint } from '../errors-catalog.js';
 
 /** Runs a command body and turns any error into one clear message and the documented exit code. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {
@@ -12,11 +13,9 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
 }
 
 export function formatError(error: unknown): string {
-  if (error instanceof PlanAlignError) {
-    const lines = [`Error: ${error.message}`];
-    if (error.hint) lines.push(`Hint: ${error.hint}`);
-    return lines.join('\n');
-  }
-  if (error instanceof Error) return `Error: ${error.message}${process.env.PLANALIGN_DEBUG ? `\n${error.stack}` : ''}`;
-  return `Error: ${String(error)}`;
+  const lines = [`Error: ${error instanceof Error ? error.message : String(error)}`];
+  const hint = resolutionHint(error);
+  if (hint) lines.push(`Hint: ${hint}`);
+  if (!(error instanceof PlanAlignError) && error instanceof Error && process.env.PLANALIGN_DEBUG) lines.push(error.stack ?? '');
+  return lines.join('\n');
 }

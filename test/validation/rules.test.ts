@@ -60,6 +60,14 @@ const CORRUPTIONS: Record<string, string> = {
         WHERE simulation_year = 2026 AND employer_match_amount > 0)`,
   no_match_for_ineligible_terminations: `UPDATE fct_workforce_snapshot SET employer_match_amount = 100
       WHERE simulation_year = 2026 AND detailed_status_code = 'experienced_termination'`,
+  event_spike: `INSERT INTO fct_yearly_events SELECT e.* REPLACE (e.event_id || '_copy' || r.range AS event_id)
+      FROM fct_yearly_events e, range(3) r WHERE e.simulation_year = 2026`,
+  workforce_plan_feasible: `UPDATE int_workforce_needs SET total_hires_needed = starting_workforce_count WHERE simulation_year = 2026`,
+  events_have_snapshot_rows: `DELETE FROM fct_workforce_snapshot WHERE simulation_year = 2026 AND employee_id =
+      (SELECT min(employee_id) FROM fct_yearly_events WHERE simulation_year = 2026)`,
+  employee_id_format: `UPDATE fct_workforce_snapshot SET employee_id = 'NH_26_1'
+      WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM fct_workforce_snapshot
+        WHERE simulation_year = 2026 AND employee_id LIKE 'NH_%')`,
   core_follows_eligibility: `UPDATE int_employer_core_contributions SET employer_core_amount = employer_core_amount + 1
       WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM int_employer_core_contributions
         WHERE simulation_year = 2026 AND eligible_for_core)`,

@@ -1,23 +1,27 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
 import { loadConfig, parseConfig, type LoadedConfig } from './config/index.js';
 import { Database } from './db/database.js';
-import { CensusError } from './errors.js';
+import { CensusError, ConfigError } from './errors.js';
+import { HookManager, type Hook } from './orchestrator/hooks.js';
 import { PipelineOrchestrator } from './orchestrator/orchestrator.js';
 import { silentProgress, type ProgressSink } from './orchestrator/progress.js';
-import { loadDefaultRules, type ValidationRule } from './validation/rules.js';
+import type { Reporter } from './reporting/types.js';
+import { DataValidator } from './validation/data-validator.js';
+import type { ValidationRule } from './validation/rules.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/simulation_config.yaml';
 export const DEFAULT_DATABASE_PATH = 'simulation.duckdb';
 
 /**
- * The one construction seam: the CLI, the tests and the benchmark all build the engine here.
+ * The one construction seam: the CLI, the tests and the benchmark all build the engine here, and any
+ * service (validator rules, reporters, hooks, logger, progress sink, clock) can be swapped in.
  * Config values given to the builder (seed, years) are applied as overrides before validation, so
  * they are part of the config hash like any other value.
  */
 export class OrchestratorBuilder {
-  private configPath: string | undefined;
-  private configObject: unknown;
+  private configSource: { path: string } | { raw: unknown } | undefined;
   private allowUnknownKeys = false;
   private env: Record<string, string | undefined> = process.env;
   private readonly overrides: Record<string, unknown> = {};
@@ -26,18 +30,14 @@ export class OrchestratorBuilder {
   private threads: number | undefined;
   private progress: ProgressSink = silentProgress;
   private clock: () => Date = () => new Date();
-  private rules: readonly ValidationRule[] | undefined;
+  private logger: Logger = pino({ level: 'silent' });
+  private readonly customRules: ValidationRule[] = [];
+  private readonly reporters: Reporter[] = [];
+  private readonly hooks: Hook[] = [];
 
-  /** A YAML config file in the reference format. */
-  withConfigFile(path: string, options: { allowUnknownKeys?: boolean } = {}): this {
-    this.configPath = path;
-    this.allowUnknownKeys = options.allowUnknownKeys ?? false;
-    return this;
-  }
-
-  /** An in-memory config with the YAML file's shape (tests, embedding). */
-  withConfigObject(raw: unknown, options: { allowUnknownKeys?: boolean } = {}): this {
-    this.configObject = raw;
+  /** A YAML config file in the reference format, or an in-memory object of the same shape. */
+  withConfig(source: string | object, options: { allowUnknownKeys?: boolean } = {}): this {
+    this.configSource = typeof source === 'string' ? { path: source } : { raw: source };
     this.allowUnknownKeys = options.allowUnknownKeys ?? false;
     return this;
   }
@@ -58,16 +58,14 @@ export class OrchestratorBuilder {
   }
 
   withSeed(seed: number): this {
-    this.overrides['simulation.random_seed'] = seed;
-    return this;
+    return this.withOverride('simulation.random_seed', seed);
   }
 
   withYears(startYear: number, endYear: number): this {
-    this.overrides['simulation.start_year'] = startYear;
-    this.overrides['simulation.end_year'] = endYear;
-    return this;
+    return this.withOverride('simulation.start_year', startYear).withOverride('simulation.end_year', endYear);
   }
 
+  /** Any config value by dotted path (e.g. `simulation.target_growth_rate` for --growth). */
   withOverride(path: string, value: unknown): this {
     this.overrides[path] = value;
     return this;
@@ -88,31 +86,47 @@ export class OrchestratorBuilder {
     return this;
   }
 
-  withRules(rules: readonly ValidationRule[]): this {
-    this.rules = rules;
+  withLogger(logger: Logger): this {
+    this.logger = logger;
+    return this;
+  }
+
+  /** Rules checked after each year in addition to the default rules folder. */
+  withCustomValidator(...rules: ValidationRule[]): this {
+    this.customRules.push(...rules);
+    return this;
+  }
+
+  /** Reporters run after each year and at the end of the run, in registration order. */
+  withCustomReporter(...reporters: Reporter[]): this {
+    this.reporters.push(...reporters);
+    return this;
+  }
+
+  /** Hooks fire in registration order at their point (before/after run, year, stage). */
+  withHooks(...hooks: Hook[]): this {
+    this.hooks.push(...hooks);
     return this;
   }
 
   /** Validates the config and resolves the census without touching the database. */
   resolveConfig(): { config: LoadedConfig; censusPath: string } {
-    const config =
-      this.configObject !== undefined
-        ? { path: '<in-memory>', ...parseConfig(this.configObject, {
-            allowUnknownKeys: this.allowUnknownKeys,
-            env: this.env,
-            overrides: this.overrides,
-          }) }
-        : loadConfig({
-            path: this.configPath ?? DEFAULT_CONFIG_PATH,
-            env: this.env,
-            overrides: this.overrides,
-            allowUnknownKeys: this.allowUnknownKeys,
-          });
+    const source = this.configSource;
+    if (source === undefined) {
+      throw new ConfigError('No configuration given: call withConfig(path or object) before build()');
+    }
+    const options = { allowUnknownKeys: this.allowUnknownKeys, env: this.env, overrides: this.overrides };
+    const config: LoadedConfig =
+      'path' in source ? loadConfig({ path: source.path, ...options }) : { path: '<in-memory>', ...parseConfig(source.raw, options) };
     return { config, censusPath: this.resolveCensusPath(config) };
   }
 
   async build(): Promise<PipelineOrchestrator> {
     const { config, censusPath } = this.resolveConfig();
+    const validator = new DataValidator();
+    for (const rule of this.customRules) validator.registerRule(rule);
+    const hooks = new HookManager();
+    for (const hook of this.hooks) hooks.register(hook);
     const dbCreated = this.databasePath !== ':memory:' && !existsSync(this.databasePath);
     const db = await Database.open(this.databasePath, { threads: this.threads });
     return new PipelineOrchestrator({
@@ -120,9 +134,12 @@ export class OrchestratorBuilder {
       dbCreated,
       config,
       censusPath,
-      rules: this.rules ?? loadDefaultRules(),
+      validator,
+      reporters: [...this.reporters],
+      hooks,
       progress: this.progress,
       clock: this.clock,
+      logger: this.logger,
     });
   }
 
@@ -133,17 +150,45 @@ export class OrchestratorBuilder {
   private resolveCensusPath(config: LoadedConfig): string {
     if (this.censusPath !== undefined) return resolve(this.censusPath);
     const configured = config.config.setup.census_parquet_path;
-    if (configured === undefined) {
-      throw new CensusError('No census given: pass --census or set setup.census_parquet_path in the config', {
-        configKey: 'setup.census_parquet_path',
-      });
-    }
     if (isAbsolute(configured)) return configured;
     const candidates = [resolve(configured)];
-    if (this.configPath !== undefined) {
-      const folder = dirname(resolve(this.configPath));
+    if (this.configSource !== undefined && 'path' in this.configSource) {
+      const folder = dirname(resolve(this.configSource.path));
       candidates.push(resolve(folder, configured), resolve(folder, '..', configured));
     }
-    return candidates.find((c) => existsSync(c)) ?? (candidates[0] as string);
+    const found = candidates.find((c) => existsSync(c));
+    if (found === undefined) {
+      throw new CensusError(`Census file ${configured} not found (looked in ${candidates.join(', ')})`, {
+        file: configured,
+        configKey: 'setup.census_parquet_path',
+      }, 'Pass --census FILE, or fix setup.census_parquet_path in the config.');
+    }
+    return found;
   }
+}
+
+/** The default orchestrator for a config file (the reference's `create_orchestrator`). */
+export function createOrchestrator(
+  configPath: string,
+  options: { threads?: number; dbPath?: string } = {},
+): Promise<PipelineOrchestrator> {
+  const builder = new OrchestratorBuilder().withConfig(configPath);
+  if (options.dbPath !== undefined) builder.withDatabase(options.dbPath);
+  if (options.threads !== undefined) builder.withThreads(options.threads);
+  return builder.build();
+}
+
+/** An orchestrator with extra validation rules and reporters (the reference's `create_custom_orchestrator`). */
+export function createCustomOrchestrator(
+  configPath: string,
+  dbPath: string,
+  validators: readonly ValidationRule[] = [],
+  reporters: readonly Reporter[] = [],
+): Promise<PipelineOrchestrator> {
+  return new OrchestratorBuilder()
+    .withConfig(configPath)
+    .withDatabase(dbPath)
+    .withCustomValidator(...validators)
+    .withCustomReporter(...reporters)
+    .build();
 }

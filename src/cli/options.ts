@@ -14,3 +14,11 @@ export function parseInteger(text: string, option: string): number {
   if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${option} must be a whole number, got "${text}"`);
   return Number(text);
 }
+
+/** `3.5%` or `0.035`: a growth rate as a fraction. */
+export function parseGrowth(text: string): number {
+  const match = /^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!match) throw new UsageError(`--growth must be a rate such as 3.5% or 0.035, got "${text}"`);
+  const value = Number(match[1]);
+  return match[2] === '%' ? value / 100 : value;
+}

@@ -1,3 +1,4 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import type { ProgressEvent, ProgressSink } from '../orchestrator/progress.js';
 
 /**
@@ -12,7 +13,9 @@ export function consoleProgress(stream: NodeJS.WriteStream, quiet: boolean): Pro
         case 'notice':
           stream.write(`Note: ${event.message}\n`);
           return;
-        case 'run_started':
+        case 'notice':
+        break;
+      case 'run_started':
           if (!quiet) stream.write(`Simulating ${event.startYear}–${event.endYear} (run ${event.runId})\n`);
           return;
         case 'stage_started':
@@ -34,4 +37,86 @@ export function consoleProgress(stream: NodeJS.WriteStream, quiet: boolean): Pro
       }
     },
   };
+}
+
+/** One JSON object per line on stdout for every stage and year (`--json`): machine-readable progress. */
+export function ndjsonProgress(stream: NodeJS.WritableStream): ProgressSink {
+  return {
+    emit(event: ProgressEvent): void {
+      if (event.kind === 'stage_started' || event.kind === 'year_started') return;
+      const { kind, ...rest } = event;
+      const payload =
+        kind === 'validation'
+          ? { year: event.year, results: event.results.map(({ rule, severity, violations }) => ({ rule, severity, violations })) }
+          : rest;
+      stream.write(`${JSON.stringify({ event: kind, ...payload })}\n`);
+    },
+  };
+}
+
+export interface RunStatus {
+  pid: number;
+  database: string;
+  state: 'starting' | 'running' | 'completed' | 'failed';
+  runId?: string;
+  startYear?: number;
+  endYear?: number;
+  currentYear?: number;
+  currentStage?: string;
+  yearsCompleted: number[];
+  startedAt: string;
+  updatedAt: string;
+  error?: string;
+}
+
+/** The status file beside a database (`<db>.status.json`): how `planalign status` sees a run in progress. */
+export function statusFilePath(database: string): string {
+  return `${database}.status.json`;
+}
+
+/** Keeps the status file of a running simulation up to date, written atomically (temp file + rename). */
+export class StatusFile implements ProgressSink {
+  private readonly status: RunStatus;
+
+  constructor(
+    private readonly path: string,
+    database: string,
+  ) {
+    const now = new Date().toISOString();
+    this.status = { pid: process.pid, database, state: 'starting', yearsCompleted: [], startedAt: now, updatedAt: now };
+  }
+
+  emit(event: ProgressEvent): void {
+    switch (event.kind) {
+      case 'notice':
+        break;
+      case 'run_started':
+        Object.assign(this.status, { state: 'running', runId: event.runId, startYear: event.startYear, endYear: event.endYear });
+        break;
+      case 'stage_started':
+        Object.assign(this.status, { currentYear: event.year, currentStage: event.stage });
+        break;
+      case 'year_completed':
+        this.status.yearsCompleted.push(event.year);
+        break;
+      case 'run_completed':
+        Object.assign(this.status, { state: 'completed', currentStage: undefined });
+        break;
+      default:
+        return;
+    }
+    this.write();
+  }
+
+  fail(error: unknown): void {
+    Object.assign(this.status, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
+    this.write();
+  }
+
+  private write(): void {
+    this.status.updatedAt = new Date().toISOString();
+    const temp = `${this.path}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(this.status, null, 2)}\n`);
+    renameSync(temp, this.path);
+  }
 }

@@ -13,10 +13,10 @@ const schemaSql = (): string => readFileSync(join(dirname(fileURLToPath(import.m
 const REFERENCE_ENGINE_TABLES = ['fct_yearly_events', 'fct_workforce_snapshot', 'int_baseline_workforce', 'stg_census_data'];
 
 /**
- * Refuses a database we must not write into: one written by the reference engine, one from a newer
- * PlanAlign, or one that already holds simulated years.
+ * Refuses a database we must not write into: one written by the reference engine, or one from a newer
+ * PlanAlign. (Whether it may hold years already is the orchestrator's call: --resume, --force-restart.)
  */
-export async function assertWritableForNewRun(db: Database): Promise<void> {
+export async function assertNotForeign(db: Database): Promise<void> {
   const ours = await db.tableExists('planalign_schema_version');
   if (!ours) {
     for (const table of REFERENCE_ENGINE_TABLES) {
@@ -36,17 +36,6 @@ export async function assertWritableForNewRun(db: Database): Promise<void> {
       `Database ${db.path} has schema version ${version.v}, newer than this PlanAlign (${SCHEMA_VERSION})`,
       { file: db.path },
       'Upgrade PlanAlign, or use another --database.',
-    );
-  }
-  const years = await db.all<{ simulation_year: number }>(
-    `SELECT DISTINCT simulation_year FROM fct_workforce_snapshot ORDER BY 1`,
-  );
-  if (years.length > 0) {
-    const list = years.map((y) => y.simulation_year).join(', ');
-    throw new DatabaseStateError(
-      `Database ${db.path} already holds simulated years (${list})`,
-      { file: db.path },
-      'Use --resume to continue the run, --force-restart to recompute from the first year, or another --database.',
     );
   }
 }
@@ -98,6 +87,15 @@ export async function recordRunStart(db: Database, run: RunRecord): Promise<void
       run.endYear,
       timestamp(run.startedAt),
     ],
+  );
+}
+
+/** A resumed run continues under its own id: running again, possibly up to a later end year. */
+export async function reopenRun(db: Database, runId: string, endYear: number, configHash: string): Promise<void> {
+  await db.run(
+    `UPDATE planalign_runs SET status = 'running', finished_at = NULL, error = NULL,
+            end_year = $2, config_hash = $3 WHERE run_id = $1`,
+    [runId, endYear, configHash],
   );
 }
 

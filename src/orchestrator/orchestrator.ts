@@ -1,172 +1,407 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { loadCensus, type CensusLoadResult } from '../census/index.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { Logger } from 'pino';
+import { hashFile, loadCensus, type CensusLoadResult } from '../census/index.js';
+import { configHash, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
-import { assertWritableForNewRun, ensureSchema, recordRunEnd, recordRunStart } from '../db/metadata.js';
-import { InterruptedError, PlanAlignError } from '../errors.js';
+import { assertNotForeign, ensureSchema, recordRunEnd, recordRunStart, reopenRun, timestamp } from '../db/metadata.js';
+import { DatabaseStateError, InterruptedError, PlanAlignError, ValidationFailedError } from '../errors.js';
 import { MODELS } from '../models/registry.js';
 import { RNG_VERSION } from '../models/rng.js';
 import { ModelRunner } from '../models/runner.js';
 import { compileParameters } from '../params/compile.js';
-import { summarizeYear, type YearSummary } from '../reporting/year-summary.js';
-import { runRules, type RuleResult, type ValidationRule } from '../validation/rules.js';
+import { RegistryManager } from '../registries/registry-manager.js';
+import { MultiYearReporter } from '../reporting/multi-year-reporter.js';
+import type { MultiYearSummary, Reporter, YearAudit } from '../reporting/types.js';
+import { YearAuditor } from '../reporting/year-auditor.js';
+import type { DataValidator } from '../validation/data-validator.js';
+import type { RuleResult } from '../validation/rules.js';
+import { CheckpointManager } from './checkpoints.js';
+import type { HookManager } from './hooks.js';
 import { buildPlan, type SimulationPlan } from './plan.js';
 import type { ProgressSink } from './progress.js';
 
-
 export interface OrchestratorDeps {
   db: Database;
-  /** True when the database file did not exist before this run: a run that fails before its first
-   *  year is written removes it again, leaving the disk as it was. */
+  /** True when the database file did not exist before: a run that fails before its first year is
+   *  written removes it again, leaving the disk as it was. */
   dbCreated: boolean;
   config: LoadedConfig;
   censusPath: string;
-  rules: readonly ValidationRule[];
+  validator: DataValidator;
+  reporters: readonly Reporter[];
+  hooks: HookManager;
   progress: ProgressSink;
   clock: () => Date;
+  logger: Logger;
+}
+
+export interface MultiYearOptions {
+  /** Defaults: the config's simulation.start_year / end_year. */
+  startYear?: number;
+  endYear?: number;
+  /** Continue the database's run at its first year without a checkpoint. */
+  resume?: boolean;
+  /** Clear every year from startYear on and recompute them. */
+  forceRestart?: boolean;
+  /** Stop (exit 3) and roll the year back when an error-severity rule finds violations. */
+  failOnValidationError?: boolean;
+  signal?: AbortSignal;
 }
 
 export interface YearResult {
-  summary: YearSummary;
+  year: number;
+  audit: YearAudit;
   validation: RuleResult[];
 }
 
-export interface RunResult {
-  runId: string;
-  configHash: string;
-  censusHash: string;
+export interface RunResult extends MultiYearSummary {
   census: CensusLoadResult;
   notices: string[];
+  /** The years this call computed (a resume skips completed ones). */
   years: YearResult[];
+  resumedFrom?: number;
+}
+
+/** The run being executed: set up once, then read by every year. */
+interface ActiveRun {
+  runId: string;
+  baseYear: number;
+  endYear: number;
+  startedAt: Date;
+  seed: number;
+  configHash: string;
+  censusHash: string;
+  failOnValidationError: boolean;
+  signal: AbortSignal | undefined;
 }
 
 /**
- * Runs the year loop: one transaction for the run's set-up (schema, census, parameters, run record),
- * then one transaction per year walking the plan's stages. A failed year leaves nothing of itself.
+ * Runs the year loop through its stages: INITIALIZATION → FOUNDATION → EVENT_GENERATION →
+ * STATE_ACCUMULATION → VALIDATION → REPORTING → CLEANUP. One transaction sets a run up (schema,
+ * census, parameters, run record); then each year is one transaction that ends with its checkpoint,
+ * so a failed or killed year leaves nothing of itself and a resume starts exactly there.
  */
 export class PipelineOrchestrator {
   private readonly runner: ModelRunner;
+  private readonly checkpoints: CheckpointManager;
+  readonly registries: RegistryManager;
+  private active: ActiveRun | undefined;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.runner = new ModelRunner(deps.db);
+    this.checkpoints = new CheckpointManager(deps.db);
+    this.registries = new RegistryManager(deps.db, this.runner, deps.validator.rules);
   }
 
   get database(): Database {
     return this.deps.db;
   }
 
-  plan(): SimulationPlan {
+  plan(years?: { startYear: number; endYear: number }): SimulationPlan {
     const sim = this.deps.config.config.simulation;
     return buildPlan(
       {
-        startYear: sim.start_year,
-        endYear: sim.end_year,
+        startYear: years?.startYear ?? sim.start_year,
+        endYear: years?.endYear ?? sim.end_year,
         seed: sim.random_seed,
         configHash: this.deps.config.hash,
         census: this.deps.censusPath,
         database: this.deps.db.path,
       },
-      this.deps.rules,
+      this.deps.validator.rules,
     );
   }
 
-  async run(options: { signal?: AbortSignal } = {}): Promise<RunResult> {
-    const { db, config, progress, clock } = this.deps;
-    const plan = this.plan();
-    const startedAt = clock();
+  /** The whole simulation (or what a resume leaves of it); returns the multi-year summary. */
+  async executeMultiYearSimulation(options: MultiYearOptions = {}): Promise<RunResult> {
+    const { config, progress, hooks, clock, logger } = this.deps;
+    const sim = config.config.simulation;
+    const startYear = options.startYear ?? sim.start_year;
+    const endYear = options.endYear ?? sim.end_year;
+    if (endYear < startYear) throw new PlanAlignError(`End year ${endYear} is before start year ${startYear}`);
+
+    let setup: { census: CensusLoadResult; notices: string[]; firstYear: number; resumedFrom?: number };
+    try {
+      setup = await this.prepareRun(startYear, endYear, options);
+    } catch (error) {
+      this.discardCreatedDatabase();
+      throw error;
+    }
+    const run = this.active as ActiveRun;
+    const runLog = logger.child({ runId: run.runId });
+    progress.emit({ kind: 'run_started', runId: run.runId, startYear: setup.firstYear, endYear });
+    for (const message of setup.notices) progress.emit({ kind: 'notice', message });
+    runLog.info({ firstYear: setup.firstYear, endYear, resumedFrom: setup.resumedFrom }, 'run started');
+
+    const years: YearResult[] = [];
+    try {
+      await hooks.fire({ point: 'before_run', runId: run.runId });
+      for (let year = setup.firstYear; year <= endYear; year += 1) years.push(await this.executeYearWorkflow(year));
+      await hooks.fire({ point: 'after_run', runId: run.runId });
+    } catch (error) {
+      const status = error instanceof InterruptedError ? 'interrupted' : 'failed';
+      await recordRunEnd(this.deps.db, run.runId, status, clock(), describe(error)).catch(() => undefined);
+      runLog.error({ err: error }, `run ${status}`);
+      throw error;
+    }
+    await recordRunEnd(this.deps.db, run.runId, 'completed', clock());
+    const summary = await new MultiYearReporter(this.deps.db).summarize({
+      runId: run.runId,
+      startYear: run.baseYear,
+      endYear,
+      startTime: run.startedAt,
+      generatedAt: clock(),
+    });
+    const audits = await Promise.all(
+      Array.from({ length: endYear - run.baseYear + 1 }, (_, i) => new YearAuditor(this.deps.db).audit(run.baseYear + i)),
+    );
+    for (const reporter of this.deps.reporters) await reporter.onRunEnd?.(summary, audits);
+    progress.emit({ kind: 'run_completed', runId: run.runId, seconds: (clock().getTime() - run.startedAt.getTime()) / 1000 });
+    runLog.info({ years: years.length }, 'run completed');
+    return { ...summary, census: setup.census, notices: setup.notices, years, resumedFrom: setup.resumedFrom };
+  }
+
+  /** One year, in one transaction ending with its checkpoint. Sets a run up for it when none is active. */
+  async executeYearWorkflow(year: number): Promise<YearResult> {
+    if (this.active === undefined) await this.prepareRun(year, year, { resume: true });
+    const run = this.active as ActiveRun;
+    if (year > run.baseYear && !(await this.checkpoints.list()).some((c) => c.year === year - 1)) {
+      throw new DatabaseStateError(`Cannot simulate ${year}: year ${year - 1} is not complete in ${this.deps.db.path}`, {
+        simulationYear: year,
+      });
+    }
+    const { db, hooks, progress, validator, logger, clock } = this.deps;
+    const yearLog = logger.child({ runId: run.runId, year });
+    const plan = this.plan({ startYear: year, endYear: year }).years[0];
+    if (plan === undefined) throw new PlanAlignError(`No plan for ${year}`);
     const checkInterrupt = (): void => {
-      if (options.signal?.aborted) throw new InterruptedError();
+      if (run.signal?.aborted) throw new InterruptedError();
     };
 
-    let setup: { runId: string; census: CensusLoadResult; notices: string[] };
+    checkInterrupt();
+    const yearStarted = Date.now();
+    await hooks.fire({ point: 'before_year', runId: run.runId, year });
+    progress.emit({ kind: 'year_started', year });
+    let validation: RuleResult[] = [];
+    let audit: YearAudit;
     try {
-      await assertWritableForNewRun(db);
-      setup = await db.transaction(async () => {
-        await ensureSchema(db, startedAt);
-        await this.runner.installMacros();
-        const census = await loadCensus(db, this.deps.censusPath);
-        const runId = makeRunId(startedAt, config.hash, census.hash);
-        const compiled = await compileParameters(db, config.config, {
-          scenarioId: config.config.scenario_id ?? 'default',
-          planDesignId: config.config.plan_design_id ?? 'default',
-          startedAt,
-        });
+      audit = await db.transaction(async () => {
+        await this.runner.setYear(year, run.baseYear, run.seed);
+        for (const stage of plan.stages) {
+          const stageStarted = Date.now();
+          await hooks.fire({ point: 'before_stage', runId: run.runId, year, stage: stage.stage });
+          progress.emit({ kind: 'stage_started', year, stage: stage.stage });
+          for (const name of stage.models) {
+            checkInterrupt();
+            await this.runner.runModel(modelNamed(name), year);
+          }
+          if (stage.rules.length > 0) {
+            validation = await validator.validate(db, year);
+            progress.emit({ kind: 'validation', year, results: validation });
+            const failures = validation.filter((r) => r.severity === 'error' && r.violations > 0);
+            for (const f of validation.filter((r) => r.violations > 0)) {
+              yearLog.warn({ stage: stage.stage, rule: f.rule, severity: f.severity, violations: f.violations }, 'validation finding');
+            }
+            if (failures.length > 0 && run.failOnValidationError) throw new ValidationFailedError(year, failures);
+            await this.recordValidation(run.runId, year, validation);
+          }
+          if (stage.stage === 'CLEANUP') await this.checkpoints.write(year, run, clock());
+          await hooks.fire({ point: 'after_stage', runId: run.runId, year, stage: stage.stage });
+          const seconds = (Date.now() - stageStarted) / 1000;
+          progress.emit({ kind: 'stage_completed', year, stage: stage.stage, seconds });
+          yearLog.debug({ stage: stage.stage, seconds }, 'stage completed');
+        }
+        return new YearAuditor(db).audit(year);
+      });
+    } catch (error) {
+      // The year is rolled back; what validation found is kept as the record of why.
+      if (validation.length > 0) await this.recordValidation(run.runId, year, validation).catch(() => undefined);
+      throw error;
+    }
+    for (const reporter of this.deps.reporters) await reporter.onYear?.(audit);
+    await hooks.fire({ point: 'after_year', runId: run.runId, year });
+    const seconds = (Date.now() - yearStarted) / 1000;
+    progress.emit({ kind: 'year_completed', year, seconds, summary: audit.summary });
+    yearLog.info({ seconds, activeHeadcount: audit.summary.activeHeadcount }, 'year completed');
+    return { year, audit, validation };
+  }
+
+  close(): void {
+    this.deps.db.close();
+  }
+
+  /**
+   * Decides where the run starts, then sets it up in one transaction: schema, census, parameters,
+   * the run record, and the clearing of any year about to be recomputed.
+   */
+  private async prepareRun(
+    startYear: number,
+    endYear: number,
+    options: MultiYearOptions,
+  ): Promise<{ census: CensusLoadResult; notices: string[]; firstYear: number; resumedFrom?: number }> {
+    const { db, config, clock } = this.deps;
+    await assertNotForeign(db);
+    const notices: string[] = [];
+    const censusHash = await hashFile(this.deps.censusPath).catch(() => '');
+    const existing = await this.existingRun();
+    const completed = new Set((await this.checkpoints.list()).map((c) => c.year));
+    const simulatedYears = await this.simulatedYears();
+
+    let baseYear = startYear;
+    let firstYear = startYear;
+    let reuse: { runId: string; startedAt: Date } | undefined;
+    if (simulatedYears.length > 0 && existing !== undefined) {
+      if (options.resume) {
+        baseYear = existing.startYear;
+        const changed = this.changedInputs(existing, baseYear, censusHash);
+        if (changed.length > 0) {
+          throw new DatabaseStateError(
+            `Cannot resume run ${existing.runId} in ${db.path}: ${changed.join('; ')}`,
+            { file: db.path },
+            'Resume with the same config and census, or recompute with --force-restart.',
+          );
+        }
+        firstYear = baseYear;
+        while (completed.has(firstYear) && firstYear <= endYear) firstYear += 1;
+        reuse = { runId: existing.runId, startedAt: existing.startedAt };
+        notices.push(
+          firstYear > endYear
+            ? `All years ${baseYear}–${endYear} are already complete; nothing to resume`
+            : `Resuming run ${existing.runId} at ${firstYear} (years ${baseYear}–${firstYear - 1} complete)`,
+        );
+      } else if (options.forceRestart) {
+        baseYear = Math.min(startYear, existing.startYear);
+        if (startYear > existing.startYear && !completed.has(startYear - 1)) {
+          throw new DatabaseStateError(
+            `Cannot restart at ${startYear}: year ${startYear - 1} is not complete in ${db.path}`,
+            { file: db.path },
+            `Restart from an earlier year, or from ${existing.startYear}.`,
+          );
+        }
+        firstYear = startYear;
+        notices.push(`Clearing years ${startYear} and later, then recomputing them`);
+      } else {
+        throw new DatabaseStateError(
+          `Database ${db.path} already holds simulated years (${simulatedYears.join(', ')})`,
+          { file: db.path },
+          'Use --resume to continue the run, --force-restart to recompute from the first year, or another --database.',
+        );
+      }
+    } else if (options.resume || options.forceRestart) {
+      notices.push(`Nothing to ${options.resume ? 'resume' : 'restart'} in ${db.path}: starting at ${startYear}`);
+    }
+
+    const effective = withYears(config.config, baseYear, endYear);
+    const runHash = configHash(effective);
+    const startedAt = reuse?.startedAt ?? clock();
+    const runId = reuse?.runId ?? makeRunId(startedAt, runHash, censusHash);
+    const setup = await db.transaction(async () => {
+      await ensureSchema(db, clock());
+      await this.runner.installMacros();
+      const census = await loadCensus(db, this.deps.censusPath);
+      const compiled = await compileParameters(db, effective, {
+        scenarioId: config.config.scenario_id ?? 'default',
+        planDesignId: config.config.plan_design_id ?? 'default',
+        startedAt,
+      });
+      if (firstYear <= endYear) await this.clearFrom(firstYear);
+      if (reuse) {
+        await reopenRun(db, runId, endYear, runHash);
+      } else {
         await recordRunStart(db, {
           runId,
           rngVersion: RNG_VERSION,
-          configHash: config.hash,
+          configHash: runHash,
           censusHash: census.hash,
           configPath: config.path,
           censusPath: this.deps.censusPath,
           scenarioId: config.config.scenario_id ?? 'default',
           planDesignId: config.config.plan_design_id ?? 'default',
           seed: config.config.simulation.random_seed,
-          startYear: plan.startYear,
-          endYear: plan.endYear,
+          startYear: baseYear,
+          endYear,
           startedAt,
         });
-        return { runId, census, notices: [...census.warnings, ...compiled.notices] };
-      });
-    } catch (error) {
-      this.discardCreatedDatabase();
-      throw error;
-    }
-
-    const { runId, census, notices } = setup;
-    progress.emit({ kind: 'run_started', runId, startYear: plan.startYear, endYear: plan.endYear });
-    for (const message of notices) progress.emit({ kind: 'notice', message });
-
-    const years: YearResult[] = [];
-    try {
-      for (const yearPlan of plan.years) {
-        checkInterrupt();
-        const yearStarted = Date.now();
-        progress.emit({ kind: 'year_started', year: yearPlan.year });
-        const result = await db.transaction(async () => {
-          await this.runner.setYear(yearPlan.year, plan.startYear, plan.seed);
-          let validation: RuleResult[] = [];
-          for (const stagePlan of yearPlan.stages) {
-            const stageStarted = Date.now();
-            progress.emit({ kind: 'stage_started', year: yearPlan.year, stage: stagePlan.stage });
-            for (const name of stagePlan.models) {
-              checkInterrupt();
-              await this.runner.runModel(modelNamed(name), yearPlan.year);
-            }
-            if (stagePlan.rules.length > 0) {
-              const rules = this.deps.rules.filter((r) => stagePlan.rules.includes(r.name));
-              validation = await runRules(db, rules);
-              progress.emit({ kind: 'validation', year: yearPlan.year, results: validation });
-            }
-            progress.emit({
-              kind: 'stage_completed',
-              year: yearPlan.year,
-              stage: stagePlan.stage,
-              seconds: (Date.now() - stageStarted) / 1000,
-            });
-          }
-          return { summary: await summarizeYear(db, yearPlan.year), validation };
-        });
-        years.push(result);
-        progress.emit({
-          kind: 'year_completed',
-          year: yearPlan.year,
-          seconds: (Date.now() - yearStarted) / 1000,
-          summary: result.summary,
-        });
       }
-    } catch (error) {
-      const status = error instanceof InterruptedError ? 'interrupted' : 'failed';
-      await recordRunEnd(db, runId, status, clock(), describe(error)).catch(() => undefined);
-      throw error;
-    }
-    await recordRunEnd(db, runId, 'completed', clock());
-    progress.emit({ kind: 'run_completed', runId, seconds: (clock().getTime() - startedAt.getTime()) / 1000 });
-    return { runId, configHash: config.hash, censusHash: census.hash, census, notices, years };
+      return { census, notices: [...census.warnings, ...compiled.notices, ...notices] };
+    });
+    this.active = {
+      runId,
+      baseYear,
+      endYear,
+      startedAt,
+      seed: config.config.simulation.random_seed,
+      configHash: runHash,
+      censusHash: setup.census.hash,
+      failOnValidationError: options.failOnValidationError ?? false,
+      signal: options.signal,
+    };
+    return { ...setup, firstYear, resumedFrom: reuse && firstYear > baseYear ? firstYear : undefined };
   }
 
-  close(): void {
-    this.deps.db.close();
+  /** Which inputs differ from the run being resumed, in words. */
+  private changedInputs(run: ExistingRun, baseYear: number, censusHash: string): string[] {
+    const changed: string[] = [];
+    const current = configHash(withYears(this.deps.config.config, baseYear, run.endYear));
+    if (current !== run.configHash) {
+      changed.push(`the config changed since that run (hash ${run.configHash.slice(0, 12)} then, ${current.slice(0, 12)} now)`);
+    }
+    if (censusHash !== run.censusHash) {
+      changed.push(`the census changed (hash ${run.censusHash.slice(0, 12)} then, ${censusHash.slice(0, 12) || 'unreadable'} now)`);
+    }
+    return changed;
+  }
+
+  private async existingRun(): Promise<ExistingRun | undefined> {
+    if (!(await this.deps.db.tableExists('planalign_runs'))) return undefined;
+    const row = await this.deps.db.one<{
+      run_id: string;
+      config_hash: string;
+      census_hash: string;
+      start_year: number;
+      end_year: number;
+      started_at: string;
+    }>(
+      `SELECT run_id, config_hash, census_hash, start_year, end_year, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at
+       FROM planalign_runs ORDER BY started_at DESC, run_id DESC LIMIT 1`,
+    );
+    if (row === undefined) return undefined;
+    return {
+      runId: row.run_id,
+      configHash: row.config_hash,
+      censusHash: row.census_hash,
+      startYear: row.start_year,
+      endYear: row.end_year,
+      startedAt: new Date(row.started_at),
+    };
+  }
+
+  private async simulatedYears(): Promise<number[]> {
+    if (!(await this.deps.db.tableExists('fct_workforce_snapshot'))) return [];
+    const rows = await this.deps.db.all<{ y: number }>(`SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`);
+    return rows.map((r) => r.y);
+  }
+
+  /** Removes every row of `year` and later from the model tables, registries and checkpoints. */
+  private async clearFrom(year: number): Promise<void> {
+    for (const model of MODELS) {
+      if (await this.deps.db.tableExists(model.name)) {
+        await this.deps.db.run(`DELETE FROM ${model.name} WHERE simulation_year >= $1`, [year]);
+      }
+    }
+    await this.checkpoints.clearFrom(year);
+  }
+
+  private async recordValidation(runId: string, year: number, results: readonly RuleResult[]): Promise<void> {
+    const checkedAt = timestamp(this.deps.clock());
+    await this.deps.db.run(`DELETE FROM planalign_validation_results WHERE run_id = $1 AND simulation_year = $2`, [runId, year]);
+    for (const r of results) {
+      await this.deps.db.run(
+        `INSERT INTO planalign_validation_results VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP)`,
+        [runId, year, r.rule, r.severity, r.description, r.violations, JSON.stringify(r.sample), checkedAt],
+      );
+    }
   }
 
   private discardCreatedDatabase(): void {
@@ -176,15 +411,29 @@ export class PipelineOrchestrator {
   }
 }
 
+interface ExistingRun {
+  runId: string;
+  configHash: string;
+  censusHash: string;
+  startYear: number;
+  endYear: number;
+  startedAt: Date;
+}
+
+/** The config of a run over [startYear, endYear]: its years are part of what the hash covers. */
+function withYears(config: SimulationConfig, startYear: number, endYear: number): SimulationConfig {
+  return { ...config, simulation: { ...config.simulation, start_year: startYear, end_year: endYear } };
+}
+
 function modelNamed(name: string) {
   const model = MODELS.find((m) => m.name === name);
   if (model === undefined) throw new PlanAlignError(`Unknown model in plan: ${name}`);
   return model;
 }
 
-function makeRunId(startedAt: Date, configHash: string, censusHash: string): string {
+function makeRunId(startedAt: Date, configHashValue: string, censusHash: string): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const digest = createHash('sha256').update(`${configHash}|${censusHash}|${startedAt.toISOString()}`).digest('hex');
+  const digest = createHash('sha256').update(`${configHashValue}|${censusHash}|${startedAt.toISOString()}`).digest('hex');
   return `run-${stamp}-${digest.slice(0, 8)}`;
 }
 

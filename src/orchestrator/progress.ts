@@ -18,3 +18,8 @@ export interface ProgressSink {
 }
 
 export const silentProgress: ProgressSink = { emit: () => undefined };
+
+/** Sends every event to each sink in turn. */
+export function fanOut(...sinks: ProgressSink[]): ProgressSink {
+  return { emit: (event) => sinks.forEach((sink) => sink.emit(event)) };
+}

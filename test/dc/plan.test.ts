@@ -121,7 +121,7 @@ describe('DC plan on a 20,000-employee census with auto-enrollment of new hires'
 
   it('reports participation, deferral rate, contributions and employer cost in the summary', () => {
     for (const year of run.result.years) {
-      const s = year.summary;
+      const s = year.audit.summary;
       expect(s.participationRate).toBeGreaterThan(0.8);
       expect(s.participationRate).toBeLessThanOrEqual(1);
       expect(s.averageDeferralRate).toBeGreaterThan(0.02);
@@ -156,30 +156,30 @@ describe('DC plan switches', () => {
     expect(await count(off.database, `event_type = 'enrollment_change'`)).toBe(0);
     // Without auto-enrollment, new hires can still enroll voluntarily.
     expect(await count(off.database, `event_category = 'voluntary_enrollment'`)).toBeGreaterThan(0);
-    expect(off.result.years[1]!.summary.participationRate).toBeLessThan(base.result.years[1]!.summary.participationRate);
+    expect(off.result.years[1]!.audit.summary.participationRate).toBeLessThan(base.result.years[1]!.audit.summary.participationRate);
   });
 
   it('a zero match formula pays no match and writes no match events; the workforce is unchanged', async () => {
     const config = defaultConfigObject();
     config.employer_match.formulas.simple_match.match_rate = 0;
     const off = await simulate({ dir, census, config, name: 'match_off', years: [2025, 2026] });
-    for (const year of off.result.years) expect(year.summary.employerMatch).toBe(0);
+    for (const year of off.result.years) expect(year.audit.summary.employerMatch).toBe(0);
     const [events] = await query<{ n: number }>(off.database, `SELECT count(*)::INTEGER AS n FROM fct_employer_match_events`);
     expect(events?.n).toBe(0);
-    expect(off.result.years.map((y) => y.summary.employerCore)).toEqual(base.result.years.map((y) => y.summary.employerCore));
-    expect(off.result.years.map((y) => y.summary.activeHeadcount)).toEqual(base.result.years.map((y) => y.summary.activeHeadcount));
+    expect(off.result.years.map((y) => y.audit.summary.employerCore)).toEqual(base.result.years.map((y) => y.audit.summary.employerCore));
+    expect(off.result.years.map((y) => y.audit.summary.activeHeadcount)).toEqual(base.result.years.map((y) => y.audit.summary.activeHeadcount));
   });
 
   it('core off pays no core; a higher core rate pays proportionally more', async () => {
     const offConfig = defaultConfigObject();
     offConfig.employer_core_contribution.enabled = false;
     const off = await simulate({ dir, census, config: offConfig, name: 'core_off', years: [2025, 2025] });
-    expect(off.result.years[0]!.summary.employerCore).toBe(0);
-    expect(off.result.years[0]!.summary.employerMatch).toBe(base.result.years[0]!.summary.employerMatch);
+    expect(off.result.years[0]!.audit.summary.employerCore).toBe(0);
+    expect(off.result.years[0]!.audit.summary.employerMatch).toBe(base.result.years[0]!.audit.summary.employerMatch);
     const doubleConfig = defaultConfigObject();
     doubleConfig.employer_core_contribution.contribution_rate = 0.02;
     const doubled = await simulate({ dir, census, config: doubleConfig, name: 'core_2pct', years: [2025, 2025] });
-    expect(doubled.result.years[0]!.summary.employerCore).toBeCloseTo(2 * base.result.years[0]!.summary.employerCore, -2);
+    expect(doubled.result.years[0]!.audit.summary.employerCore).toBeCloseTo(2 * base.result.years[0]!.audit.summary.employerCore, -2);
   });
 
   it('all-eligible scope auto-enrolls census non-participants hired before the cutoff too', async () => {

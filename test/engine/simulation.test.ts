@@ -66,7 +66,7 @@ describe('five-year workforce simulation', () => {
       expect(row.active).toBe(roundHalfAway(previous * 1.03));
       previous = row.active;
     }
-    expect(base.result.years.map((y) => y.summary.activeHeadcount)).toEqual(rows.map((r) => r.active));
+    expect(base.result.years.map((y) => y.audit.summary.activeHeadcount)).toEqual(rows.map((r) => r.active));
   });
 
   it('writes one snapshot row per employee and year, and no event after a termination', async () => {
@@ -134,8 +134,8 @@ describe('five-year workforce simulation', () => {
 
   it('another seed terminates different people but keeps the headcounts', async () => {
     const other = await simulate({ dir, census, name: 'seed7', seed: 7 });
-    expect(other.result.years.map((y) => y.summary.activeHeadcount)).toEqual(
-      base.result.years.map((y) => y.summary.activeHeadcount),
+    expect(other.result.years.map((y) => y.audit.summary.activeHeadcount)).toEqual(
+      base.result.years.map((y) => y.audit.summary.activeHeadcount),
     );
     const terminated = async (database: string): Promise<Set<string>> =>
       new Set(
@@ -184,7 +184,7 @@ describe('configuration reaches the simulation', () => {
       `SELECT DISTINCT strftime(effective_date, '%m-%d') AS d FROM fct_yearly_events WHERE event_type = 'raise'`,
     );
     expect(dates.map((r) => r.d)).toEqual(['07-15']);
-    expect(new Set(run.result.years.map((y) => y.summary.activeHeadcount))).toEqual(new Set([run.result.census.activeRows]));
+    expect(new Set(run.result.years.map((y) => y.audit.summary.activeHeadcount))).toEqual(new Set([run.result.census.activeRows]));
   });
 
   it('the merit budget and COLA set the average raise', async () => {

@@ -35,7 +35,7 @@ export async function simulate(options: {
 }): Promise<SimulationRun> {
   const database = join(options.dir, `${options.name ?? 'sim'}.duckdb`);
   const builder = new OrchestratorBuilder()
-    .withConfigObject(options.config ?? defaultConfigObject())
+    .withConfig(options.config ?? defaultConfigObject())
     .withEnvironment({})
     .withCensus(options.census)
     .withDatabase(database);
@@ -44,7 +44,7 @@ export async function simulate(options: {
   if (options.threads !== undefined) builder.withThreads(options.threads);
   const orchestrator = await builder.build();
   try {
-    return { result: await orchestrator.run(), database };
+    return { result: await orchestrator.executeMultiYearSimulation(), database };
   } finally {
     orchestrator.close();
   }

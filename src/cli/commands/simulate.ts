@@ -1,10 +1,13 @@
-import { OrchestratorBuilder } from '../../factory.js';
-import { describePlan } from '../../orchestrator/plan.js';
-import type { RunResult } from '../../orchestrator/orchestrator.js';
+import { pino } from 'pino';
 import { ExitCode, UsageError } from '../../errors.js';
-import { consoleProgress } from '../progress.js';
+import { OrchestratorBuilder } from '../../factory.js';
+import type { RunResult } from '../../orchestrator/orchestrator.js';
+import { buildPlan, describePlan } from '../../orchestrator/plan.js';
+import { fanOut } from '../../orchestrator/progress.js';
+import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
+import { parseGrowth, parseInteger, parseYears } from '../options.js';
+import { consoleProgress, ndjsonProgress, StatusFile, statusFilePath } from '../progress.js';
 import { formatSummaryTable } from '../summary-table.js';
-import { parseInteger, parseYears } from '../options.js';
 
 export interface SimulateOptions {
   config: string;
@@ -12,33 +15,44 @@ export interface SimulateOptions {
   database: string;
   seed?: string;
   threads?: string;
+  growth?: string;
+  rules?: string;
+  resume?: true;
+  forceRestart?: true;
+  failOnValidationError?: true;
   dryRun?: true;
   json?: true;
+  verbose?: true;
+  quiet?: true;
   allowUnknownKeys?: true;
 }
 
 export async function simulate(years: string | undefined, options: SimulateOptions): Promise<number> {
+  if (options.resume && options.forceRestart) throw new UsageError('--resume and --force-restart cannot be combined');
   const builder = new OrchestratorBuilder()
-    .withConfigFile(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
+    .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
     .withDatabase(options.database);
   if (years !== undefined) {
     const { startYear, endYear } = parseYears(years);
     builder.withYears(startYear, endYear);
   }
   if (options.seed !== undefined) builder.withSeed(parseInteger(options.seed, '--seed'));
+  if (options.growth !== undefined) builder.withOverride('simulation.target_growth_rate', parseGrowth(options.growth));
   if (options.threads !== undefined) {
     const threads = parseInteger(options.threads, '--threads');
     if (threads < 1) throw new UsageError('--threads must be at least 1');
     builder.withThreads(threads);
   }
   if (options.census !== undefined) builder.withCensus(options.census);
+  const userRules = options.rules === undefined ? [] : await loadRulesModule(options.rules);
+  builder.withCustomValidator(...userRules);
 
+  const { config, censusPath } = builder.resolveConfig();
   if (options.dryRun) {
-    // The plan needs no database: build it from the validated config alone.
-    const { config, censusPath } = builder.resolveConfig();
-    const { buildPlan } = await import('../../orchestrator/plan.js');
-    const { loadDefaultRules } = await import('../../validation/rules.js');
+    // The plan needs no database: it comes from the validated config alone.
     const sim = config.config.simulation;
+    const validator = new DataValidator();
+    for (const rule of userRules) validator.registerRule(rule);
     const plan = buildPlan(
       {
         startYear: sim.start_year,
@@ -48,30 +62,55 @@ export async function simulate(years: string | undefined, options: SimulateOptio
         census: censusPath,
         database: options.database,
       },
-      loadDefaultRules(),
+      validator.rules,
     );
     process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : `${describePlan(plan).join('\n')}\n`);
     return ExitCode.Success;
   }
 
-  const { config } = builder.resolveConfig();
   for (const warning of config.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  if (config.ignored.length > 0 && !options.json) {
+  if (config.ignored.length > 0 && !options.quiet) {
     process.stderr.write(`Note: ${config.ignored.length} config key(s) accepted but ignored (see planalign validate)\n`);
   }
 
+  const onDisk = options.database !== ':memory:';
+  const logger = pino(
+    { level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } },
+    onDisk ? pino.destination({ dest: `${options.database}.log`, sync: true, append: true }) : pino.destination(2),
+  );
   const controller = new AbortController();
   const onSigint = (): void => {
     process.stderr.write('\nInterrupt received: rolling back the year in progress...\n');
     controller.abort();
   };
   process.once('SIGINT', onSigint);
-  const orchestrator = await builder.withProgress(consoleProgress(process.stderr, options.json === true)).build();
+  // The status file is first written by the run's first event, once the database is ours: the file
+  // of another process that holds the database is left alone.
+  const status = onDisk ? new StatusFile(statusFilePath(options.database), options.database) : undefined;
+  const orchestrator = await builder
+    .withLogger(onDisk || options.verbose ? logger : pino({ level: 'silent' }))
+    .withProgress(
+      fanOut(
+        consoleProgress(process.stderr, options.json === true || options.quiet === true),
+        ...(options.json ? [ndjsonProgress(process.stdout)] : []),
+        ...(status ? [status] : []),
+      ),
+    )
+    .build();
   try {
-    const result = await orchestrator.run({ signal: controller.signal });
-    process.stdout.write(options.json ? `${JSON.stringify(jsonResult(result), null, 2)}\n` : formatRun(result, options.database));
+    const result = await orchestrator.executeMultiYearSimulation({
+      resume: options.resume === true,
+      forceRestart: options.forceRestart === true,
+      failOnValidationError: options.failOnValidationError === true,
+      signal: controller.signal,
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify({ event: 'summary', ...jsonResult(result) })}\n`);
+    else process.stdout.write(formatRun(result, options.database));
     const errors = result.years.flatMap((y) => y.validation).filter((r) => r.severity === 'error' && r.violations > 0);
     return errors.length > 0 ? ExitCode.ValidationFailure : ExitCode.Success;
+  } catch (error) {
+    status?.fail(error);
+    throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
     orchestrator.close();
@@ -81,27 +120,26 @@ export async function simulate(years: string | undefined, options: SimulateOptio
 function formatRun(result: RunResult, database: string): string {
   const lines = [
     '',
-    formatSummaryTable(result.years.map((y) => y.summary)),
+    formatSummaryTable(result.workforceProgression),
     '',
     `Run ${result.runId} written to ${database}`,
     `  config ${result.configHash.slice(0, 12)}  census ${result.censusHash.slice(0, 12)} (${result.census.activeRows} active of ${result.census.rows} rows)`,
+    `  growth ${result.growthAnalysis.totalGrowthPct.toFixed(2)} % over the run, CAGR ${result.growthAnalysis.cagrPct.toFixed(2)} %`,
   ];
   const failing = result.years.flatMap((y) =>
-    y.validation.filter((r) => r.violations > 0).map((r) => `  ${y.summary.year} ${r.severity} ${r.rule}: ${r.violations} row(s)`),
+    y.validation.filter((r) => r.violations > 0).map((r) => `  ${y.year} ${r.severity} ${r.rule}: ${r.violations} row(s)`),
   );
   lines.push(failing.length > 0 ? `Validation findings:\n${failing.join('\n')}` : '  all validation rules passed');
   return `${lines.join('\n')}\n`;
 }
 
-function jsonResult(result: RunResult): unknown {
+function jsonResult(result: RunResult): Record<string, unknown> {
+  const { census: _census, years, ...summary } = result;
   return {
-    runId: result.runId,
-    configHash: result.configHash,
-    censusHash: result.censusHash,
-    notices: result.notices,
-    years: result.years.map((y) => ({
-      ...y.summary,
-      validation: y.validation.map(({ rule, severity, violations }) => ({ rule, severity, violations })),
+    ...summary,
+    validation: years.map((y) => ({
+      year: y.year,
+      results: y.validation.map(({ rule, severity, violations }) => ({ rule, severity, violations })),
     })),
   };
 }

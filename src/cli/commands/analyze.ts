@@ -1,0 +1,48 @@
+import { ExitCode, UsageError } from '../../errors.js';
+import { ANALYSIS_TARGETS, analyze, isAnalysisTarget } from '../../reporting/analysis.js';
+import { ANALYSIS_EXPORT_FORMATS, isAnalysisExportFormat, writeAnalysis } from '../../reporting/analysis-export.js';
+import { formatEventsAnalysis, formatWorkforceAnalysis } from '../../reporting/render/console.js';
+import { toJson } from '../../reporting/render/json.js';
+import { openSimulationDatabase } from '../../reporting/source.js';
+
+export interface AnalyzeCommandOptions {
+  database: string;
+  export?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_ANALYSIS_OUT = 'reports';
+
+/**
+ * `planalign analyze [workforce|events]`: the per-year workforce table (default) or the year × event
+ * type counts, printed as a table or JSON; `--export csv|xlsx` also writes it into `--out`.
+ */
+export async function analyzeCommand(target: string | undefined, options: AnalyzeCommandOptions): Promise<number> {
+  const what = (target ?? 'workforce').trim().toLowerCase();
+  if (!isAnalysisTarget(what)) {
+    throw new UsageError(`Unknown analysis "${target}": expected ${ANALYSIS_TARGETS.join(' or ')}`);
+  }
+  const exportFormat = options.export?.trim().toLowerCase();
+  if (exportFormat !== undefined && !isAnalysisExportFormat(exportFormat)) {
+    throw new UsageError(`--export must be one of ${ANALYSIS_EXPORT_FORMATS.join(', ')}, got "${options.export}"`);
+  }
+  const db = await openSimulationDatabase(options.database);
+  let analysis;
+  try {
+    analysis = await analyze(db, what);
+  } finally {
+    db.close();
+  }
+  if (options.json) {
+    process.stdout.write(toJson(analysis));
+  } else {
+    process.stdout.write(analysis.target === 'workforce' ? formatWorkforceAnalysis(analysis) : formatEventsAnalysis(analysis));
+  }
+  if (exportFormat !== undefined) {
+    const path = await writeAnalysis(options.out ?? DEFAULT_ANALYSIS_OUT, analysis, exportFormat);
+    // With --json, stdout stays pure JSON.
+    (options.json ? process.stderr : process.stdout).write(`Wrote ${path}\n`);
+  }
+  return ExitCode.Success;
+}

@@ -1,0 +1,125 @@
+import type { Database } from '../db/database.js';
+import { timestamp } from '../db/metadata.js';
+
+/** The tables whose rows of a year a checkpoint vouches for: the outputs and the carried state. */
+export const CHECKPOINTED_TABLES = [
+  'fct_yearly_events',
+  'fct_workforce_snapshot',
+  'int_enrollment_state_accumulator',
+  'int_deferral_rate_state_accumulator',
+  'int_employee_contributions',
+  'fct_employer_match_events',
+] as const;
+
+export interface CheckpointRecord {
+  year: number;
+  runId: string;
+  configHash: string;
+  censusHash: string;
+  rowCounts: Record<string, number>;
+  contentHashes: Record<string, string>;
+  createdAt: string;
+}
+
+export interface CheckpointMismatch {
+  year: number;
+  table: string;
+  expectedRows: number;
+  actualRows: number;
+  expectedHash: string;
+  actualHash: string;
+}
+
+/**
+ * Checkpoints are rows of planalign_checkpoints, written in the same transaction as the year they
+ * describe: a year is complete exactly when its checkpoint exists. The content hash of a table's
+ * rows for a year is the XOR of the first 64 bits of each row's md5, so row order does not matter.
+ */
+export class CheckpointManager {
+  constructor(private readonly db: Database) {}
+
+  async measure(year: number): Promise<Pick<CheckpointRecord, 'rowCounts' | 'contentHashes'>> {
+    const rowCounts: Record<string, number> = {};
+    const contentHashes: Record<string, string> = {};
+    for (const table of CHECKPOINTED_TABLES) {
+      // Table names are this module's constants.
+      const row = await this.db.one<{ n: number; h: string | null }>(
+        `SELECT count(*)::INTEGER AS n, bit_xor(('0x' || left(md5(t::VARCHAR), 16))::UBIGINT)::VARCHAR AS h
+         FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`,
+        [year],
+      );
+      rowCounts[table] = row?.n ?? 0;
+      contentHashes[table] = row?.h ?? '0';
+    }
+    return { rowCounts, contentHashes };
+  }
+
+  async write(year: number, run: { runId: string; configHash: string; censusHash: string }, createdAt: Date): Promise<CheckpointRecord> {
+    const { rowCounts, contentHashes } = await this.measure(year);
+    await this.db.run(`DELETE FROM planalign_checkpoints WHERE simulation_year = $1`, [year]);
+    await this.db.run(
+      `INSERT INTO planalign_checkpoints VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP)`,
+      [year, run.runId, run.configHash, run.censusHash, JSON.stringify(rowCounts), JSON.stringify(contentHashes), timestamp(createdAt)],
+    );
+    return { year, ...run, rowCounts, contentHashes, createdAt: timestamp(createdAt) };
+  }
+
+  async list(): Promise<CheckpointRecord[]> {
+    if (!(await this.db.tableExists('planalign_checkpoints'))) return [];
+    const rows = await this.db.all<{
+      simulation_year: number;
+      run_id: string;
+      config_hash: string;
+      census_hash: string;
+      row_counts: string;
+      content_hashes: string;
+      created_at: string;
+    }>(`SELECT *, created_at::VARCHAR AS created_at FROM planalign_checkpoints ORDER BY simulation_year`);
+    return rows.map((r) => ({
+      year: r.simulation_year,
+      runId: r.run_id,
+      configHash: r.config_hash,
+      censusHash: r.census_hash,
+      rowCounts: JSON.parse(r.row_counts) as Record<string, number>,
+      contentHashes: JSON.parse(r.content_hashes) as Record<string, string>,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Recomputes every checkpointed year's hashes; returns what no longer matches. */
+  async validate(): Promise<CheckpointMismatch[]> {
+    const mismatches: CheckpointMismatch[] = [];
+    for (const checkpoint of await this.list()) {
+      const now = await this.measure(checkpoint.year);
+      for (const table of CHECKPOINTED_TABLES) {
+        const expectedHash = checkpoint.contentHashes[table] ?? '';
+        const expectedRows = checkpoint.rowCounts[table] ?? -1;
+        if (now.contentHashes[table] !== expectedHash || now.rowCounts[table] !== expectedRows) {
+          mismatches.push({
+            year: checkpoint.year,
+            table,
+            expectedRows,
+            actualRows: now.rowCounts[table] ?? 0,
+            expectedHash,
+            actualHash: now.contentHashes[table] ?? '',
+          });
+        }
+      }
+    }
+    return mismatches;
+  }
+
+  async clearFrom(year: number): Promise<void> {
+    await this.db.run(`DELETE FROM planalign_checkpoints WHERE simulation_year >= $1`, [year]);
+  }
+
+  /** Removes checkpoints whose year no longer has a snapshot; returns the years removed. */
+  async cleanup(): Promise<number[]> {
+    const orphans = await this.db.all<{ y: number }>(
+      `SELECT simulation_year AS y FROM planalign_checkpoints
+       WHERE simulation_year NOT IN (SELECT DISTINCT simulation_year FROM fct_workforce_snapshot) ORDER BY 1`,
+    );
+    for (const { y } of orphans) await this.db.run(`DELETE FROM planalign_checkpoints WHERE simulation_year = $1`, [y]);
+    return orphans.map((o) => o.y);
+  }
+}

@@ -1,0 +1,24 @@
+import { writeFile } from 'node:fs/promises';
+import type { Analysis } from './analysis.js';
+import { ensureOutDir, outputPath } from './paths.js';
+import { eventsAnalysisCsv, workforceAnalysisCsv } from './render/csv.js';
+import { writeAnalysisWorkbook } from './render/xlsx.js';
+
+export const ANALYSIS_EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type AnalysisExportFormat = (typeof ANALYSIS_EXPORT_FORMATS)[number];
+
+export function isAnalysisExportFormat(value: string): value is AnalysisExportFormat {
+  return (ANALYSIS_EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** Writes an analysis as `<target>_analysis.<csv|xlsx>` into `outDir` (created when missing); returns the path. */
+export async function writeAnalysis(outDir: string, analysis: Analysis, format: AnalysisExportFormat): Promise<string> {
+  ensureOutDir(outDir);
+  const path = outputPath(outDir, `${analysis.target}_analysis.${format}`);
+  if (format === 'xlsx') {
+    await writeAnalysisWorkbook(path, analysis);
+  } else {
+    await writeFile(path, analysis.target === 'workforce' ? workforceAnalysisCsv(analysis) : eventsAnalysisCsv(analysis), 'utf8');
+  }
+  return path;
+}

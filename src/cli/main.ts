@@ -18,14 +18,21 @@ const program = new Command('planalign')
 program
   .command('simulate')
   .description('Run a multi-year simulation and print a summary per year')
-  .argument('[years]', 'YYYY or YYYY-YYYY (default: the config\'s start_year-end_year)')
+  .argument('[years]', "YYYY or YYYY-YYYY (default: the config's start_year-end_year)")
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
   .option('--census <file>', 'census file, CSV or Parquet (default: setup.census_parquet_path)')
   .option('--database <file>', 'DuckDB file to write (":memory:" for a throwaway run)', 'simulation.duckdb')
   .option('--seed <n>', 'random seed (overrides simulation.random_seed)')
+  .option('--growth <rate>', 'target growth rate, e.g. 3.5% or 0.035 (overrides simulation.target_growth_rate)')
   .option('--threads <n>', 'DuckDB threads (results do not depend on it)')
+  .option('--resume', 'continue the database\'s run at its first year without a checkpoint')
+  .option('--force-restart', 'clear the requested years (and later ones) and recompute them')
+  .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations')
+  .option('--rules <file.js>', 'a JavaScript module exporting extra validation rules')
   .option('--dry-run', 'print the execution plan (years x stages x models) and touch nothing')
-  .option('--json', 'print machine-readable JSON instead of tables')
+  .option('--json', 'NDJSON progress events on stdout, ending with the run summary')
+  .option('-v, --verbose', 'debug-level run log')
+  .option('-q, --quiet', 'no progress lines')
   .option('--allow-unknown-keys', 'treat unknown config keys as warnings instead of errors')
   .action((years, options) => runCommand(async () => (await import('./commands/simulate.js')).simulate(years, options)));
 
@@ -33,9 +40,25 @@ program
   .command('validate')
   .description('Check a config file: print its summary and ignored keys, or its errors')
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
+  .option('--enforce-identifiers', 'require scenario_id and plan_design_id')
   .option('--allow-unknown-keys', 'treat unknown config keys as warnings instead of errors')
   .option('--json', 'print machine-readable JSON')
   .action((options) => runCommand(async () => (await import('./commands/validate.js')).validate(options)));
+
+program
+  .command('status')
+  .description('Show a database: its runs, years and checkpoints, or the progress of the run holding it')
+  .option('--database <file>', 'DuckDB file', 'simulation.duckdb')
+  .option('--json', 'print machine-readable JSON')
+  .action((options) => runCommand(async () => (await import('./commands/status.js')).status(options)));
+
+program
+  .command('checkpoints')
+  .description('Completed-year checkpoints: list, status, cleanup (orphans) or validate (recompute content hashes)')
+  .argument('[action]', 'list | status | cleanup | validate', 'status')
+  .option('--database <file>', 'DuckDB file', 'simulation.duckdb')
+  .option('--json', 'print machine-readable JSON')
+  .action((action, options) => runCommand(async () => (await import('./commands/checkpoints.js')).checkpoints(action, options)));
 
 const census = program.command('census').description('Census tools');
 census

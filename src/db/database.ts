@@ -7,6 +7,8 @@ export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export interface DatabaseOptions {
   /** DuckDB worker threads; results never depend on it. */
   threads?: number;
+  /** Open without taking the write lock (readers: status, reports, exports). */
+  readOnly?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export class Database {
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config.threads = String(options.threads);
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);

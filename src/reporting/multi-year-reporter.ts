@@ -20,18 +20,17 @@ export type GrowthAnalysis = MultiYearSummary['growthAnalysis'];
  * Growth over the simulated years, from the start-of-year population of the first year
  * (`startingActives`) to the year-end actives of the last (`endingActives`). The span is
  * `years` = endYear − startYear + 1 simulated years, so
- *   totalGrowthPct = (end / start − 1) × 100
+ *   totalGrowthPct = (end − start) / start × 100   (as summarizeYear computes a year's growth)
  *   cagrPct        = ((end / start)^(1 / years) − 1) × 100.
  * With no starting population both are 0.
  */
 export function growthAnalysis(startingActives: number, endingActives: number, years: number): GrowthAnalysis {
   if (startingActives <= 0 || years <= 0) return { startingActives, endingActives, totalGrowthPct: 0, cagrPct: 0 };
-  const ratio = endingActives / startingActives;
   return {
     startingActives,
     endingActives,
-    totalGrowthPct: (ratio - 1) * 100,
-    cagrPct: (ratio ** (1 / years) - 1) * 100,
+    totalGrowthPct: ((endingActives - startingActives) / startingActives) * 100,
+    cagrPct: ((endingActives / startingActives) ** (1 / years) - 1) * 100,
   };
 }
 

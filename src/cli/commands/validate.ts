@@ -1,15 +1,30 @@
 import { describeIgnored, loadConfig, summarizeConfig } from '../../config/index.js';
-import { ExitCode } from '../../errors.js';
+import { ConfigError, ExitCode } from '../../errors.js';
 
-export async function validate(options: { config: string; allowUnknownKeys?: true; json?: true }): Promise<number> {
+export async function validate(options: {
+  config: string;
+  allowUnknownKeys?: true;
+  enforceIdentifiers?: true;
+  json?: true;
+}): Promise<number> {
   const loaded = loadConfig({ path: options.config, allowUnknownKeys: options.allowUnknownKeys === true });
+  const missing = ['scenario_id', 'plan_design_id'].filter((key) => loaded.config[key as 'scenario_id'] === undefined);
+  if (options.enforceIdentifiers && missing.length > 0) {
+    throw new ConfigError(
+      `Configuration ${loaded.path} lacks ${missing.join(' and ')}`,
+      missing.map((key) => `${key}: required with --enforce-identifiers`),
+      { file: loaded.path },
+      'Add the identifiers at the top level of the config (e.g. scenario_id: baseline).',
+    );
+  }
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ valid: true, path: loaded.path, hash: loaded.hash, ignored: loaded.ignored, warnings: loaded.warnings }, null, 2)}\n`,
+      `${JSON.stringify({ valid: true, path: loaded.path, hash: loaded.hash, ignored: loaded.ignored, warnings: loaded.warnings, missingIdentifiers: missing }, null, 2)}\n`,
     );
     return ExitCode.Success;
   }
   const lines = ['Configuration is valid', ...summarizeConfig(loaded).map((l) => `  ${l}`)];
+  if (missing.length > 0) lines.push(`Note: no ${missing.join(' or ')}; runs use "default" (--enforce-identifiers makes this an error)`);
   if (loaded.warnings.length > 0) lines.push('Warnings:', ...loaded.warnings.map((w) => `  - ${w}`));
   if (loaded.ignored.length > 0) lines.push('Accepted but ignored:', ...describeIgnored(loaded).map((i) => `  - ${i}`));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -99,6 +99,15 @@ export async function reopenRun(db: Database, runId: string, endYear: number, co
   );
 }
 
+/** Runs left 'running' by a process that died become 'interrupted' (except the one being resumed). */
+export async function markAbandonedRuns(db: Database, except: string | undefined): Promise<void> {
+  await db.run(
+    `UPDATE planalign_runs SET status = 'interrupted', error = 'the process ended before the run finished'
+     WHERE status = 'running' AND run_id IS DISTINCT FROM $1`,
+    [except ?? null],
+  );
+}
+
 export async function recordRunEnd(
   db: Database,
   runId: string,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { hashFile, loadCensus, type CensusLoadResult } from '../census/index.js';
 import { configHash, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
-import { assertNotForeign, ensureSchema, recordRunEnd, recordRunStart, reopenRun, timestamp } from '../db/metadata.js';
+import { assertNotForeign, ensureSchema, markAbandonedRuns, recordRunEnd, recordRunStart, reopenRun, timestamp } from '../db/metadata.js';
 import { DatabaseStateError, InterruptedError, PlanAlignError, ValidationFailedError } from '../errors.js';
 import { MODELS } from '../models/registry.js';
 import { RNG_VERSION } from '../models/rng.js';
@@ -306,6 +306,8 @@ export class PipelineOrchestrator {
         startedAt,
       });
       if (firstYear <= endYear) await this.clearFrom(firstYear);
+      // We hold the database: a run still marked running belongs to a process that is gone.
+      await markAbandonedRuns(db, reuse?.runId);
       if (reuse) {
         await reopenRun(db, runId, endYear, runHash);
       } else {

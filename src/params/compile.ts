@@ -2,7 +2,7 @@ import type { SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import { timestamp } from '../db/metadata.js';
 import { compileDcPlanParameters } from './dc-plan.js';
-import { outsideRangeNotice, seed } from './seeds.js';
+import { lastParameterYear, outsideRangeNotice, seed } from './seeds.js';
 
 /**
  * Compiles the configuration and the default parameter seeds into `param_*` tables that the SQL
@@ -161,7 +161,7 @@ export async function compileParameters(
      FROM mapped m JOIN scoped s USING (fiscal_year)
      GROUP BY ALL
      ORDER BY 1, 2`,
-    { path: seed('comp_levers.csv'), scenario: run.scenarioId, start_year: sim.start_year, end_year: sim.end_year },
+    { path: seed('comp_levers.csv'), scenario: run.scenarioId, start_year: sim.start_year, end_year: lastParameterYear(sim.start_year) },
   );
   const range = await db.one<{ first_year: number; last_year: number }>(
     `SELECT min(fiscal_year::INTEGER) AS first_year, max(fiscal_year::INTEGER) AS last_year

@@ -1,6 +1,6 @@
 import type { EmployerEligibility, SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
-import { outsideRangeNotice, seed } from './seeds.js';
+import { lastParameterYear, outsideRangeNotice, seed } from './seeds.js';
 
 /**
  * DC-plan parameters: one row of plan settings (`param_dc_plan`), the active match formula as tiers
@@ -159,7 +159,7 @@ export async function compileDcPlanParameters(db: Database, config: SimulationCo
      FROM years y
      JOIN seed s ON s.limit_year = greatest((SELECT min(limit_year) FROM seed), least((SELECT max(limit_year) FROM seed), y.simulation_year))
      ORDER BY 1`,
-    { path: seed('irs_limits.csv'), start_year: config.simulation.start_year, end_year: config.simulation.end_year },
+    { path: seed('irs_limits.csv'), start_year: config.simulation.start_year, end_year: lastParameterYear(config.simulation.start_year) },
   );
   const range = await db.one<{ first_year: number; last_year: number }>(
     `SELECT min(limit_year::INTEGER) AS first_year, max(limit_year::INTEGER) AS last_year

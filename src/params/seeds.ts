@@ -1,6 +1,16 @@
 import { join } from 'node:path';
 import { seedsDir } from '../paths.js';
 
+import { MAX_SIMULATION_YEARS } from '../config/index.js';
+
+/**
+ * The last year the year-indexed parameter tables cover: the longest run the config allows, so that
+ * a run continued or extended year by year always finds its parameters.
+ */
+export function lastParameterYear(startYear: number): number {
+  return startYear + MAX_SIMULATION_YEARS - 1;
+}
+
 /** Path of a default parameter table in data/seeds/. */
 export function seed(file: string): string {
   return join(seedsDir, file);

@@ -20,7 +20,7 @@ export { deepMerge, normalizeSections } from './merge.js';
 export { discoverScenarios, selectScenarios, type ScenarioFile } from './discover.js';
 export { prepareScenarios, type PreparedScenario } from './prepare.js';
 export { runPool } from './pool.js';
-export { COMPARISON_HEADERS, comparisonSql, readComparison, type ComparisonRow } from './comparison.js';
+export { COMPARISON_HEADERS, comparisonSql, finalYearRows, readComparison, writeComparisonWorkbook, type ComparisonRow } from './comparison.js';
 
 export const DEFAULT_BASE_CONFIG = 'config/simulation_config.yaml';
 export const DEFAULT_OUTPUT_DIR = 'outputs';
@@ -53,7 +53,7 @@ export interface BatchOptions {
 }
 
 export type BatchEvent =
-  | { type: 'prepared'; batchDir: string; scenarios: readonly PreparedScenario[] }
+  | { type: 'prepared'; batchDir: string; parallel: number; scenarios: readonly PreparedScenario[] }
   | { type: 'start'; scenario: string; index: number; total: number; pid: number | undefined }
   | { type: 'finish'; result: ScenarioResult; index: number; total: number };
 
@@ -151,7 +151,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       error: 'not started: the batch was interrupted',
     };
   });
-  options.onEvent?.({ type: 'prepared', batchDir, scenarios: prepared });
+  options.onEvent?.({ type: 'prepared', batchDir, parallel, scenarios: prepared });
 
   // 3. The runs, at most `parallel` at once.
   const childEnv = childEnvironment(process.env);

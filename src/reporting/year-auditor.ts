@@ -9,8 +9,6 @@ const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info']);
  * from `summarizeYear` (computed once); the audit adds the breakdowns behind them.
  */
 export class YearAuditor {
-  private tables: Map<string, boolean> | undefined;
-
   constructor(private readonly db: Database) {}
 
   async audit(year: number): Promise<YearAudit> {
@@ -40,16 +38,6 @@ export class YearAuditor {
     };
   }
 
-  private async has(table: string): Promise<boolean> {
-    this.tables ??= new Map();
-    let exists = this.tables.get(table);
-    if (exists === undefined) {
-      exists = await this.db.tableExists(table);
-      this.tables.set(table, exists);
-    }
-    return exists;
-  }
-
   private async workforceByStatus(year: number): Promise<YearAudit['workforceByStatus']> {
     return this.db.all<{ status: string; count: number }>(
       `SELECT coalesce(detailed_status_code, 'unknown') AS status, count(*)::INTEGER AS count
@@ -64,7 +52,7 @@ export class YearAuditor {
        FROM fct_yearly_events WHERE simulation_year = $1 GROUP BY 1`,
       [year],
     );
-    if (await this.has('fct_employer_match_events')) {
+    if (await this.db.tableExists('fct_employer_match_events')) {
       const match = await this.db.one<{ count: number }>(
         `SELECT count(*)::INTEGER AS count FROM fct_employer_match_events WHERE simulation_year = $1`,
         [year],
@@ -76,7 +64,7 @@ export class YearAuditor {
 
   /** The rules of the latest run that validated this year (latest check time); [] when none did. */
   private async validation(year: number): Promise<ValidationOutcome[]> {
-    if (!(await this.has('planalign_validation_results'))) return [];
+    if (!(await this.db.tableExists('planalign_validation_results'))) return [];
     const rows = await this.db.all<{ rule: string; severity: string; violations: string; description: string | null }>(
       `WITH latest AS (
          SELECT run_id FROM planalign_validation_results WHERE simulation_year = $1

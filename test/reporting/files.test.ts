@@ -355,3 +355,14 @@ describe('reporters', () => {
     expect(existsSync(join(process.cwd(), 'summary.txt'))).toBe(false);
   });
 });
+
+describe('public API', () => {
+  it('re-exports the reporting entry points', async () => {
+    const api = await import('../../src/reporting/index.js');
+    expect(typeof api.YearAuditor).toBe('function');
+    expect(typeof api.MultiYearReporter).toBe('function');
+    expect(typeof api.createFileReporter).toBe('function');
+    expect(typeof api.exportDatabase).toBe('function');
+    expect(api.REPORT_SHEETS).toEqual(['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Metadata']);
+  });
+});

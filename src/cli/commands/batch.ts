@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
-import { runBatch, type BatchEvent, type BatchResult } from '../../batch/index.js';
-import { finalYearRows } from '../../batch/comparison.js';
+import { finalYearRows, runBatch, type BatchEvent, type BatchResult } from '../../batch/index.js';
 import { UsageError } from '../../errors.js';
 import { parseInteger } from '../options.js';
 
@@ -62,7 +61,7 @@ function integerOption(text: string | undefined, option: string): number | undef
 export function progressLine(event: BatchEvent): string {
   switch (event.type) {
     case 'prepared':
-      return `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s)\n`;
+      return `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s), at most ${event.parallel} at once\n`;
     case 'start':
       return `[${event.index + 1}/${event.total}] started   ${event.scenario}${event.pid === undefined ? '' : ` (pid ${event.pid})`}\n`;
     case 'finish': {
@@ -108,7 +107,7 @@ export function formatBatch(result: BatchResult): string {
   };
   const lines = [
     '',
-    'Final year of each scenario:',
+    'Scenarios (figures of their final year):',
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),

@@ -60,6 +60,24 @@ program
   .option('--json', 'print machine-readable JSON')
   .action((action, options) => runCommand(async () => (await import('./commands/checkpoints.js')).checkpoints(action, options)));
 
+program
+  .command('export')
+  .description('Export a simulated database: employee-level tables (csv, parquet) plus the yearly report files, or the report workbook (xlsx)')
+  .option('--database <file>', 'DuckDB file of a finished simulation', 'simulation.duckdb')
+  .option('-f, --format <format>', 'csv, parquet or xlsx', 'csv')
+  .option('-o, --out <dir>', 'output folder (created if missing)', 'exports')
+  .action((options) => runCommand(async () => (await import('./commands/export.js')).exportCommand(options)));
+
+program
+  .command('analyze')
+  .description('Analyse a simulated database: the workforce per year (default) or events per year and type')
+  .argument('[target]', 'workforce or events', 'workforce')
+  .option('--database <file>', 'DuckDB file of a finished simulation', 'simulation.duckdb')
+  .option('--export <format>', 'also write the analysis as csv or xlsx')
+  .option('--out <dir>', 'folder for --export', 'reports')
+  .option('--json', 'print machine-readable JSON instead of a table')
+  .action((target, options) => runCommand(async () => (await import('./commands/analyze.js')).analyzeCommand(target, options)));
+
 const census = program.command('census').description('Census tools');
 census
   .command('generate')

@@ -42,11 +42,8 @@ const PARAMETER_TABLES = ['param_simulation', 'param_dc_plan'] as const;
 /**
  * Opens an existing simulation database for reading. A missing file is a usage error naming the path
  * (never an empty database created on the spot, which is what opening a missing path would do), and
- * a database without simulated years is refused.
- *
- * TODO(read-only): `Database.open` has no read-only option yet; once `DatabaseOptions.readOnly`
- * (mapped to DuckDB's `access_mode: 'READ_ONLY'`) exists, pass `{ readOnly: true }` here. Every
- * report and export goes through this one function.
+ * a database without simulated years is refused. Read-only: reports and exports never write, and can
+ * run beside other readers. Every report and export goes through this one function.
  */
 export async function openSimulationDatabase(path: string): Promise<Database> {
   if (path === ':memory:' || path.trim() === '') {
@@ -59,7 +56,7 @@ export async function openSimulationDatabase(path: string): Promise<Database> {
       'Run planalign simulate first, or pass the database file with --database <file>.',
     );
   }
-  const db = await Database.open(resolve(path));
+  const db = await Database.open(resolve(path), { readOnly: true });
   try {
     await requireSimulatedYears(db, path);
   } catch (error) {

@@ -70,6 +70,6 @@ export async function summarizeYear(db: Database, year: number): Promise<YearSum
     employeeContributions: Number(row.employee_contributions),
     employerMatch: Number(row.employer_match),
     employerCore: Number(row.employer_core),
-    employerCost: Number(row.employer_match) + Number(row.employer_core),
+    employerCost: Math.round((Number(row.employer_match) + Number(row.employer_core)) * 100) / 100,
   };
 }

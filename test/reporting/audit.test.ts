@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { DatabaseStateError } from '../../src/errors.js';
+import { analyzeEvents } from '../../src/reporting/analysis.js';
 import { collectReport } from '../../src/reporting/collect.js';
 import { growthAnalysis, MultiYearReporter } from '../../src/reporting/multi-year-reporter.js';
 import { formatMultiYearSummary, formatYearAudit } from '../../src/reporting/render/console.js';
@@ -276,6 +277,9 @@ describe('validation outcomes come from the latest run that checked the year', (
         generatedAt: new Date(),
       });
       expect(summary.eventTotals.employer_match).toBeUndefined();
+      const events = await analyzeEvents(db);
+      expect(events.eventTypes).not.toContain('employer_match');
+      expect(events.rows.find((r) => r.year === 2025 && r.eventType === 'hire')?.events).toBe(summary.eventTotals.hire);
       expect(summary.eventTotals.hire).toBe(audit.eventsByType.find((e) => e.eventType === 'hire')?.count);
     } finally {
       db.close();

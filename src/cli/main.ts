@@ -29,6 +29,7 @@ program
   .option('--force-restart', 'clear the requested years (and later ones) and recompute them')
   .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations')
   .option('--rules <file.js>', 'a JavaScript module exporting extra validation rules')
+  .option('--report <dir>', 'write the run report there at the end: summary.txt, JSON, CSV and an XLSX workbook')
   .option('--dry-run', 'print the execution plan (years x stages x models) and touch nothing')
   .option('--json', 'NDJSON progress events on stdout, ending with the run summary')
   .option('-v, --verbose', 'debug-level run log')

@@ -191,4 +191,27 @@ describe('simulate: validation, NDJSON, status and checkpoints through the CLI',
     writeFileSync(path, stringify(config));
     expect(runCli(['validate', '--enforce-identifiers', '--config', path]).status).toBe(0);
   });
+
+  it('--report writes the run report; export and analyze read the database', () => {
+    const dir = tempDir();
+    const database = join(dir, 'rep.duckdb');
+    const reports = join(dir, 'reports');
+    const run = runCli(['simulate', '2025-2026', '--census', census, '--database', database, '--quiet', '--report', reports]);
+    expect(run.status, run.stderr).toBe(0);
+    for (const file of ['summary.txt', 'summary.json', 'year_audits.json', 'yearly_aggregates.csv', 'planalign_report.xlsx']) {
+      expect(existsSync(join(reports, file)), file).toBe(true);
+    }
+    const summary = JSON.parse(readFileSync(join(reports, 'summary.json'), 'utf8')) as { workforceProgression: unknown[] };
+    expect(summary.workforceProgression).toHaveLength(2);
+    const out = join(dir, 'export');
+    const exported = runCli(['export', '--database', database, '--format', 'parquet', '--out', out]);
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(existsSync(join(out, 'fct_workforce_snapshot.parquet'))).toBe(true);
+    const analysis = runCli(['analyze', 'events', '--database', database, '--json']);
+    expect(analysis.status, analysis.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(analysis.stdout))).toMatch(/hire/);
+    expect(runCli(['export', '--database', database, '--format', 'pdf', '--out', out]).status).toBe(ExitCode.UsageError);
+    expect(runCli(['analyze', 'salaries', '--database', database]).status).toBe(ExitCode.UsageError);
+    expect(runCli(['export', '--database', join(dir, 'missing.duckdb')]).status).toBe(ExitCode.UsageError);
+  });
 });

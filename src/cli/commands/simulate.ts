@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { ExitCode, UsageError } from '../../errors.js';
 import { OrchestratorBuilder } from '../../factory.js';
-import type { RunResult } from '../../orchestrator/orchestrator.js';
+import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
+import { createFileReporter, REPORT_FORMATS } from '../../reporting/file-reporter.js';
 import { buildPlan, describePlan } from '../../orchestrator/plan.js';
 import { fanOut } from '../../orchestrator/progress.js';
 import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
@@ -25,6 +26,7 @@ export interface SimulateOptions {
   verbose?: true;
   quiet?: true;
   allowUnknownKeys?: true;
+  report?: string;
 }
 
 export async function simulate(years: string | undefined, options: SimulateOptions): Promise<number> {
@@ -87,7 +89,11 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   // The status file is first written by the run's first event, once the database is ours: the file
   // of another process that holds the database is left alone.
   const status = onDisk ? new StatusFile(statusFilePath(options.database), options.database) : undefined;
-  const orchestrator = await builder
+  let orchestrator: PipelineOrchestrator | undefined = undefined;
+  if (options.report !== undefined) {
+    builder.withCustomReporter(createFileReporter(options.report, REPORT_FORMATS, { database: () => orchestrator?.database }));
+  }
+  orchestrator = await builder
     .withLogger(onDisk || options.verbose ? logger : pino({ level: 'silent' }))
     .withProgress(
       fanOut(

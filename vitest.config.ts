@@ -9,5 +9,27 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['./test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The coverage gate: the orchestrator's modules must stay at >= 95 % of lines covered by tests
+    // that run in the test processes (CLI child processes are not measured).
+    coverage: {
+      provider: 'v8',
+      include: [
+        'src/orchestrator/**',
+        'src/factory.ts',
+        'src/validation/**',
+        'src/reporting/**',
+        'src/registries/**',
+        'src/batch/**',
+      ],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: {
+        'src/orchestrator/**': { lines: 95 },
+        'src/factory.ts': { lines: 95 },
+        'src/validation/**': { lines: 95 },
+        'src/reporting/**': { lines: 95 },
+        'src/registries/**': { lines: 95 },
+        'src/batch/**': { lines: 95 },
+      },
+    },
   },
 });

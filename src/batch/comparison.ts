@@ -1,9 +1,10 @@
 /**
- * The cross-scenario comparison: per scenario and year, headline figures read with SQL from each
- * scenario's database (attached read-only), and the workbook that lays them side by side.
+ * The cross-scenario comparison: per scenario and year, the headline figures of each scenario's
+ * database (opened read-only), and the workbook that lays them side by side.
  */
 import ExcelJS from 'exceljs';
 import { Database } from '../db/database.js';
+import { summarizeYear, type YearSummary } from '../reporting/year-summary.js';
 
 /** One scenario × year. Rates are fractions (0.05 = 5 %); money in dollars. */
 export interface ComparisonRow {
@@ -28,115 +29,52 @@ export interface ComparisonRow {
   employerCost: number;
 }
 
-/** What the comparison reads, from `fct_workforce_snapshot` and `fct_yearly_events` of schema `alias`. */
-export function comparisonSql(alias: string): string {
-  return `
-    WITH snap AS (
-      SELECT simulation_year AS year,
-             count(*) AS employed,
-             count(*) FILTER (WHERE employment_status = 'active') AS active,
-             count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating') AS participants,
-             avg(current_deferral_rate) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating') AS avg_deferral,
-             sum(prorated_annual_compensation) AS total_comp,
-             sum(ytd_contributions) AS employee_contrib,
-             sum(employer_match_amount) AS match,
-             sum(employer_core_amount) AS core
-      FROM ${alias}.fct_workforce_snapshot
-      GROUP BY 1
-    ),
-    ev AS (
-      SELECT simulation_year AS year,
-             count(*) FILTER (WHERE event_type = 'hire') AS hires,
-             count(*) FILTER (WHERE event_type = 'termination') AS terminations
-      FROM ${alias}.fct_yearly_events
-      GROUP BY 1
-    )
-    SELECT snap.year::INTEGER AS year,
-           (snap.employed - coalesce(ev.hires, 0))::INTEGER AS starting,
-           snap.active::INTEGER AS active,
-           coalesce(ev.hires, 0)::INTEGER AS hires,
-           coalesce(ev.terminations, 0)::INTEGER AS terminations,
-           coalesce(snap.total_comp, 0)::DOUBLE AS total_comp,
-           coalesce(snap.participants / nullif(snap.active, 0), 0)::DOUBLE AS participation,
-           coalesce(snap.avg_deferral, 0)::DOUBLE AS avg_deferral,
-           coalesce(snap.employee_contrib, 0)::DOUBLE AS employee_contrib,
-           coalesce(snap.match, 0)::DOUBLE AS match,
-           coalesce(snap.core, 0)::DOUBLE AS core
-    FROM snap LEFT JOIN ev USING (year)
-    ORDER BY year`;
-}
-
-interface SqlRow extends Record<string, unknown> {
-  year: number;
-  starting: number;
-  active: number;
-  hires: number;
-  terminations: number;
-  total_comp: number;
-  participation: number;
-  avg_deferral: number;
-  employee_contrib: number;
-  match: number;
-  core: number;
-}
-
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 /**
- * Reads every scenario's figures. Each database is attached read-only to one in-memory database, so
- * nothing can write to a scenario's file. A database that cannot be read is reported, not fatal.
+ * Reads every scenario's figures, opening each database read-only, so nothing can write to a
+ * scenario's file. A database that cannot be read is reported, not fatal.
  */
 export async function readComparison(
   scenarios: ReadonlyArray<{ name: string; database: string }>,
 ): Promise<{ rows: ComparisonRow[]; errors: Array<{ scenario: string; error: string }> }> {
   const rows: ComparisonRow[] = [];
   const errors: Array<{ scenario: string; error: string }> = [];
-  if (scenarios.length === 0) return { rows, errors };
-  const db = await Database.open(':memory:', { threads: 1 });
-  try {
-    for (const scenario of scenarios) {
-      const alias = 'scenario_db';
-      try {
-        await db.run(`ATTACH ${sqlString(scenario.database)} AS ${alias} (READ_ONLY)`);
-      } catch (error) {
-        errors.push({ scenario: scenario.name, error: (error as Error).message });
-        continue;
-      }
-      try {
-        const found = await db.all<SqlRow>(comparisonSql(alias));
-        rows.push(...found.map((r) => toRow(scenario.name, r)));
-      } catch (error) {
-        errors.push({ scenario: scenario.name, error: (error as Error).message });
-      } finally {
-        await db.run(`DETACH ${alias}`);
-      }
+  for (const scenario of scenarios) {
+    let db: Database;
+    try {
+      db = await Database.open(scenario.database, { readOnly: true, threads: 1 });
+    } catch (error) {
+      errors.push({ scenario: scenario.name, error: (error as Error).message });
+      continue;
     }
-  } finally {
-    db.close();
+    try {
+      // The same per-year figures as `planalign simulate` prints: one definition of each.
+      const years = await db.all<{ y: number }>(`SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`);
+      for (const { y } of years) rows.push(toRow(scenario.name, await summarizeYear(db, y)));
+    } catch (error) {
+      errors.push({ scenario: scenario.name, error: (error as Error).message });
+    } finally {
+      db.close();
+    }
   }
   return { rows, errors };
 }
 
-function toRow(scenario: string, r: SqlRow): ComparisonRow {
-  const starting = Number(r.starting);
-  const active = Number(r.active);
-  const match = Number(r.match);
-  const core = Number(r.core);
+function toRow(scenario: string, y: YearSummary): ComparisonRow {
   return {
     scenario,
-    year: Number(r.year),
-    startingHeadcount: starting,
-    activeHeadcount: active,
-    hires: Number(r.hires),
-    terminations: Number(r.terminations),
-    growthRate: starting === 0 ? 0 : (active - starting) / starting,
-    totalCompensation: Number(r.total_comp),
-    participationRate: Number(r.participation),
-    averageDeferralRate: Number(r.avg_deferral),
-    employeeContributions: Number(r.employee_contrib),
-    employerMatch: match,
-    employerCore: core,
-    employerCost: match + core,
+    year: y.year,
+    startingHeadcount: y.startingActives,
+    activeHeadcount: y.activeHeadcount,
+    hires: y.hires,
+    terminations: y.experiencedTerminations + y.newHireTerminations,
+    growthRate: y.growthPct / 100,
+    totalCompensation: y.totalCompensation,
+    participationRate: y.participationRate,
+    averageDeferralRate: y.averageDeferralRate,
+    employeeContributions: y.employeeContributions,
+    employerMatch: y.employerMatch,
+    employerCore: y.employerCore,
+    employerCost: y.employerCost,
   };
 }
 

@@ -20,7 +20,7 @@ export { deepMerge, normalizeSections } from './merge.js';
 export { discoverScenarios, selectScenarios, type ScenarioFile } from './discover.js';
 export { prepareScenarios, type PreparedScenario } from './prepare.js';
 export { runPool } from './pool.js';
-export { COMPARISON_HEADERS, comparisonSql, finalYearRows, readComparison, writeComparisonWorkbook, type ComparisonRow } from './comparison.js';
+export { COMPARISON_HEADERS, finalYearRows, readComparison, writeComparisonWorkbook, type ComparisonRow } from './comparison.js';
 
 export const DEFAULT_BASE_CONFIG = 'config/simulation_config.yaml';
 export const DEFAULT_OUTPUT_DIR = 'outputs';

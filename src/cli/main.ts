@@ -38,6 +38,19 @@ program
   .action((years, options) => runCommand(async () => (await import('./commands/simulate.js')).simulate(years, options)));
 
 program
+  .command('batch')
+  .description('Run several scenarios (the base config with one scenario file laid over it), each in its own process and database, and compare them')
+  .requiredOption('--scenarios-dir <dir>', "folder of scenario files (*.yaml, *.yml); a file's name is its scenario's name")
+  .option('-c, --config <file>', 'base config every scenario is merged into', 'config/simulation_config.yaml')
+  .option('--census <file>', "census for every scenario (default: each merged config's setup.census_parquet_path)")
+  .option('--output-dir <dir>', 'folder in which the batch folder batch_<YYYYmmdd_HHMMSS> is created', 'outputs')
+  .option('--scenarios <names>', 'only these scenarios (comma-separated)')
+  .option('--parallel <n>', 'run at most n scenarios at once', '1')
+  .option('--threads <n>', 'DuckDB threads of each run (results do not depend on it)')
+  .option('--seed <n>', 'random seed of every scenario (overrides simulation.random_seed)')
+  .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
+
+program
   .command('validate')
   .description('Check a config file: print its summary and ignored keys, or its errors')
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')

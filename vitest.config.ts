@@ -14,12 +14,12 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: [
-        'src/orchestrator/**',
+        'src/orchestrator/**/*.ts',
         'src/factory.ts',
-        'src/validation/**',
-        'src/reporting/**',
-        'src/registries/**',
-        'src/batch/**',
+        'src/validation/**/*.ts',
+        'src/reporting/**/*.ts',
+        'src/registries/**/*.ts',
+        'src/batch/**/*.ts',
       ],
       reporter: ['text-summary', 'json-summary'],
       thresholds: {

@@ -6,28 +6,8 @@ import ExcelJS from 'exceljs';
 import { Database } from '../db/database.js';
 import { summarizeYear, type YearSummary } from '../reporting/year-summary.js';
 
-/** One scenario × year. Rates are fractions (0.05 = 5 %); money in dollars. */
-export interface ComparisonRow {
-  scenario: string;
-  year: number;
-  /** Actives at the start of the year: everyone in the year's snapshot who was not hired in it. */
-  startingHeadcount: number;
-  activeHeadcount: number;
-  hires: number;
-  terminations: number;
-  /** (active − starting) / starting. */
-  growthRate: number;
-  /** Σ prorated pay of everyone employed during the year. */
-  totalCompensation: number;
-  /** Participating actives / actives. */
-  participationRate: number;
-  /** Mean year-end deferral rate of participating actives. */
-  averageDeferralRate: number;
-  employeeContributions: number;
-  employerMatch: number;
-  employerCore: number;
-  employerCost: number;
-}
+/** One scenario × year: that year's summary (as `planalign simulate` prints it) and the scenario. */
+export type ComparisonRow = YearSummary & { scenario: string };
 
 /**
  * Reads every scenario's figures, opening each database read-only, so nothing can write to a
@@ -49,7 +29,7 @@ export async function readComparison(
     try {
       // The same per-year figures as `planalign simulate` prints: one definition of each.
       const years = await db.all<{ y: number }>(`SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`);
-      for (const { y } of years) rows.push(toRow(scenario.name, await summarizeYear(db, y)));
+      for (const { y } of years) rows.push({ scenario: scenario.name, ...(await summarizeYear(db, y)) });
     } catch (error) {
       errors.push({ scenario: scenario.name, error: (error as Error).message });
     } finally {
@@ -59,24 +39,6 @@ export async function readComparison(
   return { rows, errors };
 }
 
-function toRow(scenario: string, y: YearSummary): ComparisonRow {
-  return {
-    scenario,
-    year: y.year,
-    startingHeadcount: y.startingActives,
-    activeHeadcount: y.activeHeadcount,
-    hires: y.hires,
-    terminations: y.experiencedTerminations + y.newHireTerminations,
-    growthRate: y.growthPct / 100,
-    totalCompensation: y.totalCompensation,
-    participationRate: y.participationRate,
-    averageDeferralRate: y.averageDeferralRate,
-    employeeContributions: y.employeeContributions,
-    employerMatch: y.employerMatch,
-    employerCore: y.employerCore,
-    employerCost: y.employerCost,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The workbook
@@ -110,11 +72,11 @@ const PCT2 = '0.00%';
 const METRIC_COLUMNS: Array<Column<ComparisonRow>> = [
   { header: 'Scenario', value: (r) => r.scenario },
   { header: 'Year', value: (r) => r.year },
-  { header: 'Starting headcount', value: (r) => r.startingHeadcount, numFmt: COUNT },
+  { header: 'Starting headcount', value: (r) => r.startingActives, numFmt: COUNT },
   { header: 'Active headcount', value: (r) => r.activeHeadcount, numFmt: COUNT },
   { header: 'Hires', value: (r) => r.hires, numFmt: COUNT },
-  { header: 'Terminations', value: (r) => r.terminations, numFmt: COUNT },
-  { header: 'Growth %', value: (r) => r.growthRate, numFmt: PCT2 },
+  { header: 'Terminations', value: (r) => r.experiencedTerminations + r.newHireTerminations, numFmt: COUNT },
+  { header: 'Growth %', value: (r) => r.growthPct / 100, numFmt: PCT2 },
   { header: 'Total compensation', value: (r) => r.totalCompensation, numFmt: MONEY },
   { header: 'Participation rate', value: (r) => r.participationRate, numFmt: PCT1 },
   { header: 'Avg deferral rate', value: (r) => r.averageDeferralRate, numFmt: PCT2 },

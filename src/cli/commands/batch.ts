@@ -88,7 +88,7 @@ export function formatBatch(result: BatchResult): string {
       s.seconds === null ? '-' : s.seconds.toFixed(1),
       `${s.startYear}-${s.endYear}`,
       f === undefined ? '-' : String(f.activeHeadcount),
-      f === undefined ? '-' : (f.growthRate * 100).toFixed(2),
+      f === undefined ? '-' : f.growthPct.toFixed(2),
       f === undefined ? '-' : (f.participationRate * 100).toFixed(1),
       f === undefined ? '-' : money.format(f.employerCost),
       error.length > 70 ? `${error.slice(0, 67)}...` : error,

@@ -197,7 +197,7 @@ describe('planalign simulate end to end', () => {
     const result = runCli(['simulate', '2025-2026', '--census', census, '--database', database, '--seed', '5']);
     expect(result.status, result.stderr).toBe(ExitCode.Success);
     expect(result.stderr).toMatch(/2025\s+event_generation done/);
-    expect(result.stdout).toMatch(/Year\s+Active\s+Hires\s+Exp\. terms\s+NH terms\s+Growth %\s+Promotions\s+Raises\s+Total comp\s+Avg pay/);
+    expect(result.stdout).toMatch(/Year\s+Start\s+Active\s+Hires\s+Exp\. terms\s+NH terms\s+Growth %\s+Promotions\s+Raises\s+Total comp\s+Avg pay/);
     expect(result.stdout).toMatch(/^2026\s+\d+/m);
     const [run] = await query<{ seed: string; status: string }>(database, `SELECT seed::VARCHAR AS seed, status FROM planalign_runs`);
     expect(run).toEqual({ seed: '5', status: 'completed' });

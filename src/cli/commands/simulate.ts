@@ -8,7 +8,7 @@ import { fanOut } from '../../orchestrator/progress.js';
 import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
 import { parseGrowth, parseInteger, parseYears } from '../options.js';
 import { consoleProgress, ndjsonProgress, StatusFile, statusFilePath } from '../progress.js';
-import { formatSummaryTable } from '../summary-table.js';
+import { formatProgression } from '../../reporting/render/console.js';
 
 export interface SimulateOptions {
   config: string;
@@ -126,7 +126,7 @@ export async function simulate(years: string | undefined, options: SimulateOptio
 function formatRun(result: RunResult, database: string): string {
   const lines = [
     '',
-    formatSummaryTable(result.workforceProgression),
+    formatProgression(result.workforceProgression),
     '',
     `Run ${result.runId} written to ${database}`,
     `  config ${result.configHash.slice(0, 12)}  census ${result.censusHash.slice(0, 12)} (${result.census.activeRows} active of ${result.census.rows} rows)`,

@@ -90,14 +90,17 @@ export async function recordRunStart(db: Database, run: RunRecord): Promise<void
   );
 }
 
-/** A resumed run continues under its own id: running again, possibly up to a later end year. */
-export async function reopenRun(db: Database, runId: string, endYear: number, configHash: string): Promise<void> {
+/** A resumed run continues under its own id: running again, up to the requested end year. */
+export async function reopenRun(db: Database, runId: string, endYear: number, configHash: string, censusHash: string): Promise<void> {
   await db.run(
     `UPDATE planalign_runs SET status = 'running', finished_at = NULL, error = NULL,
-            end_year = $2, config_hash = $3 WHERE run_id = $1`,
-    [runId, endYear, configHash],
+            end_year = $2, config_hash = $3, census_hash = $4 WHERE run_id = $1`,
+    [runId, endYear, configHash, censusHash],
   );
 }
+
+/** A run migrated without its config or census records their hashes as unknown until resumed. */
+export const UNKNOWN_HASH = 'unknown';
 
 /** Runs left 'running' by a process that died become 'interrupted' (except the one being resumed). */
 export async function markAbandonedRuns(db: Database, except: string | undefined): Promise<void> {

@@ -4,7 +4,16 @@ import type { Logger } from 'pino';
 import { hashFile, loadCensus, type CensusLoadResult } from '../census/index.js';
 import { configHash, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
-import { assertNotForeign, ensureSchema, markAbandonedRuns, recordRunEnd, recordRunStart, reopenRun, timestamp } from '../db/metadata.js';
+import {
+  assertNotForeign,
+  ensureSchema,
+  markAbandonedRuns,
+  recordRunEnd,
+  recordRunStart,
+  reopenRun,
+  timestamp,
+  UNKNOWN_HASH,
+} from '../db/metadata.js';
 import { DatabaseStateError, InterruptedError, PlanAlignError, ValidationFailedError } from '../errors.js';
 import { MODELS } from '../models/registry.js';
 import { RNG_VERSION } from '../models/rng.js';
@@ -254,7 +263,7 @@ export class PipelineOrchestrator {
     if (simulatedYears.length > 0 && existing !== undefined) {
       if (options.resume) {
         baseYear = existing.startYear;
-        const changed = this.changedInputs(existing, baseYear, censusHash);
+        const changed = this.changedInputs(existing, baseYear, censusHash, notices);
         if (changed.length > 0) {
           throw new DatabaseStateError(
             `Cannot resume run ${existing.runId} in ${db.path}: ${changed.join('; ')}`,
@@ -309,7 +318,7 @@ export class PipelineOrchestrator {
       // We hold the database: a run still marked running belongs to a process that is gone.
       await markAbandonedRuns(db, reuse?.runId);
       if (reuse) {
-        await reopenRun(db, runId, endYear, runHash);
+        await reopenRun(db, runId, endYear, runHash, census.hash);
       } else {
         await recordRunStart(db, {
           runId,
@@ -342,14 +351,18 @@ export class PipelineOrchestrator {
     return { ...setup, firstYear, resumedFrom: reuse && firstYear > baseYear ? firstYear : undefined };
   }
 
-  /** Which inputs differ from the run being resumed, in words. */
-  private changedInputs(run: ExistingRun, baseYear: number, censusHash: string): string[] {
+  /** Which inputs differ from the run being resumed, in words. A hash recorded as unknown (a run
+   *  migrated without its config or census) matches, and the resume records the real one. */
+  private changedInputs(run: ExistingRun, baseYear: number, censusHash: string, notices: string[]): string[] {
     const changed: string[] = [];
     const current = configHash(withYears(this.deps.config.config, baseYear, run.endYear));
-    if (current !== run.configHash) {
+    for (const [input, recorded] of [['config', run.configHash], ['census', run.censusHash]] as const) {
+      if (recorded === UNKNOWN_HASH) notices.push(`Run ${run.runId} did not record its ${input}; recording this one's hash now`);
+    }
+    if (run.configHash !== UNKNOWN_HASH && current !== run.configHash) {
       changed.push(`the config changed since that run (hash ${run.configHash.slice(0, 12)} then, ${current.slice(0, 12)} now)`);
     }
-    if (censusHash !== run.censusHash) {
+    if (run.censusHash !== UNKNOWN_HASH && censusHash !== run.censusHash) {
       changed.push(`the census changed (hash ${run.censusHash.slice(0, 12)} then, ${censusHash.slice(0, 12) || 'unreadable'} now)`);
     }
     return changed;

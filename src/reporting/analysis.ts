@@ -66,16 +66,15 @@ export async function analyzeWorkforce(db: Database): Promise<WorkforceAnalysis>
               count(*) FILTER (WHERE employment_status = 'terminated')::INTEGER AS terminated,
               count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
                 AS participating,
-              coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_pay
-       FROM fct_workforce_snapshot GROUP BY 1),
-     start AS (
-       SELECT simulation_year::INTEGER AS year, count(*)::INTEGER AS n
-       FROM int_employee_compensation_by_year GROUP BY 1)
-     SELECT snap.year, total_rows AS "totalRows", active, terminated, participating,
-            coalesce(lag(active) OVER (ORDER BY snap.year), start.n, 0)::INTEGER AS "previousActives",
+              coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_pay,
+              -- the start-of-year population: the year's rows less its hires
+              count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER AS starting
+       FROM fct_workforce_snapshot GROUP BY 1)
+     SELECT year, total_rows AS "totalRows", active, terminated, participating,
+            coalesce(lag(active) OVER (ORDER BY year), starting, 0)::INTEGER AS "previousActives",
             average_pay AS "averagePay"
-     FROM snap LEFT JOIN start ON start.year = snap.year
-     ORDER BY snap.year`,
+     FROM snap
+     ORDER BY year`,
   );
   return {
     target: 'workforce',

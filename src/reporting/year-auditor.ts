@@ -18,7 +18,7 @@ export class YearAuditor {
       summary,
       workforceByStatus: await this.workforceByStatus(year),
       eventsByType: await this.eventsByType(year),
-      // Starting actives = the year's start-of-year population (int_employee_compensation_by_year),
+      // Starting actives = the year's start-of-year population (snapshot rows less the year's hires),
       // ending actives = the active snapshot rows: both as summarizeYear counted them.
       growth: {
         startingActives: summary.startingActives,

@@ -30,7 +30,8 @@ export async function summarizeYear(db: Database, year: number): Promise<YearSum
   const row = await db.one<Record<string, string | number | null>>(
     `WITH snap AS (SELECT * FROM fct_workforce_snapshot WHERE simulation_year = $1),
           ev AS (SELECT * FROM fct_yearly_events WHERE simulation_year = $1),
-          start AS (SELECT count(*) AS n FROM int_employee_compensation_by_year WHERE simulation_year = $1)
+          -- the start-of-year population: the year's snapshot rows less its hires (works on migrated files too)
+          start AS (SELECT count(*) AS n FROM snap WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))
      SELECT
        (SELECT n FROM start)::INTEGER AS starting_actives,
        (SELECT count(*) FROM snap WHERE employment_status = 'active')::INTEGER AS active_headcount,

@@ -20,6 +20,7 @@ export default defineConfig({
         'src/reporting/**/*.ts',
         'src/registries/**/*.ts',
         'src/batch/**/*.ts',
+        'src/migration/**/*.ts',
       ],
       reporter: ['text-summary', 'json-summary'],
       thresholds: {
@@ -29,6 +30,7 @@ export default defineConfig({
         'src/reporting/**': { lines: 95 },
         'src/registries/**': { lines: 95 },
         'src/batch/**': { lines: 95 },
+        'src/migration/**': { lines: 95 },
       },
     },
   },

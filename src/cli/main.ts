@@ -92,6 +92,37 @@ program
   .option('--json', 'print machine-readable JSON instead of a table')
   .action((target, options) => runCommand(async () => (await import('./commands/analyze.js')).analyzeCommand(target, options)));
 
+const migrate = program.command('migrate').description('Move from the Python PlanAlign Engine: configs, databases, checkpoints');
+migrate
+  .command('config')
+  .description('Check a reference config: what is honoured, ignored or unknown, and which results change')
+  .argument('<file>', 'simulation_config.yaml of the Python engine')
+  .option('--write <file>', 'also write a cleaned copy (ignored and unknown keys removed, comments kept)')
+  .option('--json', 'print machine-readable JSON')
+  .action((file, options) => runCommand(async () => (await import('./commands/migrate.js')).migrateConfig(file, options)));
+migrate
+  .command('database')
+  .description('Migrate a Python-engine DuckDB file in place (after a verified backup)')
+  .argument('<file>', 'DuckDB file written by the Python engine')
+  .option('--config <file>', "the reference run's config (its hash is recorded; its plan settings rebuild the state)")
+  .option('--census <file>', "the reference run's census (its hash is recorded)")
+  .option('--json', 'print machine-readable JSON')
+  .action((file, options) => runCommand(async () => (await import('./commands/migrate.js')).migrateDatabase(file, options)));
+migrate
+  .command('checkpoints')
+  .description("Import the Python engine's checkpoint files (.planalign_checkpoints/ or .navigator_checkpoints/) into a PlanAlign database; corrupt files are moved to DIR/quarantine/, never deleted")
+  .argument('[dir]', 'checkpoint folder (default: .planalign_checkpoints, else .navigator_checkpoints)')
+  .option('--database <file>', 'PlanAlign DuckDB file to import into', 'simulation.duckdb')
+  .option('--json', 'print the report as JSON')
+  .action((dir, options) =>
+    runCommand(async () => (await import('../migration/checkpoints.js')).migrateCheckpointsCommand(dir, options)),
+  );
+migrate
+  .command('rollback')
+  .description('Restore a migrated database to its pre-migration bytes')
+  .argument('<file>', 'the migrated DuckDB file')
+  .action((file) => runCommand(async () => (await import('./commands/migrate.js')).migrateRollback(file)));
+
 const census = program.command('census').description('Census tools');
 census
   .command('generate')

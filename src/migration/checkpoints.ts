@@ -193,7 +193,7 @@ function examine(dir: string, name: string, importedV2Hashes: ReadonlyMap<number
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    /* v8 ignore next 2 -- an unreadable file (permissions) is left where it is */
+    // An unreadable file (permissions) is left where it is.
     return { skip: `cannot be read: ${messageOf(error)}` };
   }
   const fileYear = Number((v2 ?? legacy)![1]);
@@ -350,7 +350,7 @@ function moveIfAbsent(from: string, to: string): boolean {
     linkSync(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    /* v8 ignore next 4 -- file systems without hard links */
+    // File systems without hard links.
     if (existsSync(to)) return false;
     renameSync(from, to);
     return true;

@@ -96,6 +96,15 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
     return value;
   };
 
+  // Read-only first: a file that is already ours, or not the reference's, is refused before any backup
+  // (a second backup would replace the one that rollback needs).
+  const inspect = await Database.open(database, { readOnly: true });
+  try {
+    assertReferenceDatabase(database, await tableNames(inspect));
+  } finally {
+    inspect.close();
+  }
+
   let backup: Manifest | undefined;
   let db: Database | undefined;
   try {
@@ -217,17 +226,20 @@ async function tableNames(db: Database): Promise<string[]> {
   ).map((r) => r.name);
 }
 
+function assertReferenceDatabase(path: string, names: readonly string[]): void {
+  if (names.includes('planalign_schema_version')) {
+    throw new UsageError(`${path} is already a PlanAlign database: there is nothing to migrate`, { file: path });
+  }
+  if (!names.includes('fct_workforce_snapshot') || !names.includes('fct_yearly_events')) {
+    throw new UsageError(`${path} has no fct_workforce_snapshot and fct_yearly_events: not a PlanAlign Engine database`, {
+      file: path,
+    });
+  }
+}
+
 /** Every reference table but the census staging and baseline moves to `legacy_<name>`. */
 async function renameReferenceTables(db: Database): Promise<void> {
   const names = await tableNames(db);
-  if (names.includes('planalign_schema_version')) {
-    throw new UsageError(`${db.path} is already a PlanAlign database: there is nothing to migrate`, { file: db.path });
-  }
-  if (!names.includes('fct_workforce_snapshot') || !names.includes('fct_yearly_events')) {
-    throw new UsageError(`${db.path} has no fct_workforce_snapshot and fct_yearly_events: not a PlanAlign Engine database`, {
-      file: db.path,
-    });
-  }
   for (const name of names) {
     if (KEPT_TABLES.has(name) || name.startsWith(LEGACY_PREFIX)) continue;
     // The name comes from the file's own catalog: quote it as an identifier.

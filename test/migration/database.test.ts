@@ -87,12 +87,32 @@ describe('migration suite: database state migration', () => {
     // Migrated once more after the rollback: the steps are repeatable. Without the reference run's
     // config, the resume records this one's hash and says so.
     expect((await migrateDatabaseSchema(database, { census })).success).toBe(true);
-    expect((await migrateDatabaseSchema(database, { census })).error).toMatch(/already a PlanAlign database/);
+    await expect(migrateDatabaseSchema(database, { census })).rejects.toThrow(/already a PlanAlign database/);
     const resumed = runCli(['simulate', '2025-2027', '--resume', '--census', census, '--database', database, '--quiet']);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/did not record its config; recording this one's hash now/);
     expect(await query(database, `SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`)).toEqual([
       { y: 2025 }, { y: 2026 }, { y: 2027 },
     ]);
+  });
+
+  it('planalign migrate database and migrate rollback on the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planalign-migrate-cli-'));
+    const { database, census } = await referenceEngineDatabase(dir, [2025, 2026]);
+    const original = sha256(database);
+    expect(runCli(['simulate', '2025', '--database', database, '--census', census]).stderr).toMatch(/planalign migrate database/);
+    const migrated = runCli(['migrate', 'database', database, '--census', census, '--config', 'config/simulation_config.yaml']);
+    expect(migrated.status, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/years 2025, 2026 registered as run migrated-/);
+    expect(migrated.stdout).toMatch(/2026 breaks: .*events_unique/);
+    expect(migrated.stderr).toMatch(/rebuild registries/);
+    const again = runCli(['migrate', 'database', database]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already a PlanAlign database/);
+    const rolled = runCli(['migrate', 'rollback', database]);
+    expect(rolled.status, rolled.stderr).toBe(0);
+    expect(sha256(database)).toBe(original);
+    expect(runCli(['migrate', 'rollback', join(dir, 'never.duckdb')]).status).toBe(2);
+    expect(runCli(['migrate', 'database', join(dir, 'none.duckdb')]).status).toBe(2);
   });
 });

@@ -623,7 +623,7 @@ export function formatComparison(report: ComparisonReport): string {
         formatValue(unit, m.a),
         formatValue(unit, m.b),
         formatDifference(unit, m.absoluteDifference),
-        m.relativeDifference === null ? 'n/a' : `${(m.relativeDifference * 100).toFixed(2)} %`,
+        m.relativeDifference === null ? 'n/a' : `${m.relativeDifference > 0 ? '+' : ''}${(m.relativeDifference * 100).toFixed(2)} %`,
         m.verdict,
       ];
     });

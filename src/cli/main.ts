@@ -123,6 +123,36 @@ migrate
   .argument('<file>', 'the migrated DuckDB file')
   .action((file) => runCommand(async () => (await import('./commands/migrate.js')).migrateRollback(file)));
 
+program
+  .command('compare')
+  .description('Compare two simulation databases (PlanAlign or Python engine) year by year; with one database, re-run its latest run and compare')
+  .argument('<a>', 'database A')
+  .argument('[b]', "database B (omitted: re-run A's latest run with this engine, from its recorded config and census, and compare)")
+  .option('--years <years>', 'only these years: YYYY or YYYY-YYYY (default: every year of either database)')
+  .option('--tolerance <rate>', 'relative tolerance of the figures other than headcount, hires and terminations, e.g. 0.01 or 1%', '0.01')
+  .option('--limit <n>', 'list at most n employees whose events differ (two PlanAlign databases)', '20')
+  .option('--work-dir <dir>', 'with one database: keep the re-run database in this folder (default: a temporary folder, removed)')
+  .option('--json', 'print the report as JSON')
+  .action((a, b, options) => runCommand(async () => (await import('./commands/compare.js')).compareCommand(a, b, options)));
+
+const legacy = program.command('legacy').description("The reference engine's command line (python -m planalign_orchestrator)");
+legacy
+  .command('run')
+  .description("Run a simulation with the flags of the reference's `run`; prints its result dict as JSON on stdout")
+  .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
+  .option('--database <file>', 'DuckDB file (default: env DATABASE_PATH, else simulation.duckdb)')
+  .option('--census <file>', 'census file, CSV or Parquet (default: setup.census_parquet_path)')
+  .option('--start-year <year>', 'first year (default: simulation.start_year)')
+  .option('--end-year <year>', 'last year (default: simulation.end_year)')
+  .option('--years <years>', 'YYYY-YYYY, instead of --start-year and --end-year')
+  .option('--resume', "continue the database's run at its first year without a checkpoint")
+  .option('--force-restart', 'clear the requested years (and later ones) and recompute them')
+  .option('--dry-run', 'print the execution plan and touch nothing')
+  .option('--threads <n>', 'DuckDB threads (results do not depend on it)')
+  .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations')
+  .option('-v, --verbose', 'debug-level run log')
+  .action((options) => runCommand(async () => (await import('./commands/legacy.js')).legacyRunCommand(options)));
+
 const census = program.command('census').description('Census tools');
 census
   .command('generate')

@@ -23,7 +23,8 @@ previous_state AS (
     FROM int_baseline_workforce
     WHERE simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
 ),
-population AS (
+population AS MATERIALIZED (
+    -- Every draw and probability once per employee (the branches below only compare them).
     SELECT e.*,
            coalesce(s.ever_opted_out, false) AS ever_opted_out,
            p.ae_enabled
@@ -31,7 +32,29 @@ population AS (
              AND (p.ae_scope = 'all_eligible_employees' OR e.is_new_hire
                   OR getvariable('simulation_year') = getvariable('start_year')) AS in_ae_scope,
            make_date(e.simulation_year, 12, 31) AS year_end,
-           m.deferral_rate AS matrix_rate
+           m.deferral_rate AS matrix_rate,
+           pa_by_age(e.current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
+               AS proactive_probability,
+           least(1.0, pa_by_age(e.current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
+                * pa_by_income(e.compensation, p.voluntary_income_low, p.voluntary_income_moderate,
+                               p.voluntary_income_high, p.voluntary_income_executive)
+                * pa_by_level(e.level_id, p.voluntary_level_individual, p.voluntary_level_senior,
+                              p.voluntary_level_manager, p.voluntary_level_executive)) AS voluntary_probability,
+           pa_by_age(e.current_age, p.yoy_young, p.yoy_mid_career, p.yoy_mature, p.yoy_senior)
+             * pa_by_income(e.compensation, p.yoy_income_low, p.yoy_income_moderate, p.yoy_income_high, p.yoy_income_executive)
+             * CASE WHEN e.current_tenure < 2 THEN p.yoy_tenure_new WHEN e.current_tenure < 5 THEN p.yoy_tenure_established
+                    ELSE p.yoy_tenure_veteran END AS yoy_probability,
+           pa_by_age(e.current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
+             * pa_by_income(e.compensation, p.opt_out_income_low, p.opt_out_income_moderate,
+                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability,
+           pa_draw(e.rng_key, 'proactive_enroll') AS proactive_draw,
+           pa_draw(e.rng_key, 'proactive_timing') AS proactive_timing_draw,
+           pa_draw(e.rng_key, 'voluntary_enroll') AS voluntary_draw,
+           pa_draw(e.rng_key, 'voluntary_rate') AS voluntary_rate_draw,
+           pa_draw(e.rng_key, 'voluntary_timing') AS voluntary_timing_draw,
+           pa_draw(e.rng_key, 'yoy_enroll') AS yoy_draw,
+           pa_draw(e.rng_key, 'opt_out') AS opt_out_draw,
+           pa_draw(e.rng_key, 'opt_out_timing') AS opt_out_timing_draw
     FROM int_plan_eligibility e
     CROSS JOIN p
     LEFT JOIN previous_state s USING (employee_id)
@@ -42,52 +65,35 @@ population AS (
 candidates AS (
     SELECT employee_id, 2 AS priority, 'proactive_voluntary' AS category,
            least(enrollment_window_start + p.enroll_min_days
-                 + floor(pa_draw(rng_key, 'proactive_timing') * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
+                 + floor(proactive_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
                  year_end) AS effective_date,
            matrix_rate AS deferral_rate,
-           pa_by_age(current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior) AS probability
+           proactive_probability AS probability
     FROM population CROSS JOIN p
     WHERE p.proactive_enabled AND is_new_hire AND in_ae_scope AND NOT ever_opted_out
-      AND pa_draw(rng_key, 'proactive_enroll')
-          < pa_by_age(current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
+      AND proactive_draw < proactive_probability
     UNION ALL
     SELECT employee_id, 1, 'voluntary_enrollment',
            least(enrollment_window_start + p.enroll_min_days
-                 + floor(pa_draw(rng_key, 'voluntary_timing') * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
+                 + floor(voluntary_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
                  year_end),
-           CASE WHEN p.match_optimization AND pa_draw(rng_key, 'voluntary_rate') < 0.4
+           CASE WHEN p.match_optimization AND voluntary_rate_draw < 0.4
                      AND matrix_rate >= f.rate - 0.01 AND matrix_rate < f.rate
                 THEN f.rate ELSE matrix_rate END,
-           least(1.0, pa_by_age(current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
-                * pa_by_income(compensation, p.voluntary_income_low, p.voluntary_income_moderate,
-                               p.voluntary_income_high, p.voluntary_income_executive)
-                * pa_by_level(level_id, p.voluntary_level_individual, p.voluntary_level_senior,
-                              p.voluntary_level_manager, p.voluntary_level_executive))
+           voluntary_probability
     FROM population CROSS JOIN p CROSS JOIN full_match_rate f
     WHERE p.voluntary_enabled AND NOT in_ae_scope AND NOT ever_opted_out
       AND eligibility_date >= make_date(simulation_year, 1, 1)
-      AND pa_draw(rng_key, 'voluntary_enroll')
-          < pa_by_age(current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
-            * pa_by_income(compensation, p.voluntary_income_low, p.voluntary_income_moderate,
-                           p.voluntary_income_high, p.voluntary_income_executive)
-            * pa_by_level(level_id, p.voluntary_level_individual, p.voluntary_level_senior,
-                          p.voluntary_level_manager, p.voluntary_level_executive)
+      AND voluntary_draw < voluntary_probability
     UNION ALL
     SELECT employee_id, 3, 'year_over_year_voluntary',
            make_date(simulation_year, p.yoy_month, p.yoy_day),
            pa_by_age(current_age, p.yoy_rate_young, p.yoy_rate_mid_career, p.yoy_rate_mature, p.yoy_rate_senior),
-           pa_by_age(current_age, p.yoy_young, p.yoy_mid_career, p.yoy_mature, p.yoy_senior)
-             * pa_by_income(compensation, p.yoy_income_low, p.yoy_income_moderate, p.yoy_income_high, p.yoy_income_executive)
-             * CASE WHEN current_tenure < 2 THEN p.yoy_tenure_new WHEN current_tenure < 5 THEN p.yoy_tenure_established
-                    ELSE p.yoy_tenure_veteran END
+           yoy_probability
     FROM population CROSS JOIN p
     WHERE p.yoy_enabled AND NOT is_new_hire
       AND enrollment_window_start <= make_date(simulation_year, p.yoy_month, p.yoy_day)
-      AND pa_draw(rng_key, 'yoy_enroll')
-          < pa_by_age(current_age, p.yoy_young, p.yoy_mid_career, p.yoy_mature, p.yoy_senior)
-            * pa_by_income(compensation, p.yoy_income_low, p.yoy_income_moderate, p.yoy_income_high, p.yoy_income_executive)
-            * CASE WHEN current_tenure < 2 THEN p.yoy_tenure_new WHEN current_tenure < 5 THEN p.yoy_tenure_established
-                   ELSE p.yoy_tenure_veteran END
+      AND yoy_draw < yoy_probability
     UNION ALL
     SELECT employee_id, 4, 'auto_enrollment',
            least(enrollment_window_start + p.ae_window_days, year_end),
@@ -103,20 +109,13 @@ chosen AS (
     WHERE pop.termination_date IS NULL OR c.effective_date < pop.termination_date
     QUALIFY row_number() OVER (PARTITION BY c.employee_id ORDER BY c.priority, c.effective_date) = 1
 ),
-opt_out_draws AS (
-    SELECT chosen.* REPLACE (
-               least(effective_date + 1 + floor(pa_draw(rng_key, 'opt_out_timing') * p.opt_out_grace_days)::INTEGER,
-                     year_end) AS effective_date),
-           pa_by_age(current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
-             * pa_by_income(compensation, p.opt_out_income_low, p.opt_out_income_moderate,
-                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability
-    FROM chosen CROSS JOIN p
-    WHERE category = 'auto_enrollment'
-),
 opt_outs AS (
-    SELECT * FROM opt_out_draws
-    WHERE pa_draw(rng_key, 'opt_out') < opt_out_probability
-      AND (termination_date IS NULL OR effective_date < termination_date)
+    SELECT chosen.* REPLACE (
+               least(effective_date + 1 + floor(opt_out_timing_draw * p.opt_out_grace_days)::INTEGER, year_end) AS effective_date)
+    FROM chosen CROSS JOIN p
+    WHERE category = 'auto_enrollment' AND opt_out_draw < opt_out_probability
+      AND (termination_date IS NULL
+           OR least(effective_date + 1 + floor(opt_out_timing_draw * p.opt_out_grace_days)::INTEGER, year_end) < termination_date)
 )
 SELECT
     employee_id, employee_ssn,

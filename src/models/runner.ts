@@ -4,7 +4,7 @@ import { listValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.js';
 import { ModelExecutionError } from '../errors.js';
 import { modelsSqlDir } from '../paths.js';
-import { MODELS, type ModelDefinition } from './registry.js';
+import type { ModelDefinition } from './registry.js';
 import { RNG_STREAMS } from './rng.js';
 
 /**
@@ -59,15 +59,6 @@ export class ModelRunner {
       await this.db.run(`INSERT INTO ${model.name} BY NAME SELECT * FROM (\n${select}\n)`);
     } catch (error) {
       throw new ModelExecutionError(model.name, year, error);
-    }
-  }
-
-  /** Removes a year's rows from every model table (for a rerun of that year). */
-  async clearYear(year: number): Promise<void> {
-    for (const model of MODELS) {
-      if (await this.db.tableExists(model.name)) {
-        await this.db.run(`DELETE FROM ${model.name} WHERE simulation_year = $1`, [year]);
-      }
     }
   }
 }

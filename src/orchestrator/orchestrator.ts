@@ -19,7 +19,7 @@ import { MODELS } from '../models/registry.js';
 import { RNG_VERSION } from '../models/rng.js';
 import { ModelRunner } from '../models/runner.js';
 import { compileParameters } from '../params/compile.js';
-import { RegistryManager } from '../registries/registry-manager.js';
+import { REGISTRY_TABLES, RegistryManager } from '../registries/registry-manager.js';
 import { MultiYearReporter } from '../reporting/multi-year-reporter.js';
 import type { MultiYearSummary, Reporter, YearAudit } from '../reporting/types.js';
 import { YearAuditor } from '../reporting/year-auditor.js';
@@ -400,11 +400,13 @@ export class PipelineOrchestrator {
 
   /** Removes every row of `year` and later from the model tables, registries and checkpoints. */
   private async clearFrom(year: number): Promise<void> {
-    for (const model of MODELS) {
+    const registries: readonly string[] = REGISTRY_TABLES;
+    for (const model of MODELS.filter((m) => !registries.includes(m.name))) {
       if (await this.deps.db.tableExists(model.name)) {
         await this.deps.db.run(`DELETE FROM ${model.name} WHERE simulation_year >= $1`, [year]);
       }
     }
+    await this.registries.dropFrom(year);
     await this.checkpoints.clearFrom(year);
   }
 

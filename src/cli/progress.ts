@@ -108,7 +108,9 @@ export class StatusFile implements ProgressSink {
     this.write();
   }
 
+  /** Records a failure, unless the run never started: then the file may be another process's. */
   fail(error: unknown): void {
+    if (this.status.state === 'starting') return;
     Object.assign(this.status, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
     this.write();
   }

@@ -27,7 +27,7 @@ import type { DataValidator } from '../validation/data-validator.js';
 import type { RuleResult } from '../validation/rules.js';
 import { CheckpointManager } from './checkpoints.js';
 import type { HookManager } from './hooks.js';
-import { buildPlan, type SimulationPlan } from './plan.js';
+import { planForConfig, type SimulationPlan } from './plan.js';
 import type { ProgressSink } from './progress.js';
 
 export interface OrchestratorDeps {
@@ -108,18 +108,7 @@ export class PipelineOrchestrator {
   }
 
   plan(years?: { startYear: number; endYear: number }): SimulationPlan {
-    const sim = this.deps.config.config.simulation;
-    return buildPlan(
-      {
-        startYear: years?.startYear ?? sim.start_year,
-        endYear: years?.endYear ?? sim.end_year,
-        seed: sim.random_seed,
-        configHash: this.deps.config.hash,
-        census: this.deps.censusPath,
-        database: this.deps.db.path,
-      },
-      this.deps.validator.rules,
-    );
+    return planForConfig(this.deps.config, this.deps.censusPath, this.deps.db.path, this.deps.validator.rules, years);
   }
 
   /** The whole simulation (or what a resume leaves of it); returns the multi-year summary. */

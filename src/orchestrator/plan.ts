@@ -41,6 +41,28 @@ export function buildPlan(input: Omit<SimulationPlan, 'years'>, rules: readonly 
   return { ...input, years };
 }
 
+/** The plan of a validated config: what `--dry-run` prints and the orchestrator walks. */
+export function planForConfig(
+  config: { hash: string; config: { simulation: { start_year: number; end_year: number; random_seed: number } } },
+  census: string,
+  database: string,
+  rules: readonly ValidationRule[],
+  years?: { startYear: number; endYear: number },
+): SimulationPlan {
+  const sim = config.config.simulation;
+  return buildPlan(
+    {
+      startYear: years?.startYear ?? sim.start_year,
+      endYear: years?.endYear ?? sim.end_year,
+      seed: sim.random_seed,
+      configHash: config.hash,
+      census,
+      database,
+    },
+    rules,
+  );
+}
+
 export function describePlan(plan: SimulationPlan): string[] {
   const lines = [
     `Plan: ${plan.years.length} year(s) ${plan.startYear}–${plan.endYear}, seed ${plan.seed}, config ${plan.configHash.slice(0, 12)}`,

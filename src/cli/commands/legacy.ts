@@ -1,11 +1,9 @@
-import { pino } from 'pino';
 import { ExitCode, UsageError } from '../../errors.js';
 import { executeLegacyRun, prepareLegacyRun, type LegacyRunRequest } from '../../migration/compat.js';
-import { buildPlan, describePlan } from '../../orchestrator/plan.js';
-import { fanOut } from '../../orchestrator/progress.js';
+import { describePlan, planForConfig } from '../../orchestrator/plan.js';
 import { DataValidator } from '../../validation/data-validator.js';
 import { parseInteger, parseYears } from '../options.js';
-import { consoleProgress, StatusFile, statusFilePath } from '../progress.js';
+import { startRunSession, validationExitCode } from '../run-session.js';
 
 /** The flags of the reference's `python -m planalign_orchestrator run`, plus --census. */
 export interface LegacyRunOptions {
@@ -34,12 +32,7 @@ export async function legacyRunCommand(options: LegacyRunOptions): Promise<numbe
   if (options.dryRun) {
     const { builder, database } = prepareLegacyRun(request);
     const { config, censusPath } = builder.resolveConfig();
-    const sim = config.config.simulation;
-    const plan = buildPlan(
-      { startYear: sim.start_year, endYear: sim.end_year, seed: sim.random_seed, configHash: config.hash, census: censusPath, database },
-      new DataValidator().rules,
-    );
-    process.stdout.write(`${describePlan(plan).join('\n')}\n`);
+    process.stdout.write(`${describePlan(planForConfig(config, censusPath, database, new DataValidator().rules)).join('\n')}\n`);
     return ExitCode.Success;
   }
 
@@ -47,36 +40,26 @@ export async function legacyRunCommand(options: LegacyRunOptions): Promise<numbe
   const { database, builder } = prepareLegacyRun(request);
   const { config } = builder.resolveConfig();
   for (const warning of config.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  const onDisk = database !== ':memory:';
-  const logger = onDisk
-    ? pino(
-        { level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } },
-        pino.destination({ dest: `${database}.log`, sync: true, append: true }),
-      )
-    : pino({ level: options.verbose ? 'debug' : 'silent' }, pino.destination(2));
-  const status = onDisk ? new StatusFile(statusFilePath(database), database) : undefined;
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    process.stderr.write('\nInterrupt received: rolling back the year in progress...\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
+  const session = startRunSession(database, { verbose: options.verbose });
   try {
     const { legacy, result } = await executeLegacyRun({
       ...request,
-      logger,
-      signal: controller.signal,
-      progress: fanOut(consoleProgress(process.stderr, false), ...(status ? [status] : [])),
+      logger: session.logger,
+      signal: session.signal,
+      progress: session.progress,
     });
     process.stdout.write(`${JSON.stringify(legacy)}\n`);
-    const errors = result.years.flatMap((y) => y.validation).filter((r) => r.severity === 'error' && r.violations > 0);
-    for (const e of errors) process.stderr.write(`Validation: ${e.rule} found ${e.violations} row(s)\n`);
-    return errors.length > 0 ? ExitCode.ValidationFailure : ExitCode.Success;
+    for (const y of result.years) {
+      for (const r of y.validation.filter((v) => v.severity === 'error' && v.violations > 0)) {
+        process.stderr.write(`Validation: ${r.rule} found ${r.violations} row(s) in ${y.year}\n`);
+      }
+    }
+    return validationExitCode(result);
   } catch (error) {
-    status?.fail(error);
+    session.fail(error);
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    session.end();
   }
 }
 

@@ -1,13 +1,11 @@
-import { pino } from 'pino';
 import { ExitCode, UsageError } from '../../errors.js';
 import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
 import { createFileReporter, REPORT_FORMATS } from '../../reporting/file-reporter.js';
-import { buildPlan, describePlan } from '../../orchestrator/plan.js';
-import { fanOut } from '../../orchestrator/progress.js';
+import { describePlan, planForConfig } from '../../orchestrator/plan.js';
 import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
 import { parseGrowth, parseInteger, parseYears } from '../options.js';
-import { consoleProgress, ndjsonProgress, StatusFile, statusFilePath } from '../progress.js';
+import { startRunSession, validationExitCode } from '../run-session.js';
 import { formatProgression } from '../../reporting/render/console.js';
 
 export interface SimulateOptions {
@@ -52,20 +50,9 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   const { config, censusPath } = builder.resolveConfig();
   if (options.dryRun) {
     // The plan needs no database: it comes from the validated config alone.
-    const sim = config.config.simulation;
     const validator = new DataValidator();
     for (const rule of userRules) validator.registerRule(rule);
-    const plan = buildPlan(
-      {
-        startYear: sim.start_year,
-        endYear: sim.end_year,
-        seed: sim.random_seed,
-        configHash: config.hash,
-        census: censusPath,
-        database: options.database,
-      },
-      validator.rules,
-    );
+    const plan = planForConfig(config, censusPath, options.database, validator.rules);
     process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : `${describePlan(plan).join('\n')}\n`);
     return ExitCode.Success;
   }
@@ -75,51 +62,28 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     process.stderr.write(`Note: ${config.ignored.length} config key(s) accepted but ignored (see planalign validate)\n`);
   }
 
-  const onDisk = options.database !== ':memory:';
-  const logger = pino(
-    { level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } },
-    onDisk ? pino.destination({ dest: `${options.database}.log`, sync: true, append: true }) : pino.destination(2),
-  );
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    process.stderr.write('\nInterrupt received: rolling back the year in progress...\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
-  // The status file is first written by the run's first event, once the database is ours: the file
-  // of another process that holds the database is left alone.
-  const status = onDisk ? new StatusFile(statusFilePath(options.database), options.database) : undefined;
+  const session = startRunSession(options.database, { verbose: options.verbose, quiet: options.quiet, json: options.json });
   let orchestrator: PipelineOrchestrator | undefined = undefined;
   if (options.report !== undefined) {
     builder.withCustomReporter(createFileReporter(options.report, REPORT_FORMATS, { database: () => orchestrator?.database }));
   }
-  orchestrator = await builder
-    .withLogger(onDisk || options.verbose ? logger : pino({ level: 'silent' }))
-    .withProgress(
-      fanOut(
-        consoleProgress(process.stderr, options.json === true || options.quiet === true),
-        ...(options.json ? [ndjsonProgress(process.stdout)] : []),
-        ...(status ? [status] : []),
-      ),
-    )
-    .build();
   try {
+    orchestrator = await builder.withLogger(session.logger).withProgress(session.progress).build();
     const result = await orchestrator.executeMultiYearSimulation({
       resume: options.resume === true,
       forceRestart: options.forceRestart === true,
       failOnValidationError: options.failOnValidationError === true,
-      signal: controller.signal,
+      signal: session.signal,
     });
     if (options.json) process.stdout.write(`${JSON.stringify({ event: 'summary', ...jsonResult(result) })}\n`);
     else process.stdout.write(formatRun(result, options.database));
-    const errors = result.years.flatMap((y) => y.validation).filter((r) => r.severity === 'error' && r.violations > 0);
-    return errors.length > 0 ? ExitCode.ValidationFailure : ExitCode.Success;
+    return validationExitCode(result);
   } catch (error) {
-    status?.fail(error);
+    session.fail(error);
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    orchestrator.close();
+    session.end();
+    orchestrator?.close();
   }
 }
 

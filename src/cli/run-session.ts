@@ -1,0 +1,55 @@
+import { pino, type Logger } from 'pino';
+import { ExitCode } from '../errors.js';
+import type { RunResult } from '../orchestrator/orchestrator.js';
+import { fanOut, type ProgressSink } from '../orchestrator/progress.js';
+import { consoleProgress, ndjsonProgress, StatusFile, statusFilePath } from './progress.js';
+
+/**
+ * What a command that runs a simulation sets up around it: the run log beside the database, the
+ * status file `planalign status` reads, Ctrl-C as a clean interrupt, and the progress sinks.
+ */
+export interface RunSession {
+  logger: Logger;
+  signal: AbortSignal;
+  progress: ProgressSink;
+  /** Records a failure in the status file. */
+  fail(error: unknown): void;
+  /** Stops listening for Ctrl-C. */
+  end(): void;
+}
+
+export function startRunSession(database: string, options: { verbose?: boolean; quiet?: boolean; json?: boolean }): RunSession {
+  const onDisk = database !== ':memory:';
+  const logger = onDisk
+    ? pino(
+        { level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } },
+        pino.destination({ dest: `${database}.log`, sync: true, append: true }),
+      )
+    : pino({ level: options.verbose ? 'debug' : 'silent' }, pino.destination(2));
+  // The status file is first written by the run's first event, once the database is ours: the file
+  // of another process that holds the database is left alone.
+  const status = onDisk ? new StatusFile(statusFilePath(database), database) : undefined;
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\nInterrupt received: rolling back the year in progress...\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  return {
+    logger,
+    signal: controller.signal,
+    progress: fanOut(
+      consoleProgress(process.stderr, options.json === true || options.quiet === true),
+      ...(options.json ? [ndjsonProgress(process.stdout)] : []),
+      ...(status ? [status] : []),
+    ),
+    fail: (error) => status?.fail(error),
+    end: () => process.removeListener('SIGINT', onSigint),
+  };
+}
+
+/** Exit 3 when an error-severity rule found violations in a completed run. */
+export function validationExitCode(result: Pick<RunResult, 'years'>): ExitCode {
+  const errors = result.years.flatMap((y) => y.validation).filter((r) => r.severity === 'error' && r.violations > 0);
+  return errors.length > 0 ? ExitCode.ValidationFailure : ExitCode.Success;
+}

@@ -106,7 +106,7 @@ function snapshotFiles(dir: string): Map<string, Buffer> {
   return files;
 }
 
-describe('checkpoint format migration', () => {
+describe('migration suite: checkpoint format migration', () => {
   const tempDir = useTempDir();
   afterEach(() => vi.restoreAllMocks());
 

@@ -74,7 +74,7 @@ async function pythonStyleCopy(source: string, target: string, drop: { snapshot?
   return target;
 }
 
-describe('side-by-side result validation', () => {
+describe('migration suite: side-by-side result validation', () => {
   const tempDir = useTempDir();
 
   it('two identical runs: every figure identical, no employee differs, exit 0', async () => {

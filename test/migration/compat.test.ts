@@ -67,7 +67,7 @@ async function withEnv<T>(name: string, value: string | undefined, work: () => P
   }
 }
 
-describe('backwards-compatibility layer', () => {
+describe('migration suite: backwards-compatibility layer', () => {
   const tempDir = useTempDir();
 
   it('runMultiYearSimulation returns the reference dict, matching the database', async () => {

@@ -1,3 +1,4 @@
+import { openSync, writeSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { ExitCode } from '../errors.js';
 import type { RunResult } from '../orchestrator/orchestrator.js';
@@ -21,10 +22,7 @@ export interface RunSession {
 export function startRunSession(database: string, options: { verbose?: boolean; quiet?: boolean; json?: boolean }): RunSession {
   const onDisk = database !== ':memory:';
   const logger = onDisk
-    ? pino(
-        { level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } },
-        pino.destination({ dest: `${database}.log`, sync: true, append: true }),
-      )
+    ? pino({ level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } }, lazyAppend(`${database}.log`))
     : pino({ level: options.verbose ? 'debug' : 'silent' }, pino.destination(2));
   // The status file is first written by the run's first event, once the database is ours: the file
   // of another process that holds the database is left alone.
@@ -45,6 +43,17 @@ export function startRunSession(database: string, options: { verbose?: boolean; 
     ),
     fail: (error) => status?.fail(error),
     end: () => process.removeListener('SIGINT', onSigint),
+  };
+}
+
+/** Appends log lines to a file created with the first line: a run refused up front leaves no log. */
+function lazyAppend(path: string): { write(line: string): void } {
+  let fd: number | undefined;
+  return {
+    write(line: string): void {
+      fd ??= openSync(path, 'a');
+      writeSync(fd, line);
+    },
   };
 }
 

@@ -1,89 +1,182 @@
 /**
- * `npm run bench`: runs the CLI as a child process (default config, every stage on) over synthetic
- * censuses, repeats each run, and writes the medians of wall time and peak resident memory as JSON.
+ * `npm run bench`: benchmarks of the compiled CLI, run as a child process with the default config
+ * (validation, audit and checkpoints on). Each figure is the median of repeated runs, with the min/max
+ * of the samples as the run-to-run spread. See docs/PERFORMANCE.md.
  *
- *   node dist/bench/run.js [--sizes 10000,100000] [--years 2025-2029] [--repeats 3] [--out bench/results/latest.json]
+ *   node dist/bench/run.js [--profile quick|full] [--cases a,b] [--repeats n] [--out bench/results/latest.json]
+ *                          [--compare bench/baseline.json] [--update-baseline [--baseline bench/baseline.json]]
+ *                          [--results file.json]   compare/record an existing results file instead of measuring
+ *                          [--wait-idle 300]   on a shared machine: wait for idle CPUs before each run, re-measure contended runs
+ *                          [--sizes 10000,100000 --years 2025-2029]   the old options: simulate_<N>x<Y> cases
+ *
+ * Exit codes: 0 done (no regression), 1 the comparison found a regression, 2 usage error or failed run.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../paths.js';
-import { ENGINE_VERSION } from '../version.js';
+import { CaseError, PROFILES, selectCases, type ProfileName } from './cases.js';
+import { compareResults, formatComparison } from './compare.js';
+import { runBenchmark } from './harness.js';
+import type { BenchResults } from './types.js';
 
-interface Sample {
-  wallSeconds: number;
-  peakRssMiB: number;
+const USAGE = `usage: node dist/bench/run.js [--profile quick|full] [--cases a,b] [--repeats n] [--out file]
+       [--compare baseline.json] [--update-baseline] [--baseline file] [--results file] [--keep-work]
+       [--batch-employees n] [--batch-years n] [--wait-idle seconds] [--config file] [--sizes N,M --years YYYY-YYYY]`;
+
+class UsageError extends Error {}
+
+function writeJson(path: string, value: unknown): void {
+  if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '10000,100000' },
-    years: { type: 'string', default: '2025-2029' },
-    repeats: { type: 'string', default: '3' },
-    out: { type: 'string', default: join('bench', 'results', 'latest.json') },
-  },
-});
-
-const cli = join(packageRoot, 'dist', 'cli', 'main.js');
-const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
-const repeats = Number(values.repeats);
-const work = mkdtempSync(join(tmpdir(), 'planalign-bench-'));
-
-function run(args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env, cwd: packageRoot });
-  if (result.status !== 0) throw new Error(`planalign ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+function show(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
 }
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/** The results in a few lines: one per case, then the derived and in-process figures. */
+function formatResults(results: BenchResults): string {
+  const lines = [
+    `PlanAlign ${results.machine.engineVersion} on Node ${results.machine.node}, DuckDB ${results.machine.duckdb}, ` +
+      `${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB; profile ${results.profile}; ` +
+      `load ${results.machine.loadAverageStart.join('/')} → ${results.machine.loadAverageEnd.join('/')}`,
+    '',
+  ];
+  const header = ['Case', 'Median s', 'Min–max s', 'Peak RSS MiB', 'Min–max MiB', 'n'];
+  const rows = Object.values(results.cases).map((c) => [
+    c.name,
+    c.kind === 'help' ? `${c.medianMs} ms` : c.medianWallSeconds.toFixed(3),
+    `${c.minWallSeconds.toFixed(3)}–${c.maxWallSeconds.toFixed(3)}`,
+    `${c.medianPeakRssMiB.toFixed(0)}${c.rssMethod === 'tree-sampled' ? ' (tree)' : ''}`,
+    `${c.minPeakRssMiB.toFixed(0)}–${c.maxPeakRssMiB.toFixed(0)}`,
+    String(c.repeats),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  if (rows.length > 0) lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  for (const d of Object.values(results.derived)) {
+    lines.push('', `${d.name}: ${d.value} ${d.unit}${d.range ? ` (spread ${d.range[0]}–${d.range[1]})` : ''}`, `  ${d.note}`);
+  }
+  for (const p of Object.values(results.inProcess)) {
+    const years = p.yearSeconds.reduce((a, b) => a + b, 0);
+    lines.push('', `${p.name} (in-process, single sample): run ${p.runSeconds} s, years ${years.toFixed(3)} s; where the years went:`);
+    for (const [what, seconds] of Object.entries(p.yearBreakdown)) {
+      lines.push(`  ${what.padEnd(52)} ${seconds.toFixed(3).padStart(8)} s  ${((seconds / years) * 100).toFixed(1).padStart(5)} %`);
+    }
+    lines.push('  top models:');
+    for (const m of p.models.slice(0, 8)) lines.push(`    ${m.model.padEnd(50)} ${m.seconds.toFixed(3).padStart(8)} s  ${m.pctOfYears.toFixed(1).padStart(5)} %`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function positiveOption(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be a positive whole number, got ${text}`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        profile: { type: 'string', default: 'quick' },
+        cases: { type: 'string' },
+        repeats: { type: 'string' },
+        out: { type: 'string', default: join('bench', 'results', 'latest.json') },
+        compare: { type: 'string' },
+        'update-baseline': { type: 'boolean', default: false },
+        baseline: { type: 'string', default: join('bench', 'baseline.json') },
+        results: { type: 'string' },
+        config: { type: 'string', default: join(packageRoot, 'config', 'simulation_config.yaml') },
+        'keep-work': { type: 'boolean', default: false },
+        'batch-employees': { type: 'string' },
+        'batch-years': { type: 'string' },
+        'wait-idle': { type: 'string' },
+        sizes: { type: 'string' },
+        years: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const out = resolve(values.out);
+
+  let results: BenchResults;
+  if (values.results !== undefined) {
+    results = JSON.parse(readFileSync(resolve(values.results), 'utf8')) as BenchResults;
+  } else {
+    const base = PROFILES[values.profile as ProfileName];
+    if (base === undefined) throw new UsageError(`--profile must be quick or full, got ${values.profile}`);
+    const profile = { ...base };
+    if (values['batch-employees'] !== undefined) profile.batchEmployees = positiveOption(values['batch-employees'], '--batch-employees');
+    if (values['batch-years'] !== undefined) profile.batchYears = positiveOption(values['batch-years'], '--batch-years');
+    let repeats: number | undefined;
+    if (values.repeats !== undefined) {
+      repeats = positiveOption(values.repeats, '--repeats');
+    }
+    let names = values.cases?.split(',');
+    if (values.sizes !== undefined || values.years !== undefined) {
+      // The first harness's options: --sizes N,M --years YYYY-YYYY.
+      const m = /^(\d{4})(?:-(\d{4}))?$/.exec(values.years ?? '2025-2029');
+      if (m === null) throw new UsageError(`--years must be YYYY or YYYY-YYYY, got ${values.years}`);
+      const count = m[2] === undefined ? 1 : Number(m[2]) - Number(m[1]) + 1;
+      if (count < 1) throw new UsageError(`--years ${values.years} is empty`);
+      const sizes = (values.sizes ?? '10000,100000').split(',').map((s) => s.trim());
+      names = [...(names ?? []), ...sizes.map((n) => `simulate_${n}x${count}`)];
+    }
+    const selection = selectCases(profile, names, repeats);
+    const config = resolve(values.config);
+    if (!existsSync(config)) throw new UsageError(`Config ${config} not found`);
+    process.stderr.write(`Benchmark (profile ${profile.name}): ${selection.cases.map((c) => c.name).join(', ')}\n`);
+    results = await runBenchmark({
+      profile: names === undefined && values['batch-employees'] === undefined && values['batch-years'] === undefined ? profile.name : `${profile.name} (custom)`,
+      cases: selection.cases,
+      derived: selection.derived,
+      config,
+      keepWork: values['keep-work'],
+      idleWaitSeconds: values['wait-idle'] === undefined ? 0 : positiveOption(values['wait-idle'], '--wait-idle'),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    writeJson(out, results);
+    process.stdout.write(formatResults(results));
+    process.stdout.write(`\nWritten to ${show(out)}\n`);
+  }
+
+  let exitCode = 0;
+  if (values.compare !== undefined) {
+    const baselinePath = resolve(values.compare);
+    const baseline = JSON.parse(readFileSync(baselinePath, 'utf8')) as BenchResults;
+    const comparison = compareResults(baseline, results, { baselinePath: show(baselinePath) });
+    const comparisonPath = join(dirname(out), 'comparison.json');
+    writeJson(comparisonPath, comparison);
+    process.stdout.write(`\n${formatComparison(comparison)}Comparison written to ${show(comparisonPath)}\n`);
+    exitCode = comparison.exitCode;
+  }
+  if (values['update-baseline']) {
+    const baselinePath = resolve(values.baseline);
+    if (existsSync(baselinePath)) {
+      const previous = JSON.parse(readFileSync(baselinePath, 'utf8')) as BenchResults;
+      const dropped = Object.keys(previous.cases ?? {}).filter((name) => !(name in results.cases));
+      if (dropped.length > 0) process.stderr.write(`Warning: the new baseline no longer has ${dropped.join(', ')}\n`);
+    }
+    writeJson(baselinePath, results);
+    process.stdout.write(`Baseline written to ${show(baselinePath)}\n`);
+  }
+  return exitCode;
 }
 
 try {
-  const cases = [];
-  for (const employees of sizes) {
-    const census = join(work, `census_${employees}.parquet`);
-    run(['census', 'generate', '--employees', String(employees), '--seed', '42', '--out', census]);
-    const samples: Sample[] = [];
-    for (let i = 0; i < repeats; i += 1) {
-      const database = join(work, `bench_${employees}_${i}.duckdb`);
-      const report = join(work, `usage_${employees}_${i}.json`);
-      const started = process.hrtime.bigint();
-      run(['simulate', values.years, '--census', census, '--database', database], {
-        ...process.env,
-        PLANALIGN_RESOURCE_REPORT: report,
-      });
-      const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const usage = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKiB: number };
-      samples.push({ wallSeconds, peakRssMiB: usage.maxRssKiB / 1024 });
-      rmSync(database, { force: true });
-      process.stderr.write(`  ${employees} employees, run ${i + 1}/${repeats}: ${wallSeconds.toFixed(2)} s, ${(usage.maxRssKiB / 1024).toFixed(0)} MiB\n`);
-    }
-    cases.push({
-      name: `simulate_${employees}x${values.years}`,
-      employees,
-      years: values.years,
-      repeats,
-      medianWallSeconds: Number(median(samples.map((s) => s.wallSeconds)).toFixed(3)),
-      medianPeakRssMiB: Number(median(samples.map((s) => s.peakRssMiB)).toFixed(1)),
-      samples,
-    });
-  }
-  const output = {
-    engineVersion: ENGINE_VERSION,
-    node: process.version,
-    cpus: cpus().length,
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    measuredAt: new Date().toISOString(),
-    cases,
-  };
-  const out = resolve(values.out);
-  if (!existsSync(dirname(out))) mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(output, null, 2)}\nWritten to ${out}\n`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  process.exitCode = await main();
+} catch (error) {
+  const usage = error instanceof UsageError || error instanceof CaseError;
+  process.stderr.write(`${usage ? 'Usage error' : 'Benchmark failed'}: ${(error as Error).message}\n${usage ? `${USAGE}\n` : ''}`);
+  process.exitCode = 2;
 }

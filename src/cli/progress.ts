@@ -13,9 +13,7 @@ export function consoleProgress(stream: NodeJS.WriteStream, quiet: boolean): Pro
         case 'notice':
           stream.write(`Note: ${event.message}\n`);
           return;
-        case 'notice':
-        break;
-      case 'run_started':
+        case 'run_started':
           if (!quiet) stream.write(`Simulating ${event.startYear}–${event.endYear} (run ${event.runId})\n`);
           return;
         case 'stage_started':
@@ -88,8 +86,6 @@ export class StatusFile implements ProgressSink {
 
   emit(event: ProgressEvent): void {
     switch (event.kind) {
-      case 'notice':
-        break;
       case 'run_started':
         Object.assign(this.status, { state: 'running', runId: event.runId, startYear: event.startYear, endYear: event.endYear });
         break;

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS planalign_checkpoints (
     census_hash VARCHAR NOT NULL,
     row_counts VARCHAR NOT NULL,      -- JSON {table: rows of the year}
     content_hashes VARCHAR NOT NULL,  -- JSON {table: order-independent hash of the year's rows}
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    hash_algorithm VARCHAR NOT NULL   -- how content_hashes were computed (tied to the DuckDB version)
 );
 
 CREATE TABLE IF NOT EXISTS fct_yearly_events (

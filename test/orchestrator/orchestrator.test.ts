@@ -257,6 +257,12 @@ describe('PipelineOrchestrator', () => {
       const mismatches = await manager.validate();
       await db.run('ROLLBACK');
       expect(mismatches.map((m) => [m.year, m.table])).toEqual([[2027, 'fct_workforce_snapshot']]);
+      // Hashes written by another DuckDB version cannot be compared: reported as such, not as changed.
+      await db.run('BEGIN TRANSACTION');
+      await db.run(`UPDATE planalign_checkpoints SET hash_algorithm = 'duckdb-hash/v0.0.0' WHERE simulation_year = 2026`);
+      const unverifiable = await manager.validate();
+      await db.run('ROLLBACK');
+      expect(unverifiable).toEqual([expect.objectContaining({ year: 2026, unverifiable: expect.stringMatching(/written with duckdb-hash\/v0\.0\.0/) })]);
     } finally {
       db.close();
     }

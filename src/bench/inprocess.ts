@@ -25,22 +25,10 @@ import { MultiYearReporter } from '../reporting/multi-year-reporter.js';
 import { YearAuditor } from '../reporting/year-auditor.js';
 import { DataValidator } from '../validation/data-validator.js';
 import { median, round, sum } from './stats.js';
-import type { CheckpointOverhead, ModelTiming } from './types.js';
+import type { InProcessResult, ModelTiming } from './types.js';
 
-export interface InProcessRaw {
-  runSeconds: number;
-  peakRssMiB: number;
-  startYear: number;
-  endYear: number;
-  yearSeconds: number[];
-  stages: Record<string, number>;
-  models: ModelTiming[];
-  outsideModelsSeconds: number;
-  /** Where the years' time went (sums over the years), and the run's time outside its years. */
-  yearBreakdown: Record<string, number>;
-  outsideYears: Record<string, number>;
-  checkpoint: CheckpointOverhead;
-}
+/** What the in-process child writes: the result without the labels the harness adds. */
+export type InProcessRaw = Omit<InProcessResult, 'name' | 'note' | 'employees' | 'years'>;
 
 const now = (): number => performance.now() / 1000;
 

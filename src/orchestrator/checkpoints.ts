@@ -106,7 +106,11 @@ export class CheckpointManager {
       content_hashes: string;
       created_at: string;
       hash_algorithm: string;
-    }>(`SELECT *, created_at::VARCHAR AS created_at FROM planalign_checkpoints ORDER BY simulation_year`);
+    }>(
+      `SELECT simulation_year, run_id, config_hash, census_hash, row_counts, content_hashes,
+              created_at::VARCHAR AS created_at, hash_algorithm
+       FROM planalign_checkpoints ORDER BY simulation_year`,
+    );
     return rows.map((r) => ({
       year: r.simulation_year,
       runId: r.run_id,

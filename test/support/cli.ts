@@ -39,7 +39,8 @@ export async function holdDatabase(database: string): Promise<{ pid: number; rel
     const connection = await instance.connect();
     await connection.run('CREATE TABLE IF NOT EXISTS holder (x INTEGER)');
     process.stdout.write('held\\n');
-    setInterval(() => {}, 1000);
+    // Referenced from the timer so the garbage collector never closes the instance (and its lock).
+    setInterval(() => void [instance, connection], 1000);
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script, database], {
     cwd: process.cwd(),

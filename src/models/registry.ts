@@ -25,6 +25,13 @@ export interface ModelDefinition {
   dependsOn: readonly string[];
   /** Model tables read for the previous year only (the state carried into this year). */
   readsPreviousYear?: readonly string[];
+  /**
+   * A working table of the year being built: TEMP (never written to the database file), holding only
+   * that year's rows. Each one's content reaches a kept table: the event models' rows are all in
+   * `fct_yearly_events`, the pay periods are summed into the contributions and the snapshot.
+   * Writing a row costs DuckDB about as much as computing it, so what nothing reads later is not kept.
+   */
+  scratch?: true;
 }
 
 export const MODELS: readonly ModelDefinition[] = [
@@ -58,36 +65,42 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_termination_events',
     layer: 'events',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_employee_compensation_by_year', 'int_workforce_needs_by_level'],
   },
   {
     name: 'int_hiring_events',
     layer: 'events',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_workforce_needs_by_level', 'int_effective_parameters'],
   },
   {
     name: 'int_new_hire_termination_events',
     layer: 'events',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_hiring_events', 'int_workforce_needs'],
   },
   {
     name: 'int_merit_schedule',
     layer: 'events',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_employee_compensation_by_year', 'int_termination_events', 'int_effective_parameters'],
   },
   {
     name: 'int_promotion_events',
     layer: 'events',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_employee_compensation_by_year', 'int_termination_events', 'int_merit_schedule'],
   },
   {
     name: 'int_merit_events',
     layer: 'events',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_merit_schedule', 'int_employee_compensation_by_year', 'int_promotion_events'],
   },
   {
@@ -105,6 +118,7 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_enrollment_events',
     layer: 'dc_plan',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_plan_eligibility', 'int_baseline_workforce'],
     readsPreviousYear: ['int_enrollment_state_accumulator'],
   },
@@ -112,6 +126,7 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_deferral_escalation_events',
     layer: 'dc_plan',
     stage: 'EVENT_GENERATION',
+    scratch: true,
     dependsOn: ['int_plan_eligibility', 'int_baseline_workforce'],
     readsPreviousYear: ['int_deferral_rate_state_accumulator'],
   },
@@ -147,6 +162,7 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_compensation_periods',
     layer: 'marts',
     stage: 'STATE_ACCUMULATION',
+    scratch: true,
     dependsOn: ['fct_yearly_events', 'int_employee_compensation_by_year'],
   },
   {

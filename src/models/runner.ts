@@ -10,7 +10,8 @@ import { RNG_STREAMS } from './rng.js';
 /**
  * Runs SQL models for one simulation year. A model's table is created from its own SELECT the first
  * time (contract tables already exist from the schema), then the year's rows are replaced: delete the
- * year, insert the SELECT by column name. The caller owns the transaction around a year.
+ * year, insert the SELECT by column name. A scratch model's table is TEMP and holds only the year
+ * being built. The caller owns the transaction around a year.
  */
 export class ModelRunner {
   private readonly sqlCache = new Map<string, string>();
@@ -52,6 +53,10 @@ export class ModelRunner {
     const select = this.sql(model);
     try {
       // Model names are our own constants (the registry), never user input.
+      if (model.scratch) {
+        await this.runScratch(model.name, select);
+        return;
+      }
       if (!(await this.db.tableExists(model.name))) {
         await this.db.run(`CREATE TABLE ${model.name} AS SELECT * FROM (\n${select}\n) LIMIT 0`);
       }
@@ -60,5 +65,11 @@ export class ModelRunner {
     } catch (error) {
       throw new ModelExecutionError(model.name, year, error);
     }
+  }
+
+  /** A scratch model's TEMP table is replaced by the year's rows; dropping it frees the last year's. */
+  private async runScratch(name: string, select: string): Promise<void> {
+    await this.db.run(`DROP TABLE IF EXISTS temp.main.${name}`);
+    await this.db.run(`CREATE TEMP TABLE ${name} AS SELECT * FROM (\n${select}\n)`);
   }
 }

@@ -4,7 +4,7 @@ import { listValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.js';
 import { ModelExecutionError } from '../errors.js';
 import { modelsSqlDir } from '../paths.js';
-import type { ModelDefinition } from './registry.js';
+import { MODELS, type ModelDefinition } from './registry.js';
 import { RNG_STREAMS } from './rng.js';
 
 /**
@@ -67,9 +67,16 @@ export class ModelRunner {
     }
   }
 
-  /** A scratch model's TEMP table is replaced by the year's rows; dropping it frees the last year's. */
+  /** A scratch model's TEMP table is replaced by the year's rows. */
   private async runScratch(name: string, select: string): Promise<void> {
-    await this.db.run(`DROP TABLE IF EXISTS temp.main.${name}`);
-    await this.db.run(`CREATE TEMP TABLE ${name} AS SELECT * FROM (\n${select}\n)`);
+    await this.db.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM (\n${select}\n)`);
+  }
+
+  /**
+   * Drops the scratch tables once their year is committed: a table replaced inside the year's
+   * transaction keeps its old rows until the commit, so a year would otherwise hold two years of them.
+   */
+  async dropScratch(): Promise<void> {
+    for (const model of MODELS.filter((m) => m.scratch)) await this.db.run(`DROP TABLE IF EXISTS temp.main.${model.name}`);
   }
 }

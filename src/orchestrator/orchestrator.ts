@@ -212,6 +212,7 @@ export class PipelineOrchestrator {
         }
         return new YearAuditor(db).audit(year);
       });
+      await this.runner.dropScratch();
     } catch (error) {
       // The year is rolled back; what validation found is kept as the record of why.
       if (validation.length > 0) await this.recordValidation(run.runId, year, validation).catch(() => undefined);

@@ -23,10 +23,24 @@ previous_state AS (
     FROM int_baseline_workforce
     WHERE simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
 ),
+not_enrolled AS (
+    SELECT e.*,
+           coalesce(s.ever_opted_out, false) AS ever_opted_out,
+           pa_draw_stage1(e.rng_key, 'proactive_enroll') AS proactive_enroll_stage1,
+           pa_draw_stage1(e.rng_key, 'proactive_timing') AS proactive_timing_stage1,
+           pa_draw_stage1(e.rng_key, 'voluntary_enroll') AS voluntary_enroll_stage1,
+           pa_draw_stage1(e.rng_key, 'voluntary_rate') AS voluntary_rate_stage1,
+           pa_draw_stage1(e.rng_key, 'voluntary_timing') AS voluntary_timing_stage1,
+           pa_draw_stage1(e.rng_key, 'yoy_enroll') AS yoy_enroll_stage1,
+           pa_draw_stage1(e.rng_key, 'opt_out') AS opt_out_stage1,
+           pa_draw_stage1(e.rng_key, 'opt_out_timing') AS opt_out_timing_stage1
+    FROM int_plan_eligibility e
+    LEFT JOIN previous_state s USING (employee_id)
+    WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
+),
 population AS MATERIALIZED (
     -- Every draw and probability once per employee (the branches below only compare them).
     SELECT e.*,
-           coalesce(s.ever_opted_out, false) AS ever_opted_out,
            p.ae_enabled
              AND (p.ae_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.ae_hire_date_cutoff)
              AND (p.ae_scope = 'all_eligible_employees' OR e.is_new_hire
@@ -47,20 +61,18 @@ population AS MATERIALIZED (
            pa_by_age(e.current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
              * pa_by_income(e.compensation, p.opt_out_income_low, p.opt_out_income_moderate,
                             p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability,
-           pa_draw(e.rng_key, 'proactive_enroll') AS proactive_draw,
-           pa_draw(e.rng_key, 'proactive_timing') AS proactive_timing_draw,
-           pa_draw(e.rng_key, 'voluntary_enroll') AS voluntary_draw,
-           pa_draw(e.rng_key, 'voluntary_rate') AS voluntary_rate_draw,
-           pa_draw(e.rng_key, 'voluntary_timing') AS voluntary_timing_draw,
-           pa_draw(e.rng_key, 'yoy_enroll') AS yoy_draw,
-           pa_draw(e.rng_key, 'opt_out') AS opt_out_draw,
-           pa_draw(e.rng_key, 'opt_out_timing') AS opt_out_timing_draw
-    FROM int_plan_eligibility e
+           pa_draw_stage2(e.proactive_enroll_stage1, e.rng_key, 'proactive_enroll') AS proactive_draw,
+           pa_draw_stage2(e.proactive_timing_stage1, e.rng_key, 'proactive_timing') AS proactive_timing_draw,
+           pa_draw_stage2(e.voluntary_enroll_stage1, e.rng_key, 'voluntary_enroll') AS voluntary_draw,
+           pa_draw_stage2(e.voluntary_rate_stage1, e.rng_key, 'voluntary_rate') AS voluntary_rate_draw,
+           pa_draw_stage2(e.voluntary_timing_stage1, e.rng_key, 'voluntary_timing') AS voluntary_timing_draw,
+           pa_draw_stage2(e.yoy_enroll_stage1, e.rng_key, 'yoy_enroll') AS yoy_draw,
+           pa_draw_stage2(e.opt_out_stage1, e.rng_key, 'opt_out') AS opt_out_draw,
+           pa_draw_stage2(e.opt_out_timing_stage1, e.rng_key, 'opt_out_timing') AS opt_out_timing_draw
+    FROM not_enrolled e
     CROSS JOIN p
-    LEFT JOIN previous_state s USING (employee_id)
     JOIN param_deferral_rate_matrix m
       ON m.age_segment = pa_age_segment(e.current_age) AND m.income_segment = pa_income_segment(e.compensation)
-    WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
 ),
 candidates AS (
     SELECT employee_id, 2 AS priority, 'proactive_voluntary' AS category,

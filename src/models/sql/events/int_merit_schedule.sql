@@ -9,9 +9,15 @@ WITH pop AS (
       ON t.employee_id = c.employee_id AND t.simulation_year = c.simulation_year
     WHERE c.simulation_year = getvariable('simulation_year') AND c.current_tenure >= 1
 ),
-drawn AS (
-    SELECT pop.*, pa_draw(rng_key, 'raise_month') AS month_draw, pa_draw(rng_key, 'raise_day') AS day_draw
+staged AS (
+    SELECT *, pa_draw_stage1(rng_key, 'raise_month') AS month_stage1, pa_draw_stage1(rng_key, 'raise_day') AS day_stage1
     FROM pop
+),
+drawn AS (
+    SELECT *,
+           pa_draw_stage2(month_stage1, rng_key, 'raise_month') AS month_draw,
+           pa_draw_stage2(day_stage1, rng_key, 'raise_day') AS day_draw
+    FROM staged
 ),
 month_pick AS (
     SELECT d.employee_id,

@@ -11,18 +11,26 @@ quota AS (
     SELECT expected_new_hire_terminations AS n
     FROM int_workforce_needs WHERE simulation_year = getvariable('simulation_year')
 ),
-chosen AS (
-    SELECT hires.*, pa_draw(rng_key, 'nh_termination') AS selection_draw
+staged AS (
+    SELECT *, pa_draw_stage1(rng_key, 'nh_termination') AS selection_stage1
     FROM hires
     WHERE days_left >= 1
+),
+chosen AS (
+    SELECT *, pa_draw_stage2(selection_stage1, rng_key, 'nh_termination') AS selection_draw
+    FROM staged
     QUALIFY row_number() OVER (ORDER BY selection_draw, employee_id) <= (SELECT n FROM quota)
+),
+day_staged AS (
+    SELECT *, pa_draw_stage1(rng_key, 'nh_termination_day') AS day_stage1
+    FROM chosen
 )
 SELECT
     employee_id,
     employee_ssn,
     'termination' AS event_type,
     simulation_year,
-    (effective_date + (1 + floor(pa_draw(rng_key, 'nh_termination_day') * least(240, days_left)))::INTEGER)
+    (effective_date + (1 + floor(pa_draw_stage2(day_stage1, rng_key, 'nh_termination_day') * least(240, days_left)))::INTEGER)
         AS effective_date,
     'Termination - new_hire_departure (final compensation: $' || compensation_amount::VARCHAR || ')' AS event_details,
     compensation_amount,
@@ -36,4 +44,4 @@ SELECT
     tenure_band,
     (SELECT new_hire_termination_rate::DOUBLE FROM param_simulation) AS event_probability,
     'termination' AS event_category
-FROM chosen
+FROM day_staged

@@ -15,34 +15,42 @@ WITH pop AS (
 hazard AS (
     SELECT pop.*,
            h.base_rate * am.multiplier * tm.multiplier
-               * greatest(0, 1 - h.level_dampener_factor * (pop.level_id - 1)) AS promotion_rate
+               * greatest(0, 1 - h.level_dampener_factor * (pop.level_id - 1)) AS promotion_rate,
+           pa_draw_stage1(pop.rng_key, 'promotion') AS promotion_stage1
     FROM pop
     CROSS JOIN param_promotion_hazard h
     JOIN param_promotion_age_multipliers am ON am.age_band = pop.age_band
     JOIN param_promotion_tenure_multipliers tm ON tm.tenure_band = pop.tenure_band
     WHERE pop.termination_date IS NULL OR pop.promotion_date < pop.termination_date
 ),
+chosen AS (
+    SELECT *,
+           pa_draw_stage1(rng_key, 'promotion_pct') AS pct_stage1,
+           pa_draw_stage1(rng_key, 'promotion_pct_2') AS pct_2_stage1
+    FROM hazard
+    WHERE pa_draw_stage2(promotion_stage1, rng_key, 'promotion') < promotion_rate
+),
 promoted AS (
-    SELECT hazard.*,
-           CASE WHEN ms.raise_date < hazard.promotion_date
-                THEN pa_merit_salary(hazard.employee_compensation, ms.raise_rate)
-                ELSE hazard.employee_compensation END AS pay_before,
+    SELECT chosen.*,
+           CASE WHEN ms.raise_date < chosen.promotion_date
+                THEN pa_merit_salary(chosen.employee_compensation, ms.raise_rate)
+                ELSE chosen.employee_compensation END AS pay_before,
            coalesce(lo.base_increase_pct, p.promotion_base_increase_pct) AS base_pct,
            CASE p.promotion_distribution_type
                WHEN 'deterministic' THEN coalesce(lo.base_increase_pct, p.promotion_base_increase_pct)
                WHEN 'normal' THEN coalesce(lo.base_increase_pct, p.promotion_base_increase_pct)
-                   + sqrt(-2 * ln(1 - pa_draw(rng_key, 'promotion_pct'))) * cos(2 * pi() * pa_draw(rng_key, 'promotion_pct_2'))
+                   + sqrt(-2 * ln(1 - pa_draw_stage2(pct_stage1, rng_key, 'promotion_pct')))
+                     * cos(2 * pi() * pa_draw_stage2(pct_2_stage1, rng_key, 'promotion_pct_2'))
                      * p.promotion_normal_std_dev
                ELSE coalesce(lo.base_increase_pct, p.promotion_base_increase_pct)
-                   + (pa_draw(rng_key, 'promotion_pct') - 0.5) * 2 * p.promotion_distribution_range
+                   + (pa_draw_stage2(pct_stage1, rng_key, 'promotion_pct') - 0.5) * 2 * p.promotion_distribution_range
            END AS increase_pct,
            p.promotion_max_cap_pct, p.promotion_max_cap_amount
-    FROM hazard
+    FROM chosen
     CROSS JOIN param_simulation p
-    LEFT JOIN param_promotion_level_overrides lo ON lo.level_id = hazard.level_id
+    LEFT JOIN param_promotion_level_overrides lo ON lo.level_id = chosen.level_id
     LEFT JOIN int_merit_schedule ms
-      ON ms.employee_id = hazard.employee_id AND ms.simulation_year = hazard.simulation_year
-    WHERE pa_draw(hazard.rng_key, 'promotion') < hazard.promotion_rate
+      ON ms.employee_id = chosen.employee_id AND ms.simulation_year = chosen.simulation_year
 ),
 priced AS (
     SELECT *,

@@ -1,10 +1,14 @@
 -- Experienced terminations (reference-simulation.md §3.1): within each level, the employees with the
 -- lowest seeded draw (ties on employee_id) up to the level's quota. The date is spread over the year
 -- with its own seeded draw, which includes year and seed (defect D18).
-WITH pool AS (
-    SELECT *, pa_draw(rng_key, 'termination') AS selection_draw
+WITH staged AS (
+    SELECT *, pa_draw_stage1(rng_key, 'termination') AS selection_stage1
     FROM int_employee_compensation_by_year
     WHERE simulation_year = getvariable('simulation_year')
+),
+pool AS (
+    SELECT *, pa_draw_stage2(selection_stage1, rng_key, 'termination') AS selection_draw
+    FROM staged
 ),
 quota AS (
     SELECT level_id, expected_terminations
@@ -16,6 +20,10 @@ selected AS (
            row_number() OVER (PARTITION BY pool.level_id ORDER BY selection_draw, employee_id) AS level_rank
     FROM pool JOIN quota USING (level_id)
     QUALIFY level_rank <= quota.expected_terminations
+),
+day_staged AS (
+    SELECT *, pa_draw_stage1(rng_key, 'termination_day') AS day_stage1
+    FROM selected
 )
 SELECT
     employee_id,
@@ -23,7 +31,8 @@ SELECT
     'termination' AS event_type,
     simulation_year,
     (make_date(simulation_year, 1, 1)
-        + floor(pa_draw(rng_key, 'termination_day') * pa_days_in_year(simulation_year))::INTEGER) AS effective_date,
+        + floor(pa_draw_stage2(day_stage1, rng_key, 'termination_day') * pa_days_in_year(simulation_year))::INTEGER)
+        AS effective_date,
     'Termination - experienced_termination (level: ' || level_id || ', final compensation: $'
         || employee_compensation::VARCHAR || ')' AS event_details,
     employee_compensation AS compensation_amount,
@@ -37,4 +46,4 @@ SELECT
     tenure_band,
     NULL::DOUBLE AS event_probability,
     'termination' AS event_category
-FROM selected
+FROM day_staged

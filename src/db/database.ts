@@ -1,5 +1,5 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { DatabaseInUseError, PlanAlignError } from '../errors.js';
+import { DatabaseInUseError, PlanAlignError, UsageError } from '../errors.js';
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -9,6 +9,25 @@ export interface DatabaseOptions {
   threads?: number;
   /** Open without taking the write lock (readers: status, reports, exports). */
   readOnly?: boolean;
+}
+
+/**
+ * Rows per row group of a database we write, instead of DuckDB's 122,880. A year's tables hold tens
+ * of thousands of rows: in several row groups, both cores scan them and finished row groups are
+ * written while the year is built instead of all at its COMMIT (a 60,000-employee run takes a third
+ * less time and memory; a million-employee run the same). DuckDB does not keep this size in the
+ * file, so every writer attaches the file to an in-memory instance with it.
+ */
+export const ROW_GROUP_SIZE = 16384;
+const CATALOG = 'planalign';
+
+/**
+ * A file path as an SQL string literal, for ATTACH, whose grammar takes no bound parameter: quotes
+ * are doubled, the SQL escape, so nothing in the path can end the literal.
+ */
+export function pathLiteral(path: string): string {
+  if (/[\u0000-\u001f]/.test(path)) throw new UsageError(`A database path cannot contain control characters: ${JSON.stringify(path)}`);
+  return `'${path.replaceAll("'", "''")}'`;
 }
 
 /**
@@ -30,13 +49,26 @@ export class Database {
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config.threads = String(options.threads);
     if (options.readOnly) config.access_mode = 'READ_ONLY';
+    const attach = path !== ':memory:' && !options.readOnly;
+    // Where DuckDB spills when it opens the file itself (an in-memory instance would use ./.tmp).
+    if (attach) config.temp_directory = `${path}.tmp`;
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, config);
+      instance = await DuckDBInstance.create(attach ? ':memory:' : path, config);
     } catch (error) {
       throw translateOpenError(path, error);
     }
     const connection = await instance.connect();
+    if (attach) {
+      try {
+        await connection.run(`ATTACH ${pathLiteral(path)} AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+        await connection.run(`USE ${CATALOG}`);
+      } catch (error) {
+        connection.closeSync();
+        instance.closeSync();
+        throw error instanceof UsageError ? error : translateOpenError(path, error);
+      }
+    }
     return new Database(path, instance, connection);
   }
 

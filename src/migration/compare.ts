@@ -4,10 +4,10 @@
  * a throwaway in-memory DuckDB; every figure is computed by one SQL definition over the columns both
  * databases have, so a difference in the figures is a difference in the data, not in how it was read.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Database } from '../db/database.js';
+import { Database, pathLiteral } from '../db/database.js';
 import { CensusError, ConfigError, DatabaseInUseError, DatabaseStateError, UsageError } from '../errors.js';
 import { OrchestratorBuilder } from '../factory.js';
 
@@ -274,11 +274,10 @@ export async function compareDatabases(a: string, b: string, options: CompareOpt
   }
 
   const db = await Database.open(':memory:', { threads: 2 });
-  const links = mkdtempSync(join(tmpdir(), 'planalign-compare-'));
   try {
-    const sideA = await attach(db, a, 'side_a', links);
+    const sideA = await attach(db, a, 'side_a');
     // The same file on both sides is attached once: DuckDB refuses a second handle on one file.
-    const sideB = resolve(a) === resolve(b) ? { ...sideA, path: b } : await attach(db, b, 'side_b', links);
+    const sideB = resolve(a) === resolve(b) ? { ...sideA, path: b } : await attach(db, b, 'side_b');
     const inRange = (y: number): boolean => range === null || (y >= range[0] && y <= range[1]);
     const yearsA = sideA.years.filter(inRange);
     const yearsB = sideB.years.filter(inRange);
@@ -341,7 +340,6 @@ export async function compareDatabases(a: string, b: string, options: CompareOpt
     };
   } finally {
     db.close();
-    rmSync(links, { recursive: true, force: true });
   }
 }
 
@@ -364,17 +362,12 @@ function intersect(x: ReadonlySet<string> | undefined, y: ReadonlySet<string> | 
   return new Set([...(x ?? [])].filter((c) => y?.has(c)));
 }
 
-/**
- * Attaches a database read-only. ATTACH takes no bound parameter, so the user's path never enters
- * the SQL: it is reached through a symbolic link of our own naming in a private folder.
- */
-async function attach(db: Database, path: string, alias: string, links: string): Promise<Side> {
-  const link = join(links, `${alias}.duckdb`);
-  symlinkSync(resolve(path), link);
-  if (existsSync(`${resolve(path)}.wal`)) symlinkSync(`${resolve(path)}.wal`, `${link}.wal`);
+/** Attaches a database read-only under `alias`. */
+async function attach(db: Database, path: string, alias: string): Promise<Side> {
   try {
-    await db.run(`ATTACH '${link}' AS ${alias} (READ_ONLY)`);
+    await db.run(`ATTACH ${pathLiteral(resolve(path))} AS ${alias} (READ_ONLY)`);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (/lock/i.test(message)) {
       const pid = /PID (\d+)/.exec(message)?.[1];

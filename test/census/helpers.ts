@@ -25,10 +25,11 @@ export async function csvToParquet(csv: string, parquet: string): Promise<void> 
   }
 }
 
-/** Every table the database holds, temp ones included. */
+/** Every table the database holds, temp ones included: `db.<name>` for the file's, `temp.<name>`. */
 export async function tableNames(db: Database): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
-    `SELECT table_catalog || '.' || table_name AS name FROM information_schema.tables ORDER BY 1`,
+    `SELECT CASE WHEN table_catalog = current_database() THEN 'db' ELSE table_catalog END || '.' || table_name AS name
+     FROM information_schema.tables ORDER BY 1`,
   );
   return rows.map((r) => r.name);
 }

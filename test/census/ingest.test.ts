@@ -74,7 +74,7 @@ describe('loadCensus: valid files', () => {
         { employee_id: 'EMP_000003', employee_termination_date: null, employee_gross_compensation: '310000.00', employee_deferral_rate: '0.10000', active: true },
       ]);
       // The temp tables used for validation are gone.
-      expect(await tableNames(db)).toEqual(['sim.stg_census_data']);
+      expect(await tableNames(db)).toEqual(['db.stg_census_data']);
     });
   });
 
@@ -233,7 +233,7 @@ describe('loadCensus: valid files', () => {
       expect(result.rows).toBe(3);
     });
     await withDb(dbPath, async (db) => {
-      expect(await tableNames(db)).toEqual(['sim.stg_census_data']);
+      expect(await tableNames(db)).toEqual(['db.stg_census_data']);
     });
   });
 });
@@ -393,7 +393,7 @@ describe('loadCensus: rejected files leave the database untouched', () => {
       await rejection(db.transaction(() => loadCensus(db, bad)));
     });
     await withDb(dbPath, async (db) => {
-      expect(await tableNames(db)).toEqual(['sim.stg_census_data']);
+      expect(await tableNames(db)).toEqual(['db.stg_census_data']);
       expect(await db.one('SELECT count(*)::INTEGER AS n FROM stg_census_data')).toEqual({ n: 3 });
     });
   });

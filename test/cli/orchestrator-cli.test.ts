@@ -25,7 +25,7 @@ async function digests(database: string): Promise<Record<string, string>> {
 describe('simulate: crash and resume', () => {
   it('a run killed at random points inside year 3, five times, resumes to the uninterrupted tables', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planalign-crash-'));
-    const census = await makeCensus(dir, 60_000, 5);
+    const census = await makeCensus(dir, 80_000, 5);
     const reference = join(dir, 'reference.duckdb');
     const full = runCli(['simulate', '2025-2029', '--census', census, '--database', reference, '--json', '--quiet']);
     expect(full.status, full.stderr).toBe(0);
@@ -34,8 +34,8 @@ describe('simulate: crash and resume', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { event: string; year?: number; seconds?: number })
       .find((e) => e.event === 'year_completed' && e.year === 2027);
-    // The census is sized so that year 3 takes long enough to be killed inside it.
-    expect(year3?.seconds).toBeGreaterThanOrEqual(2);
+    // The census is sized so that year 3 outlasts the latest kill (1.25 s after it starts).
+    expect(year3?.seconds).toBeGreaterThanOrEqual(1.5);
 
     const database = join(dir, 'crashed.duckdb');
     for (let attempt = 0; attempt < 5; attempt += 1) {

@@ -28,6 +28,7 @@ export class OrchestratorBuilder {
   private databasePath = DEFAULT_DATABASE_PATH;
   private censusPath: string | undefined;
   private threads: number | undefined;
+  private memoryLimit: string | undefined;
   private progress: ProgressSink = silentProgress;
   private clock: () => Date = () => new Date();
   private logger: Logger = pino({ level: 'silent' });
@@ -68,6 +69,12 @@ export class OrchestratorBuilder {
   /** Any config value by dotted path (e.g. `simulation.target_growth_rate` for --growth). */
   withOverride(path: string, value: unknown): this {
     this.overrides[path] = value;
+    return this;
+  }
+
+  /** DuckDB's memory limit, e.g. "3GB"; results never depend on it. */
+  withMemoryLimit(limit: string): this {
+    this.memoryLimit = limit;
     return this;
   }
 
@@ -128,7 +135,7 @@ export class OrchestratorBuilder {
     const hooks = new HookManager();
     for (const hook of this.hooks) hooks.register(hook);
     const dbCreated = this.databasePath !== ':memory:' && !existsSync(this.databasePath);
-    const db = await Database.open(this.databasePath, { threads: this.threads });
+    const db = await Database.open(this.databasePath, { threads: this.threads, memoryLimit: this.memoryLimit });
     return new PipelineOrchestrator({
       db,
       dbCreated,

@@ -25,6 +25,7 @@ program
   .option('--seed <n>', 'random seed (overrides simulation.random_seed)')
   .option('--growth <rate>', 'target growth rate, e.g. 3.5% or 0.035 (overrides simulation.target_growth_rate)')
   .option('--threads <n>', 'DuckDB threads (results do not depend on it)')
+  .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 8GB (default: 3GiB, or 80% of RAM if less; results do not depend on it)')
   .option('--resume', 'continue the database\'s run at its first year without a checkpoint')
   .option('--force-restart', 'clear the requested years (and later ones) and recompute them')
   .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations')

@@ -15,7 +15,7 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   new_hire_compensation: 'new-hire pay comes from the comp_levers parameter table (inert in the reference too)',
   plan_year: 'plan-year dates are read from setup.plan_year_start_date/end_date',
   employee_id_generation: 'new-hire ids have one fixed format',
-  optimization: 'performance tuning: DuckDB manages its own threads and memory; there is no Polars mode',
+  optimization: 'performance tuning: DuckDB manages its own threads and memory (see --threads, --memory-limit); there is no Polars mode',
   orchestrator: 'dbt threading, parallelisation and resource management do not apply to DuckDB',
   multi_year: 'checkpointing, resume and retries are built into the orchestrator',
   deferral_baseline: "only the reference's default 'frozen' baseline is implemented",

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { DatabaseInUseError, PlanAlignError, UsageError } from '../errors.js';
 
@@ -9,6 +10,25 @@ export interface DatabaseOptions {
   threads?: number;
   /** Open without taking the write lock (readers: status, reports, exports). */
   readOnly?: boolean;
+  /** DuckDB's memory limit, e.g. "3GB" (see parseMemoryLimit); default DEFAULT_MEMORY_LIMIT. */
+  memoryLimit?: string;
+}
+
+/**
+ * DuckDB's memory limit unless one is given: 3 GiB, or 80 % of the machine's memory when that is
+ * less (DuckDB's own default is 80 %). DuckDB keeps the blocks it has read cached up to its limit,
+ * so without one a 1,000,000 × 10 run held 7.7 GiB, most of it the cache of earlier years; with
+ * 3 GiB it ran as fast. A larger census can spill to disk at this limit: raise it with
+ * `--memory-limit`.
+ */
+export const DEFAULT_MEMORY_LIMIT = `${Math.floor(Math.min(3 * 1024, (0.8 * totalmem()) / 2 ** 20))}MiB`;
+
+/** Checks a memory size for DuckDB ("512MB", "3GB", "2.5GiB"); returns it unchanged. */
+export function parseMemoryLimit(value: string, option = '--memory-limit'): string {
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw new UsageError(`${option} must be a size such as 512MB, 3GB or 2.5GiB, not "${value}"`);
+  }
+  return value.trim();
 }
 
 /**
@@ -49,6 +69,7 @@ export class Database {
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config.threads = String(options.threads);
     if (options.readOnly) config.access_mode = 'READ_ONLY';
+    config.memory_limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     const attach = path !== ':memory:' && !options.readOnly;
     // Where DuckDB spills when it opens the file itself (an in-memory instance would use ./.tmp).
     if (attach) config.temp_directory = `${path}.tmp`;

@@ -238,6 +238,9 @@ describe('planalign simulate end to end', () => {
     expect(runCli(['simulate', '20x5']).status).toBe(ExitCode.UsageError);
     expect(runCli(['simulate', '--no-such-option']).status).toBe(ExitCode.UsageError);
     expect(runCli(['simulate', '2025', '--seed', 'abc', '--dry-run']).status).toBe(ExitCode.UsageError);
+    const memory = runCli(['simulate', '2025', '--memory-limit', 'lots', '--dry-run']);
+    expect(memory.status).toBe(ExitCode.UsageError);
+    expect(memory.stderr).toMatch(/--memory-limit must be a size such as 512MB/);
     const help = runCli(['--help']);
     expect(help.status).toBe(ExitCode.Success);
     expect(help.stdout).toMatch(/simulate/);

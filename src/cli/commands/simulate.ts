@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from '../../errors.js';
+import { parseMemoryLimit } from '../../db/database.js';
 import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
 import { createFileReporter, REPORT_FORMATS } from '../../reporting/file-reporter.js';
@@ -14,6 +15,7 @@ export interface SimulateOptions {
   database: string;
   seed?: string;
   threads?: string;
+  memoryLimit?: string;
   growth?: string;
   rules?: string;
   resume?: true;
@@ -43,6 +45,7 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     if (threads < 1) throw new UsageError('--threads must be at least 1');
     builder.withThreads(threads);
   }
+  if (options.memoryLimit !== undefined) builder.withMemoryLimit(parseMemoryLimit(options.memoryLimit));
   if (options.census !== undefined) builder.withCensus(options.census);
   const userRules = options.rules === undefined ? [] : await loadRulesModule(options.rules);
   builder.withCustomValidator(...userRules);

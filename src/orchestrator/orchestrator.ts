@@ -151,10 +151,18 @@ export class PipelineOrchestrator {
       startTime: run.startedAt,
       generatedAt: clock(),
     });
-    const audits = await Promise.all(
-      Array.from({ length: endYear - run.baseYear + 1 }, (_, i) => new YearAuditor(this.deps.db).audit(run.baseYear + i)),
-    );
-    for (const reporter of this.deps.reporters) await reporter.onRunEnd?.(summary, audits);
+    const atEnd = this.deps.reporters.filter((r) => r.onRunEnd !== undefined);
+    if (atEnd.length > 0) {
+      // The years built by this process were audited inside their transaction; a resumed run's
+      // earlier years are audited now.
+      const audited = new Map(years.map((y) => [y.year, y.audit]));
+      const audits = await Promise.all(
+        Array.from({ length: endYear - run.baseYear + 1 }, (_, i) => run.baseYear + i).map(
+          (year) => audited.get(year) ?? new YearAuditor(this.deps.db).audit(year),
+        ),
+      );
+      for (const reporter of atEnd) await reporter.onRunEnd?.(summary, audits);
+    }
     progress.emit({ kind: 'run_completed', runId: run.runId, seconds: (clock().getTime() - run.startedAt.getTime()) / 1000 });
     runLog.info({ years: years.length }, 'run completed');
     return { ...summary, census: setup.census, notices: setup.notices, years, resumedFrom: setup.resumedFrom };

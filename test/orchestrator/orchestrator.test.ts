@@ -14,6 +14,7 @@ import { createCustomOrchestrator, createOrchestrator, OrchestratorBuilder } fro
 import type { HookContext } from '../../src/orchestrator/hooks.js';
 import type { ProgressEvent } from '../../src/orchestrator/progress.js';
 import type { MultiYearSummary, Reporter, YearAudit } from '../../src/reporting/types.js';
+import { YearAuditor } from '../../src/reporting/year-auditor.js';
 import { sqlRule } from '../../src/validation/rules.js';
 import { contentDigest, defaultConfigObject, makeCensus, query } from '../support/engine.js';
 
@@ -109,12 +110,13 @@ describe('PipelineOrchestrator', () => {
 
   it('runs custom reporters after each year and at the end, with the audit and the summary', async () => {
     const seen: Array<YearAudit | MultiYearSummary> = [];
+    let endAudits: readonly YearAudit[] = [];
     const reporter: Reporter = {
       name: 'collector',
       onYear: (audit) => void seen.push(audit),
       onRunEnd: (summary, audits) => {
         seen.push(summary);
-        expect(audits.map((a) => a.year)).toEqual([2025, 2026]);
+        endAudits = audits;
       },
     };
     const orchestrator = await builder(dir, census, 'reporter').withYears(2025, 2026).withCustomReporter(reporter).build();
@@ -136,6 +138,14 @@ describe('PipelineOrchestrator', () => {
     const start = summary.growthAnalysis.startingActives;
     const end = summary.growthAnalysis.endingActives;
     expect(summary.growthAnalysis.cagrPct).toBeCloseTo(((end / start) ** (1 / 2) - 1) * 100, 6);
+    // The end-of-run audits are the ones taken inside each year: the same as auditing the finished file.
+    const finished = await Database.open(join(dir, 'reporter.duckdb'), { readOnly: true });
+    try {
+      const auditor = new YearAuditor(finished);
+      expect(endAudits).toEqual([await auditor.audit(2025), await auditor.audit(2026)]);
+    } finally {
+      finished.close();
+    }
   });
 
   it('stops on an error rule with failOnValidationError: the year is rolled back, the failure recorded; resume finishes it', async () => {

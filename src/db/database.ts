@@ -35,8 +35,8 @@ export function parseMemoryLimit(value: string, option = '--memory-limit'): stri
  * Rows per row group of a database we write, instead of DuckDB's 122,880. A year's tables hold tens
  * of thousands of rows: in several row groups, both cores scan them and finished row groups are
  * written while the year is built instead of all at its COMMIT (a 60,000-employee run takes a third
- * less time and memory; a million-employee run the same). DuckDB does not keep this size in the
- * file, so every writer attaches the file to an in-memory instance with it.
+ * less time and a fifth less memory; a million-employee run the same). DuckDB does not keep this
+ * size in the file, so every writer attaches the file to an in-memory instance with it.
  */
 export const ROW_GROUP_SIZE = 16384;
 const CATALOG = 'planalign';

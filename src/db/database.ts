@@ -149,12 +149,15 @@ export class Database {
   }
 }
 
-/** DuckDB reports a held file lock with the holder's PID; turn that into our typed error. */
+/** DuckDB reports a held file lock with the holder's PID: that error as ours, else undefined. */
+export function inUseError(path: string, error: unknown): DatabaseInUseError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/lock/i.test(message)) return undefined;
+  const pid = /PID (\d+)/.exec(message)?.[1];
+  return new DatabaseInUseError(path, pid === undefined ? undefined : Number(pid), { cause: error });
+}
+
 function translateOpenError(path: string, error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
-  if (/lock/i.test(message)) {
-    const pid = /PID (\d+)/.exec(message)?.[1];
-    return new DatabaseInUseError(path, pid === undefined ? undefined : Number(pid), { cause: error });
-  }
-  return new PlanAlignError(`Cannot open database ${path}: ${message}`, { file: path }, undefined, { cause: error });
+  return inUseError(path, error) ?? new PlanAlignError(`Cannot open database ${path}: ${message}`, { file: path }, undefined, { cause: error });
 }

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Database, pathLiteral } from '../db/database.js';
-import { CensusError, ConfigError, DatabaseInUseError, DatabaseStateError, UsageError } from '../errors.js';
+import { Database, inUseError, pathLiteral } from '../db/database.js';
+import { CensusError, ConfigError, DatabaseStateError, UsageError } from '../errors.js';
 import { OrchestratorBuilder } from '../factory.js';
 
 export type Verdict = 'identical' | 'within tolerance' | 'different';
@@ -369,11 +369,7 @@ async function attach(db: Database, path: string, alias: string): Promise<Side> 
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    if (/lock/i.test(message)) {
-      const pid = /PID (\d+)/.exec(message)?.[1];
-      throw new DatabaseInUseError(path, pid === undefined ? undefined : Number(pid), { cause: error });
-    }
-    throw new UsageError(`Cannot open ${path} as a DuckDB database: ${message}`, { file: path });
+    throw inUseError(path, error) ?? new UsageError(`Cannot open ${path} as a DuckDB database: ${message}`, { file: path });
   }
   const rows = await db.all<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = $1 AND schema_name = 'main'`,

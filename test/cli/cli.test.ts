@@ -1,13 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Database } from '../../src/db/database.js';
 import { ExitCode } from '../../src/errors.js';
 import { holdDatabase, runCli } from '../support/cli.js';
-import { defaultConfigObject, makeCensus, query } from '../support/engine.js';
+import { makeCensus, query, writeConfigFile } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
 
 const HEADER =
@@ -24,13 +23,6 @@ function writeCsv(dir: string, name: string, lines: string[]): string {
   return path;
 }
 
-function writeConfig(dir: string, mutate: (config: Record<string, any>) => void): string {
-  const config = defaultConfigObject();
-  mutate(config);
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, stringify(config));
-  return path;
-}
 
 async function tablesOf(database: string): Promise<string[]> {
   const db = await Database.open(database);
@@ -119,7 +111,7 @@ describe('planalign simulate rejects a bad config with exit 2 and touches nothin
   for (const testCase of cases) {
     it(testCase.name, () => {
       const dir = tempDir();
-      const config = writeConfig(dir, testCase.mutate);
+      const config = writeConfigFile(dir, undefined, testCase.mutate);
       const database = join(dir, 'sim.duckdb');
       const result = runCli(['simulate', '--config', config, '--database', database]);
       expect(result.status, result.stderr).toBe(ExitCode.UsageError);
@@ -131,7 +123,7 @@ describe('planalign simulate rejects a bad config with exit 2 and touches nothin
 
   it('--allow-unknown-keys turns an unknown key into a warning', () => {
     const dir = tempDir();
-    const config = writeConfig(dir, (c) => (c.simulation.target_grwth_rate = 0.05));
+    const config = writeConfigFile(dir, undefined, (c) => (c.simulation.target_grwth_rate = 0.05));
     const result = runCli(['validate', '--config', config, '--allow-unknown-keys']);
     expect(result.status, result.stderr).toBe(ExitCode.Success);
     expect(result.stdout).toMatch(/target_grwth_rate/);

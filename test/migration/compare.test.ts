@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compareCommand, parseTolerance } from '../../src/cli/commands/compare.js';
 import { Database } from '../../src/db/database.js';
@@ -17,7 +16,7 @@ import {
 } from '../../src/migration/compare.js';
 import { captureOutput } from '../reporting/helpers.js';
 import { holdDatabase, runCli } from '../support/cli.js';
-import { defaultConfigObject, makeCensus, query, simulate } from '../support/engine.js';
+import { defaultConfigObject, makeCensus, query, simulate, writeConfigFile } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
 
 const SOLVER: MetricKey[] = ['activeHeadcount', 'hires', 'experiencedTerminations', 'newHireTerminations'];
@@ -26,15 +25,6 @@ const SOLVER: MetricKey[] = ['activeHeadcount', 'hires', 'experiencedTermination
 const verdicts = (report: ComparisonReport): string[] =>
   report.comparisons.flatMap((c) => c.metrics.map((m) => `${c.year} ${m.metric} ${m.verdict}`));
 
-/** A config file for `census` (and our defaults), so that the run records a config path. */
-function writeConfig(dir: string, census: string, changes: (config: Record<string, any>) => void = () => undefined): string {
-  const config = defaultConfigObject();
-  config.setup.census_parquet_path = census;
-  changes(config);
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, stringify(config));
-  return path;
-}
 
 async function simulateFromFile(configPath: string, database: string, years: [number, number]): Promise<void> {
   const orchestrator = await new OrchestratorBuilder()
@@ -385,7 +375,7 @@ describe('migration suite: side-by-side result validation', () => {
   it('validateMigration re-runs one of our databases from its recorded config and census: identical', async () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
-    const config = writeConfig(dir, census);
+    const config = writeConfigFile(dir, census);
     const database = join(dir, 'original.duckdb');
     await simulateFromFile(config, database, [2025, 2027]);
 
@@ -414,12 +404,12 @@ describe('migration suite: side-by-side result validation', () => {
   it('validateMigration: a changed config or census is named; unknown config, census or run are clear errors', async () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
-    const config = writeConfig(dir, census);
+    const config = writeConfigFile(dir, census);
     const database = join(dir, 'original.duckdb');
     await simulateFromFile(config, database, [2025, 2026]);
 
     // The inputs changed since the run: the re-run differs, and the report says why it may.
-    writeConfig(dir, census, (c) => {
+    writeConfigFile(dir, census, (c) => {
       c.compensation.cola_rate = 0.02;
     });
     const other = await makeCensus(dir, 400, 99);
@@ -435,7 +425,7 @@ describe('migration suite: side-by-side result validation', () => {
     expect(noConfig).toBeInstanceOf(ConfigError);
     expect((noConfig as Error).message).toMatch(/config file of run run-.* no longer exists/);
 
-    writeConfig(dir, census);
+    writeConfigFile(dir, census);
     rmSync(census);
     const noCensus = await validateMigration(database).catch((e: unknown) => e);
     expect(noCensus).toBeInstanceOf(CensusError);

@@ -8,20 +8,11 @@ import { DatabaseStateError, ExitCode, UsageError } from '../../src/errors.js';
 import { LEGACY_KWARGS, runMultiYearSimulation, toLegacyResult, type LegacyResult } from '../../src/migration/compat.js';
 import { captureOutput } from '../reporting/helpers.js';
 import { cleanEnv, runCli } from '../support/cli.js';
-import { defaultConfigObject, makeCensus, query } from '../support/engine.js';
+import { defaultConfigObject, makeCensus, query, writeConfigFile } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
 
 const LEGACY_KEYS = ['execution_time', 'final_workforce_size', 'participation_rate', 'total_workforce_growth', 'years_completed'];
 
-/** A config file in `dir` whose census is `census` (or a file that does not exist). */
-function writeConfig(dir: string, census: string, changes: (config: Record<string, any>) => void = () => undefined): string {
-  const config = defaultConfigObject();
-  config.setup.census_parquet_path = census;
-  changes(config);
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, stringify(config));
-  return path;
-}
 
 /** The legacy figures recomputed from the database with SQL. */
 async function expectedFromDatabase(database: string): Promise<Omit<LegacyResult, 'execution_time'>> {
@@ -73,7 +64,7 @@ describe('migration suite: backwards-compatibility layer', () => {
   it('runMultiYearSimulation returns the reference dict, matching the database', async () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
-    const config = writeConfig(dir, census);
+    const config = writeConfigFile(dir, census);
     const database = join(dir, 'legacy.duckdb');
 
     const result = await runMultiYearSimulation(2025, 2027, config, { database_path: database });
@@ -94,7 +85,7 @@ describe('migration suite: backwards-compatibility layer', () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
     // The config names a census that does not exist: census_path must be what is used.
-    const config = writeConfig(dir, join(dir, 'absent.parquet'));
+    const config = writeConfigFile(dir, join(dir, 'absent.parquet'));
     const base = join(dir, 'base.duckdb');
     const tuned = join(dir, 'tuned.duckdb');
 
@@ -143,7 +134,7 @@ describe('migration suite: backwards-compatibility layer', () => {
 
   it('rejects an unknown or ill-typed keyword argument with a UsageError naming it', async () => {
     const dir = tempDir();
-    const config = writeConfig(dir, join(dir, 'absent.parquet'));
+    const config = writeConfigFile(dir, join(dir, 'absent.parquet'));
     const usage = async (kwargs: Record<string, unknown>, message: RegExp, years: [number, number] = [2025, 2026]) => {
       const error = await runMultiYearSimulation(years[0], years[1], config, kwargs).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UsageError);
@@ -171,7 +162,7 @@ describe('migration suite: backwards-compatibility layer', () => {
   it('honours DATABASE_PATH, the default config path, resume and force_restart', async () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
-    const config = writeConfig(dir, census);
+    const config = writeConfigFile(dir, census);
     const fromEnv = join(dir, 'from-env.duckdb');
 
     const first = await withEnv('DATABASE_PATH', fromEnv, () => runMultiYearSimulation(2025, 2026, config));
@@ -211,7 +202,7 @@ describe('migration suite: backwards-compatibility layer', () => {
   it('legacyRunCommand: the dict as JSON on stdout, progress on stderr; --dry-run touches nothing; usage errors', async () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
-    const config = writeConfig(dir, census);
+    const config = writeConfigFile(dir, census);
     const database = join(dir, 'cli.duckdb');
     const base: LegacyRunOptions = { config, database, census };
 
@@ -302,7 +293,7 @@ describe('migration suite: backwards-compatibility layer', () => {
   it('planalign legacy run: the reference flags on the command line', async () => {
     const dir = tempDir();
     const census = await makeCensus(dir, 400);
-    const config = writeConfig(dir, census);
+    const config = writeConfigFile(dir, census);
     const database = join(dir, 'legacy.duckdb');
 
     const dry = runCli(['legacy', 'run', '-c', config, '--years', '2025-2026', '--dry-run'], { env: { DATABASE_PATH: database } });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { writeCensus } from '../../src/census/index.js';
 import { Database } from '../../src/db/database.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
@@ -9,6 +9,19 @@ import type { RunResult } from '../../src/orchestrator/orchestrator.js';
 /** Our default config file as a plain object, to be tweaked per test. */
 export function defaultConfigObject(): Record<string, any> {
   return parse(readFileSync('config/simulation_config.yaml', 'utf8')) as Record<string, any>;
+}
+
+/**
+ * Our default config written to dir/config.yaml, with `census` as its census path when given and
+ * then `changes` applied; returns the file's path.
+ */
+export function writeConfigFile(dir: string, census?: string, changes: (config: Record<string, any>) => void = () => undefined): string {
+  const config = defaultConfigObject();
+  if (census !== undefined) config.setup.census_parquet_path = census;
+  changes(config);
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, stringify(config));
+  return path;
 }
 
 /** A synthetic census written by our generator into `dir`. */

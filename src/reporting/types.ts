@@ -17,14 +17,10 @@ export interface YearAudit {
   /** fct_yearly_events rows by event_type (and the employer match events as 'employer_match'). */
   eventsByType: Array<{ eventType: string; count: number }>;
   growth: { startingActives: number; endingActives: number; netChange: number; growthPct: number };
-  plan: {
-    participationRate: number;
-    averageDeferralRate: number;
-    employeeContributions: number;
-    employerMatch: number;
-    employerCore: number;
-    employerCost: number;
-  };
+  plan: Pick<
+    YearSummary,
+    'participationRate' | 'averageDeferralRate' | 'employeeContributions' | 'employerMatch' | 'employerCore' | 'employerCost'
+  >;
   validation: ValidationOutcome[];
 }
 

@@ -8,6 +8,8 @@ export interface ResolutionHint {
   title: string;
   pattern: RegExp;
   hint: string;
+  /** The machine ran short (memory, disk): says nothing about the input being read. */
+  resource?: true;
 }
 
 export const RESOLUTION_HINTS: readonly ResolutionHint[] = [
@@ -19,12 +21,14 @@ export const RESOLUTION_HINTS: readonly ResolutionHint[] = [
   {
     title: 'Out of memory',
     pattern: /out of memory|failed to allocate|memory limit/i,
-    hint: 'Lower --threads, close other programs, or simulate fewer employees per run.',
+    hint: 'Raise --memory-limit (default 3GiB), lower --threads, close other programs, or simulate fewer employees per run.',
+    resource: true,
   },
   {
     title: 'Disk full',
     pattern: /no space left on device|disk full/i,
     hint: 'Free disk space next to the database (and in the temp folder), then resume with --resume.',
+    resource: true,
   },
   {
     title: 'File not found',
@@ -42,6 +46,12 @@ export const RESOLUTION_HINTS: readonly ResolutionHint[] = [
     hint: 'Continue where it stopped with --resume, or recompute with --force-restart.',
   },
 ];
+
+/** Whether an error is the machine running short (memory, disk) rather than anything about the input. */
+export function isResourceError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return RESOLUTION_HINTS.some((h) => h.resource && h.pattern.test(message));
+}
 
 /** The hint for an error: its own, else the first catalog entry whose pattern matches its message. */
 export function resolutionHint(error: unknown): string | undefined {

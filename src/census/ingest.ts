@@ -17,6 +17,7 @@ import { open, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CensusError } from '../errors.js';
+import { isResourceError } from '../errors-catalog.js';
 import { CENSUS_COLUMNS, DEFERRAL_RATE_CAP, REQUIRED_CENSUS_COLUMNS, type CensusColumn } from './columns.js';
 
 export interface CensusLoadResult {
@@ -152,6 +153,8 @@ async function readRaw(db: Database, file: string, format: 'csv' | 'parquet', ra
   try {
     await db.run(sql, [file]);
   } catch (error) {
+    // Running out of memory or disk says nothing about the file: report it as what it is.
+    if (isResourceError(error)) throw error;
     const detail = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 2).join(' ');
     throw new CensusError(
       `Census file ${file} cannot be read as ${format === 'csv' ? 'CSV' : 'Parquet'}: ${detail}`,

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashFile, loadCensus } from '../../src/census/index.js';
+import { Database } from '../../src/db/database.js';
 import { CensusError } from '../../src/errors.js';
+import { resolutionHint } from '../../src/errors-catalog.js';
 import { useTempDir } from '../support/tmp.js';
 import { HEADER, csvToParquet, tableNames, withDb, writeText } from './helpers.js';
 
@@ -407,6 +409,19 @@ describe('loadCensus: rejected files leave the database untouched', () => {
       expect(error.context.file).toBe(missing);
       expect(await tableNames(db)).toEqual([]);
     });
+  });
+
+  it('reports running out of memory as that, not as a bad file', async () => {
+    const dir = tempDir();
+    const db = await Database.open(join(dir, 'sim.duckdb'), { memoryLimit: '1MB' });
+    try {
+      const error = await loadCensus(db, 'examples/census_5000.parquet').catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(CensusError);
+      expect((error as Error).message).toMatch(/Out of Memory/);
+      expect(resolutionHint(error)).toMatch(/Raise --memory-limit/);
+    } finally {
+      db.close();
+    }
   });
 
   it('rejects a CSV with ragged lines', async () => {

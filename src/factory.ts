@@ -4,15 +4,27 @@ import { pino, type Logger } from 'pino';
 import { loadConfig, parseConfig, type LoadedConfig } from './config/index.js';
 import { Database } from './db/database.js';
 import { CensusError, ConfigError } from './errors.js';
+import { ModelRunner } from './models/runner.js';
+import { CheckpointManager } from './orchestrator/checkpoints.js';
 import { HookManager, type Hook } from './orchestrator/hooks.js';
 import { PipelineOrchestrator } from './orchestrator/orchestrator.js';
+import { loadParameterTables, type ParameterTables } from './params/tables.js';
 import { silentProgress, type ProgressSink } from './orchestrator/progress.js';
+import { RegistryManager } from './registries/registry-manager.js';
 import type { Reporter } from './reporting/types.js';
 import { DataValidator } from './validation/data-validator.js';
 import type { ValidationRule } from './validation/rules.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/simulation_config.yaml';
 export const DEFAULT_DATABASE_PATH = 'simulation.duckdb';
+
+/** What works on one database for the orchestrator: the models, the registries, the checkpoints, the rules. */
+export interface EngineServices {
+  runner: ModelRunner;
+  registries: RegistryManager;
+  checkpoints: CheckpointManager;
+  validator: DataValidator;
+}
 
 /**
  * The one construction seam: the CLI, the tests and the benchmark all build the engine here, and any
@@ -117,7 +129,7 @@ export class OrchestratorBuilder {
   }
 
   /** Validates the config and resolves the census without touching the database. */
-  resolveConfig(): { config: LoadedConfig; censusPath: string } {
+  resolveConfig(): { config: LoadedConfig; censusPath: string; parameterTables: ParameterTables } {
     const source = this.configSource;
     if (source === undefined) {
       throw new ConfigError('No configuration given: call withConfig(path or object) before build()');
@@ -125,23 +137,38 @@ export class OrchestratorBuilder {
     const options = { allowUnknownKeys: this.allowUnknownKeys, env: this.env, overrides: this.overrides };
     const config: LoadedConfig =
       'path' in source ? loadConfig({ path: source.path, ...options }) : { path: '<in-memory>', ...parseConfig(source.raw, options) };
-    return { config, censusPath: this.resolveCensusPath(config) };
+    const tablesDir = config.config.setup.parameter_tables_dir;
+    return {
+      config,
+      censusPath: this.resolveCensusPath(config),
+      parameterTables: loadParameterTables(tablesDir === undefined ? undefined : this.resolveTablesDir(tablesDir)),
+    };
+  }
+
+  /**
+   * The services build() hands the orchestrator, over an open database. The database migration uses
+   * them too, so that it rebuilds, checkpoints and validates exactly as a simulation does.
+   */
+  services(db: Database): EngineServices {
+    const validator = new DataValidator();
+    for (const rule of this.customRules) validator.registerRule(rule);
+    const runner = new ModelRunner(db);
+    return { runner, registries: new RegistryManager(db, runner), checkpoints: new CheckpointManager(db), validator };
   }
 
   async build(): Promise<PipelineOrchestrator> {
-    const { config, censusPath } = this.resolveConfig();
-    const validator = new DataValidator();
-    for (const rule of this.customRules) validator.registerRule(rule);
+    const { config, censusPath, parameterTables } = this.resolveConfig();
     const hooks = new HookManager();
     for (const hook of this.hooks) hooks.register(hook);
     const dbCreated = this.databasePath !== ':memory:' && !existsSync(this.databasePath);
     const db = await Database.open(this.databasePath, { threads: this.threads, memoryLimit: this.memoryLimit });
     return new PipelineOrchestrator({
+      ...this.services(db),
       db,
       dbCreated,
       config,
       censusPath,
-      validator,
+      parameterTables,
       reporters: [...this.reporters],
       hooks,
       progress: this.progress,
@@ -157,13 +184,7 @@ export class OrchestratorBuilder {
   private resolveCensusPath(config: LoadedConfig): string {
     if (this.censusPath !== undefined) return resolve(this.censusPath);
     const configured = config.config.setup.census_parquet_path;
-    if (isAbsolute(configured)) return configured;
-    const candidates = [resolve(configured)];
-    if (this.configSource !== undefined && 'path' in this.configSource) {
-      const folder = dirname(resolve(this.configSource.path));
-      candidates.push(resolve(folder, configured), resolve(folder, '..', configured));
-    }
-    const found = candidates.find((c) => existsSync(c));
+    const { found, candidates } = this.findConfigured(configured);
     if (found === undefined) {
       throw new CensusError(`Census file ${configured} not found (looked in ${candidates.join(', ')})`, {
         file: configured,
@@ -171,6 +192,32 @@ export class OrchestratorBuilder {
       }, 'Pass --census FILE, or fix setup.census_parquet_path in the config.');
     }
     return found;
+  }
+
+  /** `setup.parameter_tables_dir`, found as the census path is. */
+  private resolveTablesDir(configured: string): string {
+    const { found, candidates } = this.findConfigured(configured);
+    if (found === undefined) {
+      throw new ConfigError(`Parameter tables folder ${configured} not found (looked in ${candidates.join(', ')})`, [], {
+        file: configured,
+        configKey: 'setup.parameter_tables_dir',
+      }, 'Fix setup.parameter_tables_dir in the config.');
+    }
+    return found;
+  }
+
+  /**
+   * A path of the config: as is when absolute (its reader says when it is missing), else the first
+   * that exists of the working folder, the config file's folder and its parent.
+   */
+  private findConfigured(configured: string): { found: string | undefined; candidates: string[] } {
+    if (isAbsolute(configured)) return { found: configured, candidates: [configured] };
+    const candidates = [resolve(configured)];
+    if (this.configSource !== undefined && 'path' in this.configSource) {
+      const folder = dirname(resolve(this.configSource.path));
+      candidates.push(resolve(folder, configured), resolve(folder, '..', configured));
+    }
+    return { found: candidates.find((c) => existsSync(c)), candidates };
   }
 }
 

@@ -6,10 +6,13 @@
  * Unlike the reference runner (serial, in-process, exit 0 whatever failed), every config is
  * validated before anything runs, scenarios run in parallel, and a failed scenario fails the batch.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_MEMORY_LIMIT_MIB, parseMemoryLimit } from '../db/database.js';
 import { ExitCode, PlanAlignError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { writeAtomically, writeTextAtomically } from '../reporting/atomic.js';
 import { runChild, type ChildOutcome } from './child.js';
 import { readComparison, writeComparisonWorkbook, type ComparisonRow } from './comparison.js';
 import { discoverScenarios, selectScenarios } from './discover.js';
@@ -38,8 +41,10 @@ export interface BatchOptions {
   scenarios?: readonly string[] | undefined;
   /** At most this many runs at once (default 1). */
   parallel?: number | undefined;
-  /** DuckDB threads of each run. */
+  /** DuckDB threads of each run (default: the cores divided among the runs at once, at least 1). */
   threads?: number | undefined;
+  /** DuckDB memory limit of each run (default: the default memory limit divided among the runs at once). */
+  memoryLimit?: string | undefined;
   /** Seed of every scenario (default: each merged config's simulation.random_seed). */
   seed?: number | undefined;
   /** Source of PLANALIGN_/NAV_ overrides, applied here and written into each scenario config (default process.env). */
@@ -53,7 +58,7 @@ export interface BatchOptions {
 }
 
 export type BatchEvent =
-  | { type: 'prepared'; batchDir: string; parallel: number; scenarios: readonly PreparedScenario[] }
+  | { type: 'prepared'; batchDir: string; parallel: number; threads: number; memoryLimit: string; scenarios: readonly PreparedScenario[] }
   | { type: 'start'; scenario: string; index: number; total: number; pid: number | undefined }
   | { type: 'finish'; result: ScenarioResult; index: number; total: number };
 
@@ -93,7 +98,9 @@ export interface BatchResult {
   summaryPath: string;
   workbookPath: string | undefined;
   parallel: number;
-  threads: number | null;
+  /** DuckDB threads and memory limit each run was given. */
+  threads: number;
+  memoryLimit: string;
   startedAt: string;
   finishedAt: string;
   seconds: number;
@@ -111,6 +118,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const startedAt = clock();
   const parallel = positive(options.parallel ?? 1, '--parallel');
   const threads = options.threads === undefined ? undefined : positive(options.threads, '--threads');
+  const memoryLimit = options.memoryLimit === undefined ? undefined : parseMemoryLimit(options.memoryLimit);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UsageError(`--seed must be a whole number, got ${options.seed}`);
   const cli = resolve(options.cli ?? join(packageRoot, 'dist', 'cli', 'main.js'));
   if (!existsSync(cli)) {
@@ -151,7 +159,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       error: 'not started: the batch was interrupted',
     };
   });
-  options.onEvent?.({ type: 'prepared', batchDir, parallel, scenarios: prepared });
+
+  // Runs at once share the machine: unless told otherwise, each gets its share of the cores and of the
+  // memory one run would be allowed (N runs with every core and 3 GiB each would fight over both).
+  const atOnce = Math.max(1, Math.min(parallel, results.length));
+  const childThreads = threads ?? Math.max(1, Math.floor(availableParallelism() / atOnce));
+  const childMemory = memoryLimit ?? `${Math.max(1, Math.floor(DEFAULT_MEMORY_LIMIT_MIB / atOnce))}MiB`;
+  options.onEvent?.({ type: 'prepared', batchDir, parallel, threads: childThreads, memoryLimit: childMemory, scenarios: prepared });
 
   // 3. The runs, at most `parallel` at once.
   const childEnv = childEnvironment(process.env);
@@ -163,7 +177,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     async (result, index) => {
       const args = [cli, 'simulate', '--config', result.config, '--database', result.database, '--json'];
       if (options.census !== undefined) args.push('--census', result.census);
-      if (threads !== undefined) args.push('--threads', String(threads));
+      args.push('--threads', String(childThreads), '--memory-limit', childMemory);
       if (options.seed !== undefined) args.push('--seed', String(options.seed));
       const outcome = await runChild({
         args,
@@ -190,7 +204,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     const read = await readComparison(completed.map((r) => ({ name: r.name, database: r.database })));
     comparison = read.rows;
     for (const e of read.errors) warnings.push(`comparison: cannot read the database of scenario ${e.scenario}: ${e.error}`);
-    await writeComparisonWorkbook(workbookPath, comparison, results);
+    await writeAtomically(workbookPath, (temp) => writeComparisonWorkbook(temp, comparison, results));
   } catch (error) {
     warnings.push(`comparison workbook not written: ${(error as Error).message}`);
     workbookPath = undefined;
@@ -205,7 +219,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     summaryPath: join(batchDir, 'batch_summary.json'),
     workbookPath,
     parallel,
-    threads: threads ?? null,
+    threads: childThreads,
+    memoryLimit: childMemory,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     seconds: Number((process.hrtime.bigint() - t0) / 1_000_000n) / 1000,
@@ -215,7 +230,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     comparison,
     warnings,
   };
-  writeFileSync(result.summaryPath, `${JSON.stringify(summaryJson(result, baseConfig, options), null, 2)}\n`);
+  await writeTextAtomically(result.summaryPath, `${JSON.stringify(summaryJson(result, baseConfig, options), null, 2)}\n`);
   return result;
 }
 
@@ -363,6 +378,7 @@ function summaryJson(result: BatchResult, baseConfig: string, options: BatchOpti
     census: options.census === undefined ? null : resolve(options.census),
     parallel: result.parallel,
     threads: result.threads,
+    memoryLimit: result.memoryLimit,
     seed: options.seed ?? null,
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,

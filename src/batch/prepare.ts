@@ -148,6 +148,11 @@ function prepareOne(
   for (const override of envOverrides(options.env).overrides) applyOverride(raw, override.path, override.value);
   applyOverride(raw, ['simulation', 'random_seed'], seed);
   applyOverride(raw, ['setup', 'census_parquet_path'], census);
+  // The child reads its config from the batch folder: a relative tables folder is resolved here.
+  const tablesDir = validated.config.setup.parameter_tables_dir;
+  if (tablesDir !== undefined) {
+    applyOverride(raw, ['setup', 'parameter_tables_dir'], resolveConfigured(tablesDir, 'parameter_tables_dir', overlay.sections, scenario.path, basePath));
+  }
   const resolved = parseConfig(raw, { source }); // cannot fail where the first pass succeeded
 
   return {
@@ -171,10 +176,14 @@ function prepareOne(
  */
 function resolveCensus(options: PrepareOptions, config: SimulationConfig, overlay: Mapping, scenarioPath: string, basePath: string): string {
   if (options.census !== undefined) return resolve(options.census);
-  const configured = config.setup.census_parquet_path;
+  return resolveConfigured(config.setup.census_parquet_path, 'census_parquet_path', overlay, scenarioPath, basePath);
+}
+
+/** A path of the `setup` section, found as described above for the census. */
+function resolveConfigured(configured: string, key: string, overlay: Mapping, scenarioPath: string, basePath: string): string {
   if (isAbsolute(configured)) return configured;
   const setup = overlay.setup;
-  const fromScenario = isMapping(setup) && Object.hasOwn(setup, 'census_parquet_path');
+  const fromScenario = isMapping(setup) && Object.hasOwn(setup, key);
   const folder = dirname(fromScenario ? scenarioPath : basePath);
   const candidates = [resolve(configured), resolve(folder, configured), resolve(folder, '..', configured)];
   return candidates.find((c) => existsSync(c)) ?? (candidates[0] as string);

@@ -35,14 +35,27 @@ export const REQUIRED_CENSUS_COLUMNS: readonly string[] = CENSUS_COLUMNS.filter(
   (c) => c.name,
 );
 
-/** Deferral rates above this are capped (reference macro default `plan_deferral_cap`). */
-export const DEFERRAL_RATE_CAP = 0.75;
-
 /**
- * The reference `normalize_deferral_rate`: a value above 1 is a percentage (7.5 → 0.075), then the
- * result is clamped to [0, 0.75]. Mirrors the SQL used by `loadCensus`.
+ * How a census participant's starting deferral rate is read: the config section `deferral_rates`
+ * (which takes its defaults from here). A participant is a row whose rate column holds a value > 0.
+ * With `normalize_percentages` a value above 1 is a percent (6 → 0.06; 1 itself is 100 %); a rate
+ * still above 1 is unusable. The starting rate is `pre_enrolled_fallback` when `use_census_rates` is
+ * off or the rate is unusable, else the rate capped at `plan_deferral_cap`.
  */
-export function normalizeDeferralRate(rate: number): number {
-  const fraction = rate > 1 ? rate / 100 : rate;
-  return Math.min(DEFERRAL_RATE_CAP, Math.max(0, fraction));
+export interface CensusRateRules {
+  /** The census column holding the rate. */
+  readonly census_rate_field: string;
+  readonly use_census_rates: boolean;
+  readonly pre_enrolled_fallback: number;
+  readonly plan_deferral_cap: number;
+  readonly normalize_percentages: boolean;
 }
+
+/** The reference's shipped values (its macros' defaults: cap 0.75, fallback 0.03). */
+export const DEFAULT_CENSUS_RATE_RULES: CensusRateRules = {
+  census_rate_field: 'employee_deferral_rate',
+  use_census_rates: true,
+  pre_enrolled_fallback: 0.03,
+  plan_deferral_cap: 0.75,
+  normalize_percentages: true,
+};

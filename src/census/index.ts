@@ -12,8 +12,8 @@ export {
 export {
   CENSUS_COLUMNS,
   REQUIRED_CENSUS_COLUMNS,
-  DEFERRAL_RATE_CAP,
-  normalizeDeferralRate,
+  DEFAULT_CENSUS_RATE_RULES,
+  type CensusRateRules,
   type CensusColumn,
   type CensusColumnKind,
 } from './columns.js';

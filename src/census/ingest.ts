@@ -18,7 +18,13 @@ import { extname, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CensusError } from '../errors.js';
 import { isResourceError } from '../errors-catalog.js';
-import { CENSUS_COLUMNS, DEFERRAL_RATE_CAP, REQUIRED_CENSUS_COLUMNS, type CensusColumn } from './columns.js';
+import {
+  CENSUS_COLUMNS,
+  DEFAULT_CENSUS_RATE_RULES,
+  REQUIRED_CENSUS_COLUMNS,
+  type CensusColumn,
+  type CensusRateRules,
+} from './columns.js';
 
 export interface CensusLoadResult {
   /** Absolute path of the file that was loaded. */
@@ -40,6 +46,8 @@ export interface CensusLoadResult {
 export const MAX_REPORTED_PROBLEMS = 5;
 
 const STAGING_TABLE = 'stg_census_data';
+/** Our name for the deferral rate, whichever census column it is read from. */
+const RATE = 'employee_deferral_rate';
 
 /** `YYYY-MM-DD`, optionally followed by a time (`HH:MM[:SS[.fff]]`) and a zone suffix. */
 const DATE_PATTERN = String.raw`\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?`;
@@ -55,7 +63,15 @@ export async function hashFile(path: string): Promise<string> {
   return (await scanFile(path, false)).hash;
 }
 
-export async function loadCensus(db: Database, path: string): Promise<CensusLoadResult> {
+/**
+ * Loads the census; `rules` (config section `deferral_rates`) say which column holds the deferral rate
+ * and how it becomes each participant's starting rate in `stg_census_data.employee_deferral_rate`.
+ */
+export async function loadCensus(
+  db: Database,
+  path: string,
+  rules: CensusRateRules = DEFAULT_CENSUS_RATE_RULES,
+): Promise<CensusLoadResult> {
   const file = resolve(path);
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) {
@@ -75,7 +91,7 @@ export async function loadCensus(db: Database, path: string): Promise<CensusLoad
   const typed = `census_typed_${tag}`;
   try {
     await readRaw(db, file, format, raw);
-    return await validateAndStage(db, { file, format, scan, raw, typed });
+    return await validateAndStage(db, { file, format, scan, raw, typed, rules });
   } finally {
     // Temp tables vanish with the connection anyway; dropping them keeps a long-lived session tidy.
     await db.run(`DROP TABLE IF EXISTS temp.main.${typed}`).catch(() => undefined);
@@ -173,10 +189,11 @@ interface StageContext {
   scan: FileScan;
   raw: string;
   typed: string;
+  rules: CensusRateRules;
 }
 
 async function validateAndStage(db: Database, ctx: StageContext): Promise<CensusLoadResult> {
-  const { file, format, scan, raw, typed } = ctx;
+  const { file, format, scan, raw, typed, rules } = ctx;
   const warnings: string[] = [];
 
   // --- columns --------------------------------------------------------------------------------------
@@ -188,8 +205,20 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
       [raw],
     )
   ).map((r) => r.column_name);
-  const known = new Set(CENSUS_COLUMNS.map((c) => c.name));
-  const present = new Set(found.map((c) => c.toLowerCase()).filter((c) => known.has(c)));
+  // The rate is read from the column named by deferral_rates.census_rate_field (matched, like every
+  // census column, case-insensitively); a file column called employee_deferral_rate is then unknown.
+  const rateKey = rules.census_rate_field.toLowerCase();
+  if (rateKey !== RATE && CENSUS_COLUMNS.some((c) => c.name === rateKey)) {
+    throw new CensusError(
+      `deferral_rates.census_rate_field names the census column ${rules.census_rate_field}, which already means something else`,
+      { file, column: rules.census_rate_field },
+      'Name the census column that holds the deferral rates.',
+    );
+  }
+  const known = new Set(CENSUS_COLUMNS.map((c) => (c.name === RATE ? rateKey : c.name)));
+  const present = new Set(
+    found.map((c) => c.toLowerCase()).filter((c) => known.has(c)).map((c) => (c === rateKey ? RATE : c)),
+  );
   const missing = REQUIRED_CENSUS_COLUMNS.filter((c) => !present.has(c));
   const where = format === 'csv' ? 'line 1 (header)' : 'schema';
   if (missing.length > 0) {
@@ -200,6 +229,18 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
       `A census needs ${REQUIRED_CENSUS_COLUMNS.join(', ')} (column names are matched case-insensitively).`,
     );
   }
+  // The standard column is optional (without it nobody participates); a column the config names is not.
+  const rateColumn = found.find((c) => c.toLowerCase() === rateKey);
+  if (rateColumn === undefined && rateKey !== RATE) {
+    throw new CensusError(
+      `Census file ${file} ${where}: missing deferral-rate column ${rules.census_rate_field} (deferral_rates.census_rate_field); ` +
+        `columns found: ${found.join(', ')}`,
+      { file, ...(format === 'csv' ? { row: 1 } : {}), column: rules.census_rate_field },
+      'Add the column (0 or empty for a non-participant) or set deferral_rates.census_rate_field to the column that holds the rates.',
+    );
+  }
+  // How problems name a column: the rate by its name in the file.
+  const fileColumn = (column: string): string => (column === RATE ? (rateColumn ?? RATE) : column);
   const unknown = found.filter((c) => !known.has(c.toLowerCase()));
   if (unknown.length > 0) {
     warnings.push(`Ignored ${unknown.length} unknown census column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
@@ -227,7 +268,7 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
   const labelRow = (row: number): number => (format === 'csv' && linesExact ? row + 1 : row);
 
   // --- parse -------------------------------------------------------------------------------------------
-  await db.run(buildTypedTableSql(raw, typed, present));
+  await db.run(buildTypedTableSql(raw, typed, rateColumn !== undefined, present), rateColumn === undefined ? [] : [rateColumn]);
 
   // --- validate ----------------------------------------------------------------------------------------
   const problems = await db.all<{ source_row: number; col: string; value: string | null; other: string | null; code: string; total: number }>(
@@ -239,13 +280,13 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
   if (problems.length > 0) {
     const total = problems[0]?.total ?? problems.length;
     const lines = problems.map(
-      (p) => `  - ${file} ${label(p.source_row)}, column ${p.col}: ${describeProblem(p.code, p.value, p.other)}`,
+      (p) => `  - ${file} ${label(p.source_row)}, column ${fileColumn(p.col)}: ${describeProblem(p.code, p.value, p.other)}`,
     );
     const first = problems[0];
     throw new CensusError(
       `Census file ${file} rejected: ${total} problem${total > 1 ? 's' : ''} found` +
         `${total > problems.length ? ` (first ${problems.length} shown)` : ''}:\n${lines.join('\n')}`,
-      first === undefined ? { file } : { file, row: labelRow(first.source_row), column: first.col },
+      first === undefined ? { file } : { file, row: labelRow(first.source_row), column: fileColumn(first.col) },
       HINT,
     );
   }
@@ -264,12 +305,23 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
     );
   }
 
-  const stats = await summarise(db, typed, keepOrder);
+  const stats = await summarise(db, typed, keepOrder, rules);
+  const values = (n: number): string => `${n} ${fileColumn(RATE)} value${n > 1 ? 's' : ''}`;
   if (stats.percent > 0) {
-    warnings.push(`${stats.percent} employee_deferral_rate value${stats.percent > 1 ? 's' : ''} above 1 read as percentages (divided by 100)`);
+    warnings.push(
+      `${values(stats.percent)} above 1 read as percents (divided by 100)` +
+        (stats.fractions > 0 ? `, while ${stats.fractions} between 0 and 1 were read as fractions of pay: check the column's unit` : ''),
+    );
+  }
+  if (stats.unusable > 0) {
+    warnings.push(
+      `${values(stats.unusable)} above ${rules.normalize_percentages ? '100 %' : '1 (deferral_rates.normalize_percentages is off)'} ` +
+        `cannot be a deferral rate: ${stats.unusable > 1 ? 'those participants start' : 'that participant starts'} ` +
+        `at deferral_rates.pre_enrolled_fallback (${rules.pre_enrolled_fallback})`,
+    );
   }
   if (stats.capped > 0) {
-    warnings.push(`${stats.capped} employee_deferral_rate value${stats.capped > 1 ? 's' : ''} capped at ${DEFERRAL_RATE_CAP}`);
+    warnings.push(`${values(stats.capped)} capped at deferral_rates.plan_deferral_cap (${rules.plan_deferral_cap})`);
   }
   if (stats.inconsistent > 0) {
     warnings.push(
@@ -287,11 +339,7 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
             employee_hire_date::DATE AS employee_hire_date,
             employee_termination_date::DATE AS employee_termination_date,
             employee_gross_compensation::DECIMAL(18,2) AS employee_gross_compensation,
-            -- normalize_deferral_rate; note least() ignores NULLs, so the default 0 is applied first.
-            CAST(least(${DEFERRAL_RATE_CAP}, CASE WHEN coalesce(employee_deferral_rate, 0) > 1
-                                                  THEN employee_deferral_rate / 100
-                                                  ELSE coalesce(employee_deferral_rate, 0) END)
-                 AS DECIMAL(7,5)) AS employee_deferral_rate,
+            CAST(${startingRateSql()} AS DECIMAL(7,5)) AS employee_deferral_rate,
             employee_capped_compensation::DECIMAL(18,2) AS employee_capped_compensation,
             employee_contribution::DECIMAL(18,2) AS employee_contribution,
             pre_tax_contribution::DECIMAL(18,2) AS pre_tax_contribution,
@@ -305,6 +353,7 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
        FROM ${typed}
      QUALIFY row_number() OVER (${keepOrder}) = 1
       ORDER BY source_row`,
+    rateRuleParams(rules, ['normalize', 'use_census', 'cap', 'fallback']),
   );
 
   return {
@@ -319,23 +368,62 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
   };
 }
 
-async function summarise(
-  db: Database,
-  typed: string,
-  keepOrder: string,
-): Promise<{ rows: number; active: number; terminated: number; inconsistent: number; percent: number; capped: number }> {
-  const row = await db.one<{ rows: number; active: number; terminated: number; inconsistent: number; percent: number; capped: number }>(
-    `WITH kept AS (SELECT * FROM ${typed} QUALIFY row_number() OVER (${keepOrder}) = 1)
+type CensusStats = {
+  rows: number;
+  active: number;
+  terminated: number;
+  inconsistent: number;
+  /** Rates read as percents, and rates between 0 and 1 beside them. */
+  percent: number;
+  fractions: number;
+  /** Participants whose rate cannot be one (they start at the fallback). */
+  unusable: number;
+  capped: number;
+};
+
+async function summarise(db: Database, typed: string, keepOrder: string, rules: CensusRateRules): Promise<CensusStats> {
+  const row = await db.one<CensusStats>(
+    `WITH kept AS (SELECT *, ${normalizedRateSql()} AS normalized_rate
+                     FROM ${typed} QUALIFY row_number() OVER (${keepOrder}) = 1)
      SELECT count(*)::INTEGER AS rows,
             count(*) FILTER (WHERE employee_termination_date IS NULL)::INTEGER AS active,
             count(*) FILTER (WHERE employee_termination_date IS NOT NULL)::INTEGER AS terminated,
             count(*) FILTER (WHERE active IS NOT NULL AND active <> (employee_termination_date IS NULL))::INTEGER AS inconsistent,
-            count(*) FILTER (WHERE employee_deferral_rate > 1)::INTEGER AS percent,
-            count(*) FILTER (WHERE (CASE WHEN employee_deferral_rate > 1 THEN employee_deferral_rate / 100
-                                         ELSE employee_deferral_rate END) > ${DEFERRAL_RATE_CAP})::INTEGER AS capped
+            count(*) FILTER (WHERE $normalize AND employee_deferral_rate > 1)::INTEGER AS percent,
+            count(*) FILTER (WHERE employee_deferral_rate > 0 AND employee_deferral_rate <= 1)::INTEGER AS fractions,
+            count(*) FILTER (WHERE normalized_rate > 1)::INTEGER AS unusable,
+            count(*) FILTER (WHERE $use_census AND normalized_rate <= 1 AND normalized_rate > $cap)::INTEGER AS capped
        FROM kept`,
+    rateRuleParams(rules, ['normalize', 'use_census', 'cap']),
   );
-  return row ?? { rows: 0, active: 0, terminated: 0, inconsistent: 0, percent: 0, capped: 0 };
+  return row ?? { rows: 0, active: 0, terminated: 0, inconsistent: 0, percent: 0, fractions: 0, unusable: 0, capped: 0 };
+}
+
+// --- the starting deferral rate (one definition, used by the staging and the warnings) --------------------
+
+type RateParam = 'use_census' | 'fallback' | 'cap' | 'normalize';
+
+/** The named parameters a statement uses (DuckDB refuses a bound name the statement does not use). */
+function rateRuleParams(rules: CensusRateRules, names: readonly RateParam[]): Record<string, number | boolean> {
+  const all: Record<RateParam, number | boolean> = {
+    use_census: rules.use_census_rates,
+    fallback: rules.pre_enrolled_fallback,
+    cap: rules.plan_deferral_cap,
+    normalize: rules.normalize_percentages,
+  };
+  return Object.fromEntries(names.map((n) => [n, all[n]]));
+}
+
+/** The census value as a fraction of pay: above 1 it is a percent when normalizing. */
+function normalizedRateSql(): string {
+  return `(CASE WHEN $normalize AND employee_deferral_rate > 1 THEN employee_deferral_rate / 100 ELSE employee_deferral_rate END)`;
+}
+
+/** 0 for a non-participant (no value, or 0); the fallback without census rates or for a rate above 1; else capped. */
+function startingRateSql(): string {
+  return `CASE WHEN coalesce(employee_deferral_rate, 0) = 0 THEN 0
+               WHEN NOT $use_census OR ${normalizedRateSql()} > 1 THEN $fallback
+               ELSE least($cap, ${normalizedRateSql()}) END`;
 }
 
 // --- SQL builders (only constant column names and generated temp names are written into SQL) ------------
@@ -364,11 +452,14 @@ function parseExpr(column: CensusColumn, r: string): string {
   }
 }
 
-function buildTypedTableSql(raw: string, typed: string, present: ReadonlySet<string>): string {
+function buildTypedTableSql(raw: string, typed: string, hasRate: boolean, present: ReadonlySet<string>): string {
+  // The rate's column is named by the config: it is selected by a bound name ($1), never written here.
   const rawColumns = CENSUS_COLUMNS.map((c) =>
-    present.has(c.name)
-      ? `NULLIF(trim(CAST("${c.name}" AS VARCHAR)), '') AS "r_${c.name}"`
-      : `NULL::VARCHAR AS "r_${c.name}"`,
+    c.name === RATE && hasRate
+      ? `NULLIF(trim(CAST(COLUMNS(c -> c = $1) AS VARCHAR)), '') AS "r_${c.name}"`
+      : present.has(c.name)
+        ? `NULLIF(trim(CAST("${c.name}" AS VARCHAR)), '') AS "r_${c.name}"`
+        : `NULL::VARCHAR AS "r_${c.name}"`,
   );
   const parsed = CENSUS_COLUMNS.map((c) => `${parseExpr(c, `"r_${c.name}"`)} AS "${c.name}"`);
   return `CREATE TEMP TABLE ${typed} AS

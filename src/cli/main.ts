@@ -28,7 +28,8 @@ program
   .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 8GB (default: 3GiB, or 80% of RAM if less; results do not depend on it)')
   .option('--resume', 'continue the database\'s run at its first year without a checkpoint')
   .option('--force-restart', 'clear the requested years (and later ones) and recompute them')
-  .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations')
+  .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations (default: setup.fail_on_validation_error)')
+  .option('--no-fail-on-validation-error', 'record error-rule violations and go on (exit 3 at the end), whatever setup.fail_on_validation_error says')
   .option('--rules <file.js>', 'a JavaScript module exporting extra validation rules')
   .option('--report <dir>', 'write the run report there at the end: summary.txt, JSON, CSV and an XLSX workbook')
   .option('--dry-run', 'print the execution plan (years x stages x models) and touch nothing')
@@ -47,7 +48,8 @@ program
   .option('--output-dir <dir>', 'folder in which the batch folder batch_<YYYYmmdd_HHMMSS> is created', 'outputs')
   .option('--scenarios <names>', 'only these scenarios (comma-separated)')
   .option('--parallel <n>', 'run at most n scenarios at once', '1')
-  .option('--threads <n>', 'DuckDB threads of each run (results do not depend on it)')
+  .option('--threads <n>', 'DuckDB threads of each run (default: the cores shared among the runs at once; results do not depend on it)')
+  .option('--memory-limit <size>', 'DuckDB memory limit of each run (default: the 3GiB default shared among the runs at once)')
   .option('--seed <n>', 'random seed of every scenario (overrides simulation.random_seed)')
   .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
 

@@ -8,21 +8,36 @@
  */
 import { z } from 'zod';
 
-export const UNKNOWN_SECTION_REASON = 'unknown section';
+/**
+ * Top-level sections of the reference's 2026 engine that PlanAlign does not model yet: loading warns
+ * about each one present and lists it as ignored. Any other section we do not know is an error.
+ */
+export const NOT_MODELLED_SECTIONS: Readonly<Record<string, string>> = {
+  deferral_match_response: "the reference's 2026 deferral moves toward the match ceiling (E058)",
+  ensemble: "the reference's 2026 multi-seed thresholds and frozen subsystem seeds",
+  new_hire: "the reference's 2026 new-hire ages, pay by level and market scenario",
+  dc_plan: "the reference's 2026 Studio plan-design overlay",
+  promotion_hazard: "the reference's 2026 Studio rewrite of the promotion-hazard tables",
+  age_bands: "the reference's 2026 Studio rewrite of the age bands",
+  tenure_bands: "the reference's 2026 Studio rewrite of the tenure bands",
+};
 
 export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   // Whole top-level sections.
   new_hire_compensation: 'new-hire pay comes from the comp_levers parameter table (inert in the reference too)',
-  plan_year: 'plan-year dates are read from setup.plan_year_start_date/end_date',
+  plan_year: 'plan years are calendar years; setup.plan_year_end_date gives the census enrollment date',
   employee_id_generation: 'new-hire ids have one fixed format',
   optimization: 'performance tuning: DuckDB manages its own threads and memory (see --threads, --memory-limit); there is no Polars mode',
   orchestrator: 'dbt threading, parallelisation and resource management do not apply to DuckDB',
   multi_year: 'checkpointing, resume and retries are built into the orchestrator',
   deferral_baseline: "only the reference's default 'frozen' baseline is implemented",
-  deferral_rates: 'census deferral-rate handling uses fixed rules (fallback 3%, cap 75%)',
   corporate_network: 'PlanAlign makes no network calls',
   ops: 'Dagster op configuration',
   production_safety: 'backups and log settings of the unused OrchestrationConfig',
+  storage: "the reference's 2026 Studio run retention; PlanAlign keeps one database per run",
+  param_pack: "provenance stamped by the reference's 2026 --params; not a simulation input",
+  advanced: "the reference's 2026 Studio form fields, read by nothing there either",
+  data_sources: "the reference's 2026 Studio copy of setup.census_parquet_path, read by nothing there either",
 
   // Keys inside sections we use.
   'setup.clear_tables': 'each year runs in one transaction; there are no tables to clear',
@@ -30,31 +45,38 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'setup.clear_table_patterns': 'each year runs in one transaction; there are no tables to clear',
   'setup.load_seeds': 'parameter tables are always loaded',
   'setup.run_staging_models': 'staging always runs',
-  'setup.validate_results': 'validation is configured on the command line',
-  'setup.fail_on_validation_error': 'validation is configured on the command line',
+  'setup.validate_results': 'we always validate after every year',
   'setup.enforce_contracts': 'table contracts are always enforced',
+  'setup.eligibility_waiting_period_days':
+    "in the reference it only labelled census rows eligible or pending in staging (hire date + days <= plan_year_end_date) and gated no enrollment; here one rule dates the eligibility of census employees and hires alike (eligibility.waiting_period_days or plan_eligibility.waiting_period_days, whichever is larger, and plan_eligibility.minimum_age)",
   'compensation.growth_target': 'calibration hint, not read by the simulation',
   'compensation.growth_tolerance': 'calibration hint, not read by the simulation',
   'compensation.calculation_methodology': 'compensation is always prorated to full-year equivalents',
   'compensation.promotion_compensation.advanced.market_adjustments': 'not applied by the promotion model',
-  'raise_timing.distribution_profile': 'raise timing uses the config_raise_timing_distribution table',
+  'raise_timing.distribution_profile':
+    'raise months follow general_corporate, the one profile of the config_raise_timing_distribution table (any other value is refused)',
   'raise_timing.validation_tolerance': 'raise timing uses the config_raise_timing_distribution table',
   'raise_timing.deterministic_behavior': 'the simulation is always deterministic',
+  'deferral_rates.generate_synthetic_events': 'no dates defined; inert in the reference too',
   'enrollment.timing': 'enrollment event dates follow fixed rules (inert in the reference too)',
   'enrollment.multi_year': 'enrollment state is always carried across years',
   'enrollment.performance': 'performance tuning does not apply to DuckDB',
+  'enrollment.year_over_year_conversion.deferral_rates.conservative':
+    'read by nothing in the reference either, which defines no other set of conversion rates; converters enroll at deferral_rates.<age band>',
   'enrollment.auto_enrollment.plan_overrides': 'per-plan overrides were never implemented',
-  'enrollment.proactive_enrollment.timing_distribution': 'proactive enrollment dates use the timing window',
+  'enrollment.proactive_enrollment.timing_distribution':
+    'no dates defined; inert in the reference too (proactive and voluntary dates use proactive_enrollment.timing_window)',
   'enrollment.voluntary_enrollment.annual_enrollment_probability':
     'voluntary enrollment uses base_rates_by_age and the multipliers',
   'enrollment.voluntary_enrollment.demographic_adjustments':
     'voluntary enrollment uses base_rates_by_age and the multipliers',
-  'enrollment.voluntary_enrollment.timing_distribution': 'voluntary enrollment has one fixed date per year',
+  'enrollment.voluntary_enrollment.timing_distribution':
+    'no dates defined; inert in the reference too (proactive and voluntary dates use proactive_enrollment.timing_window)',
 };
 
-/** Why a path is ignored; unknown top-level sections get the generic reason. */
+/** Why a path listed in `LoadedConfig.ignored` is ignored. */
 export function ignoredReason(path: string): string {
-  return IGNORED_KEYS[path] ?? UNKNOWN_SECTION_REASON;
+  return IGNORED_KEYS[path] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
 }
 
 /** Marks schemas of ignored keys, so the walker can report them and skip their contents. */

@@ -18,5 +18,5 @@ export {
 } from './schema.js';
 export { canonicalJson, configHash } from './hash.js';
 export { coerceScalar, ENV_PREFIXES } from './env.js';
-export { IGNORED_KEYS, ignoredReason, UNKNOWN_SECTION_REASON } from './ignored.js';
+export { IGNORED_KEYS, ignoredReason, NOT_MODELLED_SECTIONS } from './ignored.js';
 export { summarizeConfig, describeIgnored, formatPercent } from './summary.js';

@@ -1,7 +1,8 @@
 /**
- * Loading: YAML file → top-level keys lower-cased → env overrides → CLI overrides → unknown/ignored key
- * scan → zod validation with defaults → hash. Every problem found is collected and thrown as one
- * ConfigError whose issues each start with the dotted path of the key.
+ * Loading: YAML file → top-level keys lower-cased → refusal of files that are not simulation configs →
+ * env overrides → CLI overrides → translation of the reference's older shapes (with a notice each) →
+ * unknown/ignored key scan → zod validation with defaults → hash. Every problem found is collected and
+ * thrown as one ConfigError whose issues each start with the dotted path of the key.
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -9,7 +10,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { applyOverride, cliOverrides, envOverrides, type Override } from './env.js';
+import { contradictionWarnings } from './checks.js';
 import { configHash } from './hash.js';
+import { NOT_MODELLED_SECTIONS } from './ignored.js';
 import { KNOWN_SECTIONS, simulationConfigSchema, type SimulationConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { formatPath, isPlainObject, walkValue, type PathSegment, type WalkFindings } from './walk.js';
@@ -21,7 +24,7 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** Dotted paths, e.g. {'simulation.random_seed': 7}, applied after env. */
   overrides?: Record<string, unknown>;
-  /** Unknown keys in used sections become warnings (and are dropped) instead of errors. */
+  /** Unknown keys and sections become warnings (and are dropped) instead of errors. */
   allowUnknownKeys?: boolean;
 }
 
@@ -30,9 +33,11 @@ export interface LoadedConfig {
   path: string;
   /** Validated, defaults filled. */
   config: SimulationConfig;
-  /** Dotted paths accepted but deliberately ignored (each once, sorted), incl. unknown top-level sections. */
+  /** Dotted paths accepted but ignored (each once, sorted), incl. sections we do not model yet. */
   ignored: string[];
-  /** e.g. unknown keys when allowUnknownKeys. */
+  /** Dotted paths of unknown keys and sections, dropped (only when allowUnknownKeys; else they are errors). */
+  unknown: string[];
+  /** One line each, starting with the dotted path: sections not modelled yet, translations applied, unknown keys when allowed. */
   warnings: string[];
   /** SHA-256 of the canonical JSON of `config`. */
   hash: string;
@@ -115,6 +120,7 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
     sections.set(lower, toPlainData(value));
   }
   const data: Record<string, unknown> = Object.fromEntries(sections); // own keys only, even "__proto__"
+  refuseOtherFiles(data, opts.source);
 
   const env = envOverrides(opts.env);
   warnings.push(...env.warnings);
@@ -122,27 +128,31 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
   for (const o of overrides) applyOverride(data, o.path, o.value);
   const originOf = (path: readonly PathSegment[]) => findOrigin(overrides, path);
 
-  // Unknown and ignored keys, before validation.
-  const findings: WalkFindings = { unknown: [], ignored: [] };
+  // Older shapes, unknown and ignored keys, before validation.
+  const findings: WalkFindings = { unknown: [], ignored: [], notices: translateOlderMatchFormulas(data) };
   const shape = simulationConfigSchema.shape as Record<string, z.core.$ZodType>;
   for (const key of Object.keys(data)) {
     const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (schema !== undefined) {
       if (walkValue(schema, data[key], [key], findings) === 'drop') delete data[key];
-    } else if (originOf([key]) !== undefined) {
-      // A file may carry sections of other tools, but an override naming a section we lack is a typo.
-      findings.unknown.push({ path: [key], known: [...KNOWN_SECTIONS] });
-      delete data[key];
-    } else {
-      findings.ignored.push(key);
-      delete data[key];
+      continue;
     }
+    if (Object.hasOwn(NOT_MODELLED_SECTIONS, key)) {
+      warnings.push(`${key}: not modelled yet; ignored`);
+      findings.ignored.push(key);
+    } else {
+      findings.unknown.push({ path: [key], known: [...KNOWN_SECTIONS] });
+    }
+    delete data[key];
   }
+  warnings.push(...findings.notices);
   for (const { path, known } of findings.unknown) {
     const key = String(path[path.length - 1]);
     const suggestion = closestKey(key, known);
-    const what = path.length === 1 ? 'unknown section' : 'unknown key';
-    const text = `${formatPath(path)}: ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}${originSuffix(originOf(path))}`;
+    const text =
+      path.length === 1
+        ? `${key}: unknown section${suggestion ? ` (did you mean "${suggestion}"?)` : ''}${originSuffix(originOf(path))}; the known sections are ${known.join(', ')}`
+        : `${formatPath(path)}: unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}${originSuffix(originOf(path))}`;
     if (opts.allowUnknownKeys) warnings.push(`${text}; ignored`);
     else issues.push(text);
   }
@@ -155,9 +165,63 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
   return {
     config,
     ignored: [...new Set(findings.ignored)].sort(),
-    warnings,
+    unknown: findings.unknown.map(({ path }) => formatPath(path)),
+    warnings: [...warnings, ...contradictionWarnings(config)],
     hash: configHash(config),
   };
+}
+
+/**
+ * Files of the reference's config folder that are not simulation configs, by the sections that give
+ * them away (reference-config-keys-head.md §X). Loading one as a config would report a dozen unknown
+ * sections and a missing `simulation`; say what it is instead.
+ */
+const OTHER_FILES: ReadonlyArray<{ looksLike: string; sections: readonly string[] }> = [
+  {
+    looksLike: "the reference's storage settings, storage_config.yaml",
+    sections: ['duckdb', 'file_formats', 'caching', 'monitoring', 'environments', 'integration'],
+  },
+  {
+    looksLike: "the reference's test-scenario lists, policy_test_scenarios*.yaml or test_scenarios_e058.yaml",
+    sections: ['scenarios', 'categories', 'test_scenarios', 'test_execution', 'success_criteria'],
+  },
+];
+
+function refuseOtherFiles(data: Record<string, unknown>, source: string): void {
+  if (Object.hasOwn(data, 'simulation')) return;
+  for (const { looksLike, sections } of OTHER_FILES) {
+    const found = sections.filter((s) => Object.hasOwn(data, s));
+    if (found.length === 0) continue;
+    throw new ConfigError(
+      `${source}: not a simulation config (it looks like ${looksLike}, by its sections ${found.join(', ')})`,
+      [],
+      { file: source },
+      'Pass a simulation config, e.g. config/simulation_config.yaml, or a scenario file to planalign batch.',
+    );
+  }
+}
+
+/**
+ * The reference's older match formula shape `{match_rate, match_cap}` (no `type`) is a simple formula:
+ * `match_rate` on deferrals up to `match_cap` of pay, which is exactly `max_match_percentage` of a
+ * simple formula here. Rewritten in place; returns a notice per formula.
+ */
+function translateOlderMatchFormulas(data: Record<string, unknown>): string[] {
+  const match = data.employer_match;
+  const formulas = isPlainObject(match) ? match.formulas : undefined;
+  if (!isPlainObject(formulas)) return [];
+  const notices: string[] = [];
+  for (const [name, formula] of Object.entries(formulas)) {
+    if (!isPlainObject(formula) || !Object.hasOwn(formula, 'match_cap')) continue;
+    if (Object.hasOwn(formula, 'type') || Object.hasOwn(formula, 'max_match_percentage')) continue;
+    const { match_cap, ...rest } = formula;
+    formulas[name] = { ...rest, type: 'simple', max_match_percentage: match_cap };
+    notices.push(
+      `employer_match.formulas.${name}: older shape {match_rate, match_cap} read as a simple formula ` +
+        `(match_rate ${describeValue(formula.match_rate)} on deferrals up to max_match_percentage ${describeValue(match_cap)} of pay)`,
+    );
+  }
+  return notices;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,10 +7,13 @@
  * - ignored keys (see ignored.ts): every other key of the reference's config model or shipped file.
  *   Loosely type-checked, then dropped (typed `undefined`).
  * - anything else inside a used section is an unknown key (`strictObject`); the loader turns those into
- *   "did you mean" errors. Unknown top-level sections are stripped (the reference accepted any).
+ *   "did you mean" errors. A top-level section is known when it is declared here or is one of the
+ *   reference's 2026 sections we do not model yet (NOT_MODELLED_SECTIONS: a warning); the loader
+ *   refuses any other (the reference kept them silently, so a misspelled section did nothing).
  */
 import { z } from 'zod';
-import { ignoredKey } from './ignored.js';
+import { DEFAULT_CENSUS_RATE_RULES } from '../census/columns.js';
+import { ignoredKey, NOT_MODELLED_SECTIONS } from './ignored.js';
 import { closestKey } from './suggest.js';
 import { isPlainObject } from './walk.js';
 
@@ -141,7 +144,11 @@ const raiseTimingSchema = z.strictObject({
           : "must be 'legacy' or 'realistic'",
     })
     .default('realistic'),
-  distribution_profile: ignoredKey('raise_timing.distribution_profile', str),
+  // Only the one profile of config_raise_timing_distribution exists: another name would be silently ignored.
+  distribution_profile: ignoredKey(
+    'raise_timing.distribution_profile',
+    z.literal('general_corporate', { error: "must be 'general_corporate', the only raise timing profile" }).nullable(),
+  ),
   validation_tolerance: ignoredKey('raise_timing.validation_tolerance', num),
   deterministic_behavior: ignoredKey('raise_timing.deterministic_behavior', bool),
 });
@@ -152,22 +159,35 @@ const raiseTimingSchema = z.strictObject({
 const setupSchema = z
   .strictObject({
     census_parquet_path: z.string().min(1, 'must not be empty').default('data/census_preprocessed.parquet'),
+    // A folder of CSV tables replacing the bundled ones of data/seeds/ by name (src/params/tables.ts).
+    parameter_tables_dir: z.string().min(1, 'must not be empty').optional(),
+    // Plan years are calendar years (checked below); the start is read by nothing else. The end is
+    // the enrollment date of census participants.
     plan_year_start_date: isoDate().default('2024-01-01'),
     plan_year_end_date: isoDate().default('2024-12-31'),
-    eligibility_waiting_period_days: wholeNonNegative().default(30),
+    eligibility_waiting_period_days: ignoredKey('setup.eligibility_waiting_period_days', num),
     clear_tables: ignoredKey('setup.clear_tables', bool),
     clear_mode: ignoredKey('setup.clear_mode', str),
     clear_table_patterns: ignoredKey('setup.clear_table_patterns', strList),
     load_seeds: ignoredKey('setup.load_seeds', bool),
     run_staging_models: ignoredKey('setup.run_staging_models', bool),
     validate_results: ignoredKey('setup.validate_results', bool),
-    fail_on_validation_error: ignoredKey('setup.fail_on_validation_error', bool),
+    // The default of simulate's --fail-on-validation-error / --no-fail-on-validation-error.
+    fail_on_validation_error: z.boolean().default(false),
     enforce_contracts: ignoredKey('setup.enforce_contracts', bool),
   })
   .superRefine((s, ctx) => {
     const [start, end] = [s.plan_year_start_date, s.plan_year_end_date];
-    if (typeof start === 'string' && typeof end === 'string' && isIsoDate(start) && isIsoDate(end) && end <= start) {
-      ctx.addIssue({ code: 'custom', path: ['plan_year_end_date'], input: end, message: `must be after plan_year_start_date (${start})` });
+    const calendar = 'non-calendar plan years are not supported';
+    if (typeof start === 'string' && isIsoDate(start) && !start.endsWith('-01-01')) {
+      ctx.addIssue({ code: 'custom', path: ['plan_year_start_date'], input: start, message: `must be a January 1: ${calendar}` });
+    } else if (typeof start === 'string' && typeof end === 'string' && isIsoDate(start) && isIsoDate(end) && end !== `${start.slice(0, 4)}-12-31`) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plan_year_end_date'],
+        input: end,
+        message: `must be ${start.slice(0, 4)}-12-31, the end of the plan year starting ${start}: ${calendar}`,
+      });
     }
   }, evenIfFieldsFailed);
 
@@ -348,7 +368,7 @@ const yearOverYearConversionSchema = z.strictObject({
     .prefault({}),
   deferral_rates: z
     .strictObject({
-      conservative: z.boolean().default(true),
+      conservative: ignoredKey('enrollment.year_over_year_conversion.deferral_rates.conservative', bool),
       young: rate().default(0.03),
       mid_career: rate().default(0.04),
       mature: rate().default(0.05),
@@ -546,6 +566,29 @@ const deferralAutoEscalationSchema = z.strictObject({
   first_escalation_delay_years: wholeNonNegative().default(1),
 });
 
+/** A census participant's starting deferral rate (src/census/columns.ts, `CensusRateRules`). */
+const positiveRate = () => z.number().gt(0, 'must be greater than 0 and at most 1').max(1, 'must be greater than 0 and at most 1');
+const deferralRatesSchema = z
+  .strictObject({
+    use_census_rates: z.boolean().default(DEFAULT_CENSUS_RATE_RULES.use_census_rates),
+    census_rate_field: z.string().trim().min(1, 'must name a census column').default(DEFAULT_CENSUS_RATE_RULES.census_rate_field),
+    pre_enrolled_fallback: positiveRate().default(DEFAULT_CENSUS_RATE_RULES.pre_enrolled_fallback),
+    plan_deferral_cap: positiveRate().default(DEFAULT_CENSUS_RATE_RULES.plan_deferral_cap),
+    normalize_percentages: z.boolean().default(DEFAULT_CENSUS_RATE_RULES.normalize_percentages),
+    generate_synthetic_events: ignoredKey('deferral_rates.generate_synthetic_events', bool),
+  })
+  .superRefine((d, ctx) => {
+    if (typeof d.pre_enrolled_fallback !== 'number' || typeof d.plan_deferral_cap !== 'number') return;
+    if (d.pre_enrolled_fallback > d.plan_deferral_cap) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pre_enrolled_fallback'],
+        input: d.pre_enrolled_fallback,
+        message: `must be at most plan_deferral_cap (${d.plan_deferral_cap})`,
+      });
+    }
+  }, evenIfFieldsFailed);
+
 // ---------------------------------------------------------------------------------------------
 // Ignored top-level sections: keys of the reference's pydantic models and shipped file, loosely typed.
 
@@ -735,8 +778,8 @@ const productionSafetyLoose = loose({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Top level. `z.object` (not strict): unknown top-level sections are stripped, as the reference kept
-// any top-level key; the loader lists them in `ignored`.
+// Top level. `z.object` (not strict): the loader deals with other sections before validation (a
+// warning for a section we do not model yet, an error for any other).
 
 /** Scenario and plan-design ids; a bare YAML number is accepted and kept as text. */
 const identifier = () =>
@@ -767,20 +810,21 @@ export const simulationConfigSchema = z.object({
   orchestrator: ignoredKey('orchestrator', orchestratorLoose),
   multi_year: ignoredKey('multi_year', multiYearLoose),
   deferral_baseline: ignoredKey('deferral_baseline', loose({ mode: str })),
-  deferral_rates: ignoredKey(
-    'deferral_rates',
-    loose({
-      use_census_rates: bool,
-      census_rate_field: str,
-      pre_enrolled_fallback: num,
-      plan_deferral_cap: num,
-      normalize_percentages: bool,
-      generate_synthetic_events: bool,
-    }),
-  ),
+  deferral_rates: deferralRatesSchema.prefault({}),
   corporate_network: ignoredKey('corporate_network', corporateNetworkLoose),
   ops: ignoredKey('ops', z.record(z.string(), loose({ config: z.record(z.string(), z.unknown()).nullable() })).nullable()),
   production_safety: ignoredKey('production_safety', productionSafetyLoose),
+  // Sections of the reference's 2026 engine that no simulation reads (reference-config-keys-head.md §20-24).
+  storage: ignoredKey('storage', loose({ max_runs_per_scenario: int })),
+  param_pack: ignoredKey(
+    'param_pack',
+    loose({ pack_id: str, fingerprint: str, fit_date: str, source_digest: str, promotion_basis: str, backtest: loose({ verdict: str }) }),
+  ),
+  advanced: ignoredKey(
+    'advanced',
+    loose({ engine: str, enable_multithreading: bool, checkpoint_frequency: int, memory_limit_gb: num, log_level: str, strict_validation: bool }),
+  ),
+  data_sources: ignoredKey('data_sources', loose({ census_parquet_path: str })),
 });
 
 /** The validated configuration with defaults filled in. Ignored keys are typed `undefined`. */
@@ -789,7 +833,8 @@ export type SimulationConfig = z.output<typeof simulationConfigSchema>;
 export type SimulationConfigInput = z.input<typeof simulationConfigSchema>;
 export type EmployerEligibility = z.output<typeof employerEligibilitySchema>;
 
-export const KNOWN_SECTIONS: readonly string[] = Object.keys(simulationConfigSchema.shape);
+/** Every top-level section a config may hold: ours (used or ignored) and the reference's not modelled yet. */
+export const KNOWN_SECTIONS: readonly string[] = [...Object.keys(simulationConfigSchema.shape), ...Object.keys(NOT_MODELLED_SECTIONS)].sort();
 
 /** JSON Schema of what a config file may contain (for editors and docs). */
 export function configJsonSchema(): Record<string, unknown> {

@@ -21,7 +21,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The known key closest to `key`, or undefined when none is close enough to be a plausible typo
- * (about one edit per four characters, at least one, at most three).
+ * (about one edit per four characters, at least one, at most three). Failing that, the one known key
+ * that starts or ends with `key` as whole words (`employer_core` → `employer_core_contribution`).
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   const wanted = key.toLowerCase();
@@ -31,5 +32,10 @@ export function closestKey(key: string, known: readonly string[]): string | unde
     const distance = editDistance(wanted, candidate.toLowerCase());
     if (distance <= limit && (best === undefined || distance < best.distance)) best = { key: candidate, distance };
   }
-  return best?.key;
+  if (best !== undefined) return best.key;
+  const shortened = known.filter((candidate) => {
+    const c = candidate.toLowerCase();
+    return c !== wanted && (c.startsWith(`${wanted}_`) || c.endsWith(`_${wanted}`));
+  });
+  return shortened.length === 1 ? shortened[0] : undefined;
 }

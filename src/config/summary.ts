@@ -8,13 +8,17 @@ export function formatPercent(rate: number): string {
   return `${Number((rate * 100).toFixed(2))}%`;
 }
 
+/** The formula in words, with the most it pays as a share of pay (as the match model computes it). */
 function describeFormula(f: MatchFormula): string {
-  const cap = `capped at ${formatPercent(f.max_match_percentage)} of pay`;
-  if (f.type === 'simple') return `${formatPercent(f.match_rate)} of deferrals, ${cap}`;
+  if (f.type === 'simple') {
+    const most = f.match_rate * f.max_match_percentage;
+    return `${formatPercent(f.match_rate)} of deferrals up to ${formatPercent(f.max_match_percentage)} of pay; at most ${formatPercent(most)} of pay`;
+  }
   const tiers = f.tiers.map(
     (t) => `${formatPercent(t.match_rate)} of ${formatPercent(t.employee_min)}-${formatPercent(t.employee_max)}`,
   );
-  return `${tiers.join(', ')}; ${cap}`;
+  const tiersPay = f.tiers.reduce((sum, t) => sum + t.match_rate * (t.employee_max - t.employee_min), 0);
+  return `${tiers.join(', ')}; at most ${formatPercent(Math.min(tiersPay, f.max_match_percentage))} of pay`;
 }
 
 export function summarizeConfig(loaded: LoadedConfig): string[] {

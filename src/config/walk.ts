@@ -2,7 +2,9 @@
  * Walks a raw config alongside the zod schema, before validation, to:
  * - find unknown keys inside strict (used) sections, with the keys that were expected there;
  * - find ignored keys that are present (so they can be reported once each);
- * - treat an empty YAML section (`setup:` with only comments, i.e. null) as absent, so defaults apply.
+ * - treat an empty YAML section (`setup:` with only comments, i.e. null) as absent, so defaults apply;
+ * - treat a null number that has a default as absent, with a notice: the reference's optional numbers
+ *   (`eligibility.waiting_period_days: null`) meant "not set".
  * Unknown keys are removed from the value as they are found; the loader reports them (or warns).
  */
 import type { z } from 'zod';
@@ -18,6 +20,8 @@ export interface UnknownKey {
 export interface WalkFindings {
   unknown: UnknownKey[];
   ignored: string[];
+  /** Translations applied, one line each, starting with the dotted path. */
+  notices: string[];
 }
 
 type Schema = z.core.$ZodType;
@@ -31,6 +35,7 @@ interface Def {
   catchall?: Schema;
   valueType?: Schema;
   element?: Schema;
+  defaultValue?: unknown;
 }
 
 const defOf = (schema: Schema): Def => schema._zod.def as unknown as Def;
@@ -55,15 +60,25 @@ export function objectKeys(schema: Schema): string[] | undefined {
   return def.type === 'object' ? Object.keys(def.shape ?? {}) : undefined;
 }
 
-function unwrap(schema: Schema): { def: Def; nullable: boolean; ignored: boolean } {
+interface Unwrapped {
+  def: Def;
+  nullable: boolean;
+  ignored: boolean;
+  /** Present when a default wraps the schema. */
+  default?: { value: unknown };
+}
+
+function unwrap(schema: Schema): Unwrapped {
   let current = schema;
   let nullable = false;
+  let defaulted: Unwrapped['default'];
   for (;;) {
     if (ignoredRegistry.has(current)) return { def: defOf(current), nullable, ignored: true };
     const def = defOf(current);
     if (def.type === 'nullable') nullable = true;
+    if (def.type === 'default') defaulted ??= { value: def.defaultValue };
     const next = WRAPPERS.has(def.type) ? def.innerType : def.type === 'pipe' ? def.in : undefined;
-    if (next === undefined) return { def, nullable, ignored: false };
+    if (next === undefined) return { def, nullable, ignored: false, ...(defaulted && { default: defaulted }) };
     current = next;
   }
 }
@@ -91,6 +106,12 @@ export function walkValue(schema: Schema, value: unknown, path: PathSegment[], f
           findings.unknown.push({ path: [...path, key], known: Object.keys(shape) });
           delete value[key];
         }
+        continue;
+      }
+      const childInfo = unwrap(child);
+      if (value[key] === null && childInfo.def.type === 'number' && !childInfo.nullable && childInfo.default !== undefined) {
+        findings.notices.push(`${formatPath([...path, key])}: null read as not set; the default ${String(childInfo.default.value)} applies`);
+        delete value[key];
         continue;
       }
       if (walkValue(child, value[key], [...path, key], findings) === 'drop') delete value[key];

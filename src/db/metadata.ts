@@ -5,7 +5,9 @@ import { DatabaseStateError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { Database } from './database.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: runs keep their canonical config JSON and parameter-table hashes; checkpoints their parameters hash. */
+export const SCHEMA_VERSION = 2;
+
 
 const schemaSql = (): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schema.sql'), 'utf8');
 
@@ -40,10 +42,16 @@ export async function assertNotForeign(db: Database): Promise<void> {
   }
 }
 
+/**
+ * Creates the schema, or brings an older PlanAlign database up to this version in place (schema.sql
+ * adds what a later version added with ALTER … IF NOT EXISTS), in the caller's transaction.
+ */
 export async function ensureSchema(db: Database, now: Date): Promise<void> {
+  const version = (await db.tableExists('planalign_schema_version'))
+    ? (await db.one<{ v: number | null }>(`SELECT max(version) AS v FROM planalign_schema_version`))?.v ?? null
+    : null;
   await db.run(schemaSql());
-  const row = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM planalign_schema_version`);
-  if (row?.n === 0) {
+  if (version !== SCHEMA_VERSION) {
     await db.run(`INSERT INTO planalign_schema_version VALUES ($1, $2, $3::TIMESTAMP)`, [
       SCHEMA_VERSION,
       ENGINE_VERSION,
@@ -56,7 +64,12 @@ export interface RunRecord {
   runId: string;
   rngVersion: string;
   configHash: string;
+  /** The canonical JSON whose hash is configHash; null when the config is not known (a migrated run). */
+  configJson: string | null;
   censusHash: string;
+  parametersHash: string;
+  /** Canonical JSON {table file: SHA-256}; null when not known. */
+  parameterTables: string | null;
   configPath: string | undefined;
   censusPath: string;
   scenarioId: string;
@@ -70,8 +83,9 @@ export interface RunRecord {
 export async function recordRunStart(db: Database, run: RunRecord): Promise<void> {
   await db.run(
     `INSERT INTO planalign_runs (run_id, engine_version, rng_version, config_hash, census_hash, config_path,
-        census_path, scenario_id, plan_design_id, seed, start_year, end_year, started_at, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::TIMESTAMP, 'running')`,
+        census_path, scenario_id, plan_design_id, seed, start_year, end_year, started_at, status,
+        config_json, parameters_hash, parameter_tables)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::TIMESTAMP, 'running', $14, $15, $16)`,
     [
       run.runId,
       ENGINE_VERSION,
@@ -86,20 +100,28 @@ export async function recordRunStart(db: Database, run: RunRecord): Promise<void
       run.startYear,
       run.endYear,
       timestamp(run.startedAt),
+      run.configJson,
+      run.parametersHash,
+      run.parameterTables,
     ],
   );
 }
 
-/** A resumed run continues under its own id: running again, up to the requested end year. */
-export async function reopenRun(db: Database, runId: string, endYear: number, configHash: string, censusHash: string): Promise<void> {
+/** A resumed run continues under its own id: running again, up to the requested end year, with its inputs. */
+export async function reopenRun(
+  db: Database,
+  runId: string,
+  endYear: number,
+  inputs: Pick<RunRecord, 'configHash' | 'configJson' | 'censusHash' | 'parametersHash' | 'parameterTables'>,
+): Promise<void> {
   await db.run(
-    `UPDATE planalign_runs SET status = 'running', finished_at = NULL, error = NULL,
-            end_year = $2, config_hash = $3, census_hash = $4 WHERE run_id = $1`,
-    [runId, endYear, configHash, censusHash],
+    `UPDATE planalign_runs SET status = 'running', finished_at = NULL, error = NULL, end_year = $2, config_hash = $3,
+            config_json = $4, census_hash = $5, parameters_hash = $6, parameter_tables = $7 WHERE run_id = $1`,
+    [runId, endYear, inputs.configHash, inputs.configJson, inputs.censusHash, inputs.parametersHash, inputs.parameterTables],
   );
 }
 
-/** A run migrated without its config or census records their hashes as unknown until resumed. */
+/** A run migrated without its config, census or tables (or written by schema version 1) records their hashes as unknown until resumed. */
 export const UNKNOWN_HASH = 'unknown';
 
 /** Runs left 'running' by a process that died become 'interrupted' (except the one being resumed). */

@@ -1,4 +1,4 @@
--- PlanAlign database schema, version 1: our metadata tables and the output contract tables whose
+-- PlanAlign database schema, version 2: our metadata tables and the output contract tables whose
 -- names and columns follow the reference engine. Amount columns are DECIMAL(18,2) dollars; rates are
 -- DECIMAL(7,5) fractions (0.06 = 6 %); event_probability is a DOUBLE in [0, 1].
 CREATE TABLE IF NOT EXISTS planalign_schema_version (
@@ -23,7 +23,10 @@ CREATE TABLE IF NOT EXISTS planalign_runs (
     started_at TIMESTAMP NOT NULL,
     finished_at TIMESTAMP,
     status VARCHAR NOT NULL,          -- running | completed | failed | interrupted
-    error VARCHAR
+    error VARCHAR,
+    config_json VARCHAR,              -- the canonical JSON hashed into config_hash (NULL: not known)
+    parameters_hash VARCHAR DEFAULT 'unknown', -- SHA-256 of parameter_tables
+    parameter_tables VARCHAR          -- JSON {table file: SHA-256 of its bytes} of every table read
 );
 
 -- One row per rule and year of a run: what the VALIDATION stage found (kept even when the year failed
@@ -48,8 +51,16 @@ CREATE TABLE IF NOT EXISTS planalign_checkpoints (
     row_counts VARCHAR NOT NULL,      -- JSON {table: rows of the year}
     content_hashes VARCHAR NOT NULL,  -- JSON {table: order-independent hash of the year's rows}
     created_at TIMESTAMP NOT NULL,
-    hash_algorithm VARCHAR NOT NULL   -- how content_hashes were computed (tied to the DuckDB version)
+    hash_algorithm VARCHAR NOT NULL,  -- how content_hashes were computed (tied to the DuckDB version)
+    parameters_hash VARCHAR DEFAULT 'unknown' -- the parameter tables the year was computed with
 );
+
+-- Version 1 -> 2 in place: the columns version 2 added, appended as above (a version-1 run records
+-- no config JSON and an unknown parameters hash).
+ALTER TABLE planalign_runs ADD COLUMN IF NOT EXISTS config_json VARCHAR;
+ALTER TABLE planalign_runs ADD COLUMN IF NOT EXISTS parameters_hash VARCHAR DEFAULT 'unknown';
+ALTER TABLE planalign_runs ADD COLUMN IF NOT EXISTS parameter_tables VARCHAR;
+ALTER TABLE planalign_checkpoints ADD COLUMN IF NOT EXISTS parameters_hash VARCHAR DEFAULT 'unknown';
 
 CREATE TABLE IF NOT EXISTS fct_yearly_events (
     event_id VARCHAR NOT NULL,
@@ -129,6 +140,10 @@ CREATE TABLE IF NOT EXISTS fct_workforce_snapshot (
     compensation_quality_flag VARCHAR,
     snapshot_created_at TIMESTAMP
 );
+-- The 415(c) cuts of the match and the core (after the reference's columns). Added by ALTER so that a
+-- database written before they existed gets them too.
+ALTER TABLE fct_workforce_snapshot ADD COLUMN IF NOT EXISTS match_415_reduction DECIMAL(18,2);
+ALTER TABLE fct_workforce_snapshot ADD COLUMN IF NOT EXISTS core_415_reduction DECIMAL(18,2);
 
 -- Registries: the enrollment and deferral-rate state carried from one year to the next, one row per
 -- employee of the year's population and year. Year Y is derived from Y-1's rows and Y's events.

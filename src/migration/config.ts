@@ -46,7 +46,7 @@ export function validateConfigCompatibility(path: string): ConfigCompatibilityRe
     loaded = loadConfig({ path: file, env: {}, allowUnknownKeys: true });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    report.errors = [...error.issues];
+    report.errors = error.issues.length > 0 ? [...error.issues] : [error.message];
     return report;
   }
   const config = loaded.config;
@@ -56,8 +56,8 @@ export function validateConfigCompatibility(path: string): ConfigCompatibilityRe
   report.hasIdentifiers = config.scenario_id !== undefined && config.plan_design_id !== undefined;
   report.simulationYears = { start: config.simulation.start_year, end: config.simulation.end_year };
   report.ignored = describeIgnored(loaded);
-  report.unknown = [...loaded.warnings];
-  const skipped = new Set([...loaded.ignored, ...loaded.warnings.map((w) => w.split(':')[0] ?? '')]);
+  report.unknown = loaded.warnings.filter((w) => loaded.unknown.some((path) => w.startsWith(`${path}: `)));
+  const skipped = new Set([...loaded.ignored, ...loaded.unknown]);
   report.honoured = leafPaths(raw).filter((p) => ![...skipped].some((s) => p === s || p.startsWith(`${s}.`)));
   report.behaviourChanges = behaviourChanges(config, raw);
   return report;
@@ -72,8 +72,8 @@ export function writeCleanedConfig(path: string, out: string): { written: string
   const loaded = loadConfig({ path: file, env: {}, allowUnknownKeys: true });
   const document = parseDocument(readFileSync(file, 'utf8'));
   const removed: string[] = [];
-  for (const key of [...loaded.ignored, ...loaded.warnings.map((w) => w.split(':')[0] ?? '')]) {
-    if (key === '' || !document.hasIn(key.split('.'))) continue;
+  for (const key of [...loaded.ignored, ...loaded.unknown]) {
+    if (!document.hasIn(key.split('.'))) continue;
     document.deleteIn(key.split('.'));
     removed.push(key);
   }
@@ -143,6 +143,9 @@ function behaviourChanges(config: LoadedConfig['config'], raw: unknown): string[
   }
   if (has('deferral_auto_escalation.hire_date_cutoff')) {
     changes.push('deferral_auto_escalation.hire_date_cutoff means "hired on or after"; the reference escalated only those hired strictly after');
+  }
+  if (config.setup.fail_on_validation_error) {
+    changes.push('setup.fail_on_validation_error (true) now stops simulate at an error-rule violation and rolls that year back; the reference read it nowhere (--no-fail-on-validation-error goes on)');
   }
   if (has('optimization.event_generation.mode')) {
     changes.push('optimization.event_generation.mode is ignored: PlanAlign always follows the SQL-mode design; the reference\'s default Polars mode gave other numbers (D20)');

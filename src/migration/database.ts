@@ -2,17 +2,13 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashFile } from '../census/index.js';
-import { configHash, loadConfig, type SimulationConfig } from '../config/index.js';
+import { canonicalJson, configHash, loadConfig, type SimulationConfig } from '../config/index.js';
 import { Database } from '../db/database.js';
 import { ensureSchema, recordRunEnd, recordRunStart, UNKNOWN_HASH } from '../db/metadata.js';
 import { PlanAlignError, UsageError } from '../errors.js';
-import { DEFAULT_CONFIG_PATH } from '../factory.js';
-import { ModelRunner } from '../models/runner.js';
-import { CheckpointManager } from '../orchestrator/checkpoints.js';
+import { DEFAULT_CONFIG_PATH, OrchestratorBuilder, type EngineServices } from '../factory.js';
 import { compileParameters } from '../params/compile.js';
 import { packageRoot } from '../paths.js';
-import { RegistryManager } from '../registries/registry-manager.js';
-import { loadDefaultRules, type ValidationRule } from '../validation/rules.js';
 
 /** The steps of a database migration, in order; each is idempotent. */
 export const MIGRATION_STEPS = [
@@ -112,11 +108,13 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
     result.backup = backup.backup;
     db = await Database.open(database);
     const opened = db;
+    // The runner, registries, checkpoints and rules a simulation would use on this database.
+    const engine = new OrchestratorBuilder().services(opened);
     await opened.transaction(async () => {
       await step('rename_reference_tables', () => renameReferenceTables(opened));
       await step('create_planalign_schema', async () => {
         await ensureSchema(opened, clock());
-        await new ModelRunner(opened).installMacros();
+        await engine.runner.installMacros();
       });
       const scenarioId = config.scenario_id ?? 'default';
       const planDesignId = config.plan_design_id ?? 'default';
@@ -143,7 +141,11 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
           runId: result.runId as string,
           rngVersion: 'reference-engine',
           configHash: options.config !== undefined ? configHash(runConfig) : UNKNOWN_HASH,
+          configJson: options.config !== undefined ? canonicalJson(runConfig) : null,
           censusHash,
+          // The reference read its own seeds: which tables it used is not known.
+          parametersHash: UNKNOWN_HASH,
+          parameterTables: null,
           configPath: options.config !== undefined ? resolve(options.config) : undefined,
           censusPath: options.census !== undefined ? resolve(options.census) : '',
           scenarioId,
@@ -155,17 +157,20 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
         });
         await recordRunEnd(opened, result.runId as string, 'completed', clock(), 'migrated from the Python engine');
       });
-      result.deferralRatesChanged = await step('rebuild_registries', () => rebuildRegistries(opened, runConfig, years, startedAt));
+      result.deferralRatesChanged = await step('rebuild_registries', () =>
+        rebuildRegistries(opened, engine, runConfig, years, startedAt),
+      );
       await step('checkpoint_years', async () => {
-        const checkpoints = new CheckpointManager(opened);
         for (const year of years) {
-          await checkpoints.write(year, { runId: result.runId as string, configHash: UNKNOWN_HASH, censusHash }, clock());
+          await engine.checkpoints.write(year, { runId: result.runId as string, configHash: UNKNOWN_HASH, censusHash, parametersHash: UNKNOWN_HASH }, clock());
         }
       });
     });
     // After the commit: a rule that cannot run on the reference's tables is reported, and aborts nothing.
     const years = result.years as number[];
-    const report = await step('validation_report', () => validationReport(opened, years, years[0] as number, config.simulation.random_seed));
+    const report = await step('validation_report', () =>
+      validationReport(opened, engine, years, years[0] as number, config.simulation.random_seed),
+    );
     result.validation = report.findings;
     result.notApplicableRules = report.notApplicable;
     db.close();
@@ -288,17 +293,21 @@ async function importTable(db: Database, table: string, fill: Record<string, str
  * as the year's plan-eligibility rows for the duration of the step. Returns how many employee-years
  * end with another deferral rate than the reference recorded.
  */
-async function rebuildRegistries(db: Database, config: SimulationConfig, years: number[], startedAt: Date): Promise<number> {
+async function rebuildRegistries(
+  db: Database,
+  { runner, registries }: EngineServices,
+  config: SimulationConfig,
+  years: number[],
+  startedAt: Date,
+): Promise<number> {
   await compileParameters(db, config, {
     scenarioId: config.scenario_id ?? 'default',
     planDesignId: config.plan_design_id ?? 'default',
     startedAt,
   });
-  const runner = new ModelRunner(db);
   await db.run(
     `CREATE TABLE int_plan_eligibility AS SELECT simulation_year, employee_id FROM fct_workforce_snapshot`,
   );
-  const registries = new RegistryManager(db, runner, []);
   for (const year of years) {
     await runner.setYear(year, years[0] as number, config.simulation.random_seed);
     await registries.buildYear(year);
@@ -321,17 +330,16 @@ async function rebuildRegistries(db: Database, config: SimulationConfig, years: 
 /** Runs our rules on each imported year; a rule that cannot run on the reference's tables is "not applicable". */
 async function validationReport(
   db: Database,
+  { runner, validator }: EngineServices,
   years: number[],
   baseYear: number,
   seed: number,
-  rules: readonly ValidationRule[] = loadDefaultRules(),
 ): Promise<{ findings: NonNullable<MigrationResult['validation']>; notApplicable: string[] }> {
-  const runner = new ModelRunner(db);
   const findings: NonNullable<MigrationResult['validation']> = [];
   const notApplicable = new Set<string>();
   for (const year of years) {
     await runner.setYear(year, baseYear, seed);
-    for (const rule of rules) {
+    for (const rule of validator.rules) {
       if (notApplicable.has(rule.name)) continue;
       try {
         const { violations } = await rule.check({ db, year });

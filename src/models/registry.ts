@@ -127,7 +127,7 @@ export const MODELS: readonly ModelDefinition[] = [
     layer: 'dc_plan',
     stage: 'EVENT_GENERATION',
     scratch: true,
-    dependsOn: ['int_plan_eligibility', 'int_baseline_workforce'],
+    dependsOn: ['int_plan_eligibility', 'int_baseline_workforce', 'int_enrollment_events'],
     readsPreviousYear: ['int_deferral_rate_state_accumulator'],
   },
   {
@@ -193,7 +193,7 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_employer_core_contributions',
     layer: 'dc_plan',
     stage: 'STATE_ACCUMULATION',
-    dependsOn: ['int_employee_contributions', 'int_employer_eligibility'],
+    dependsOn: ['int_employee_contributions', 'int_employer_eligibility', 'int_employee_match_calculations'],
   },
   {
     name: 'fct_workforce_snapshot',
@@ -212,7 +212,3 @@ export const MODELS: readonly ModelDefinition[] = [
     ],
   },
 ];
-
-export function modelsOfStage(stage: Stage): ModelDefinition[] {
-  return MODELS.filter((m) => m.stage === stage);
-}

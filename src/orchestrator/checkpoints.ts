@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { timestamp } from '../db/metadata.js';
+import { timestamp, UNKNOWN_HASH } from '../db/metadata.js';
 
 /** The tables whose rows of a year a checkpoint vouches for: the outputs and the carried state. */
 export const CHECKPOINTED_TABLES = [
@@ -16,6 +16,8 @@ export interface CheckpointRecord {
   runId: string;
   configHash: string;
   censusHash: string;
+  /** 'unknown' for a year checkpointed by schema version 1 or migrated from the Python engine. */
+  parametersHash: string;
   rowCounts: Record<string, number>;
   contentHashes: Record<string, string>;
   createdAt: string;
@@ -75,12 +77,18 @@ export class CheckpointManager {
     return { rowCounts, contentHashes };
   }
 
-  async write(year: number, run: { runId: string; configHash: string; censusHash: string }, createdAt: Date): Promise<CheckpointRecord> {
+  async write(
+    year: number,
+    run: { runId: string; configHash: string; censusHash: string; parametersHash: string },
+    createdAt: Date,
+  ): Promise<CheckpointRecord> {
     const { rowCounts, contentHashes } = await this.measure(year);
     await this.db.run(`DELETE FROM planalign_checkpoints WHERE simulation_year = $1`, [year]);
     const hashAlgorithm = await this.hashAlgorithm();
     await this.db.run(
-      `INSERT INTO planalign_checkpoints VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, $8)`,
+      `INSERT INTO planalign_checkpoints (simulation_year, run_id, config_hash, census_hash, row_counts, content_hashes,
+          created_at, hash_algorithm, parameters_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, $8, $9)`,
       [
         year,
         run.runId,
@@ -90,6 +98,7 @@ export class CheckpointManager {
         JSON.stringify(contentHashes),
         timestamp(createdAt),
         hashAlgorithm,
+        run.parametersHash,
       ],
     );
     return { year, ...run, rowCounts, contentHashes, createdAt: timestamp(createdAt), hashAlgorithm };
@@ -106,16 +115,17 @@ export class CheckpointManager {
       content_hashes: string;
       created_at: string;
       hash_algorithm: string;
+      parameters_hash?: string | null;
     }>(
-      `SELECT simulation_year, run_id, config_hash, census_hash, row_counts, content_hashes,
-              created_at::VARCHAR AS created_at, hash_algorithm
-       FROM planalign_checkpoints ORDER BY simulation_year`,
+      // * so that a read-only look at a version-1 database (no parameters_hash yet) works too.
+      `SELECT * REPLACE (created_at::VARCHAR AS created_at) FROM planalign_checkpoints ORDER BY simulation_year`,
     );
     return rows.map((r) => ({
       year: r.simulation_year,
       runId: r.run_id,
       configHash: r.config_hash,
       censusHash: r.census_hash,
+      parametersHash: r.parameters_hash ?? UNKNOWN_HASH,
       rowCounts: JSON.parse(r.row_counts) as Record<string, number>,
       contentHashes: JSON.parse(r.content_hashes) as Record<string, string>,
       createdAt: r.created_at,
@@ -157,6 +167,15 @@ export class CheckpointManager {
       }
     }
     return mismatches;
+  }
+
+  /**
+   * A resume that extends a run changes its config hash only through simulation.end_year, which no
+   * year's computation reads: the years already checkpointed under the old hash take the new one, so
+   * that they are not reported as computed under another config.
+   */
+  async extendConfigHash(from: string, to: string): Promise<void> {
+    await this.db.run(`UPDATE planalign_checkpoints SET config_hash = $2 WHERE config_hash = $1`, [from, to]);
   }
 
   async clearFrom(year: number): Promise<void> {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { hashFile, loadCensus, type CensusLoadResult } from '../census/index.js';
-import { configHash, type LoadedConfig, type SimulationConfig } from '../config/index.js';
+import { canonicalJson, configHash, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
+import type { EngineServices } from '../factory.js';
 import {
   assertNotForeign,
   ensureSchema,
@@ -17,27 +18,29 @@ import {
 import { DatabaseStateError, InterruptedError, PlanAlignError, ValidationFailedError } from '../errors.js';
 import { MODELS } from '../models/registry.js';
 import { RNG_VERSION } from '../models/rng.js';
-import { ModelRunner } from '../models/runner.js';
+import type { ModelRunner } from '../models/runner.js';
 import { compileParameters } from '../params/compile.js';
-import { REGISTRY_TABLES, RegistryManager } from '../registries/registry-manager.js';
+import type { ParameterTables } from '../params/tables.js';
+import { REGISTRY_TABLES, type RegistryManager } from '../registries/registry-manager.js';
 import { MultiYearReporter } from '../reporting/multi-year-reporter.js';
 import type { MultiYearSummary, Reporter, YearAudit } from '../reporting/types.js';
 import { YearAuditor } from '../reporting/year-auditor.js';
-import type { DataValidator } from '../validation/data-validator.js';
 import type { RuleResult } from '../validation/rules.js';
-import { CheckpointManager } from './checkpoints.js';
+import type { CheckpointManager } from './checkpoints.js';
 import type { HookManager } from './hooks.js';
 import { planForConfig, type SimulationPlan } from './plan.js';
+import { changedTables, configChanges, describeConfigChanges } from './inputs.js';
 import type { ProgressSink } from './progress.js';
 
-export interface OrchestratorDeps {
+export interface OrchestratorDeps extends EngineServices {
   db: Database;
   /** True when the database file did not exist before: a run that fails before its first year is
    *  written removes it again, leaving the disk as it was. */
   dbCreated: boolean;
   config: LoadedConfig;
   censusPath: string;
-  validator: DataValidator;
+  /** The validated parameter tables (bundled, or from setup.parameter_tables_dir). */
+  parameterTables: ParameterTables;
   reporters: readonly Reporter[];
   hooks: HookManager;
   progress: ProgressSink;
@@ -81,6 +84,7 @@ interface ActiveRun {
   seed: number;
   configHash: string;
   censusHash: string;
+  parametersHash: string;
   failOnValidationError: boolean;
   signal: AbortSignal | undefined;
 }
@@ -98,9 +102,9 @@ export class PipelineOrchestrator {
   private active: ActiveRun | undefined;
 
   constructor(private readonly deps: OrchestratorDeps) {
-    this.runner = new ModelRunner(deps.db);
-    this.checkpoints = new CheckpointManager(deps.db);
-    this.registries = new RegistryManager(deps.db, this.runner, deps.validator.rules);
+    this.runner = deps.runner;
+    this.checkpoints = deps.checkpoints;
+    this.registries = deps.registries;
   }
 
   get database(): Database {
@@ -130,7 +134,9 @@ export class PipelineOrchestrator {
     const runLog = logger.child({ runId: run.runId });
     progress.emit({ kind: 'run_started', runId: run.runId, startYear: setup.firstYear, endYear });
     for (const message of setup.notices) progress.emit({ kind: 'notice', message });
-    runLog.info({ firstYear: setup.firstYear, endYear, resumedFrom: setup.resumedFrom }, 'run started');
+    // DuckDB's threads and memory limit as applied (a batch divides them among its runs).
+    const duckdb = await this.deps.db.one(`SELECT current_setting('threads')::INTEGER AS threads, current_setting('memory_limit') AS memory_limit`);
+    runLog.info({ firstYear: setup.firstYear, endYear, resumedFrom: setup.resumedFrom, duckdb }, 'run started');
 
     const years: YearResult[] = [];
     try {
@@ -247,7 +253,7 @@ export class PipelineOrchestrator {
     endYear: number,
     options: MultiYearOptions,
   ): Promise<{ census: CensusLoadResult; notices: string[]; firstYear: number; resumedFrom?: number }> {
-    const { db, config, clock } = this.deps;
+    const { db, config, clock, parameterTables: tables } = this.deps;
     await assertNotForeign(db);
     const notices: string[] = [];
     const censusHash = await hashFile(this.deps.censusPath).catch(() => '');
@@ -266,7 +272,7 @@ export class PipelineOrchestrator {
           throw new DatabaseStateError(
             `Cannot resume run ${existing.runId} in ${db.path}: ${changed.join('; ')}`,
             { file: db.path },
-            'Resume with the same config and census, or recompute with --force-restart.',
+            'Resume with the same config, census and parameter tables, or recompute with --force-restart.',
           );
         }
         firstYear = baseYear;
@@ -306,23 +312,32 @@ export class PipelineOrchestrator {
     const setup = await db.transaction(async () => {
       await ensureSchema(db, clock());
       await this.runner.installMacros();
-      const census = await loadCensus(db, this.deps.censusPath);
-      const compiled = await compileParameters(db, effective, {
-        scenarioId: config.config.scenario_id ?? 'default',
-        planDesignId: config.config.plan_design_id ?? 'default',
-        startedAt,
-      });
+      const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates);
+      const compiled = await compileParameters(
+        db,
+        effective,
+        { scenarioId: config.config.scenario_id ?? 'default', planDesignId: config.config.plan_design_id ?? 'default', startedAt },
+        tables,
+      );
       if (firstYear <= endYear) await this.clearFrom(firstYear);
       // We hold the database: a run still marked running belongs to a process that is gone.
       await markAbandonedRuns(db, reuse?.runId);
+      const inputs = {
+        configHash: runHash,
+        configJson: canonicalJson(effective),
+        censusHash: census.hash,
+        parametersHash: tables.hash,
+        parameterTables: canonicalJson(tables.fingerprint),
+      };
       if (reuse) {
-        await reopenRun(db, runId, endYear, runHash, census.hash);
+        // changedInputs found the config equal but for its end year (or not recorded).
+        if (existing !== undefined && existing.configHash !== UNKNOWN_HASH) await this.checkpoints.extendConfigHash(existing.configHash, runHash);
+        await reopenRun(db, runId, endYear, inputs);
       } else {
         await recordRunStart(db, {
           runId,
           rngVersion: RNG_VERSION,
-          configHash: runHash,
-          censusHash: census.hash,
+          ...inputs,
           configPath: config.path,
           censusPath: this.deps.censusPath,
           scenarioId: config.config.scenario_id ?? 'default',
@@ -343,25 +358,38 @@ export class PipelineOrchestrator {
       seed: config.config.simulation.random_seed,
       configHash: runHash,
       censusHash: setup.census.hash,
+      parametersHash: tables.hash,
       failOnValidationError: options.failOnValidationError ?? false,
       signal: options.signal,
     };
     return { ...setup, firstYear, resumedFrom: reuse && firstYear > baseYear ? firstYear : undefined };
   }
 
-  /** Which inputs differ from the run being resumed, in words. A hash recorded as unknown (a run
-   *  migrated without its config or census) matches, and the resume records the real one. */
+  /** Which inputs differ from the run being resumed, in words: the config keys and parameter tables
+   *  that changed. An input recorded as unknown (a migrated or version-1 run) matches, and the resume
+   *  records the real one. */
   private changedInputs(run: ExistingRun, baseYear: number, censusHash: string, notices: string[]): string[] {
     const changed: string[] = [];
-    const current = configHash(withYears(this.deps.config.config, baseYear, run.endYear));
-    for (const [input, recorded] of [['config', run.configHash], ['census', run.censusHash]] as const) {
-      if (recorded === UNKNOWN_HASH) notices.push(`Run ${run.runId} did not record its ${input}; recording this one's hash now`);
+    const current = withYears(this.deps.config.config, baseYear, run.endYear);
+    const currentHash = configHash(current);
+    const tables = this.deps.parameterTables;
+    const recorded = [['config', run.configHash], ['census', run.censusHash], ['parameter tables', run.parametersHash]] as const;
+    for (const [input, hash] of recorded) {
+      if (hash === UNKNOWN_HASH) notices.push(`Run ${run.runId} did not record its ${input}; recording this one's hash now`);
     }
-    if (run.configHash !== UNKNOWN_HASH && current !== run.configHash) {
-      changed.push(`the config changed since that run (hash ${run.configHash.slice(0, 12)} then, ${current.slice(0, 12)} now)`);
+    if (run.configHash !== UNKNOWN_HASH && currentHash !== run.configHash) {
+      const keys =
+        run.configJson === null
+          ? 'that run did not keep its config, so the keys cannot be named'
+          : describeConfigChanges(configChanges(JSON.parse(run.configJson), JSON.parse(canonicalJson(current))));
+      changed.push(`the config changed since that run (hash ${run.configHash.slice(0, 12)} then, ${currentHash.slice(0, 12)} now): ${keys}`);
     }
     if (run.censusHash !== UNKNOWN_HASH && censusHash !== run.censusHash) {
       changed.push(`the census changed (hash ${run.censusHash.slice(0, 12)} then, ${censusHash.slice(0, 12) || 'unreadable'} now)`);
+    }
+    if (run.parametersHash !== UNKNOWN_HASH && tables.hash !== run.parametersHash) {
+      const before = run.parameterTables === null ? {} : (JSON.parse(run.parameterTables) as Record<string, string>);
+      changed.push(`the parameter tables changed: ${changedTables(before, tables.fingerprint).join(', ')}`);
     }
     return changed;
   }
@@ -371,19 +399,26 @@ export class PipelineOrchestrator {
     const row = await this.deps.db.one<{
       run_id: string;
       config_hash: string;
+      config_json?: string | null;
       census_hash: string;
+      parameters_hash?: string | null;
+      parameter_tables?: string | null;
       start_year: number;
       end_year: number;
       started_at: string;
     }>(
-      `SELECT run_id, config_hash, census_hash, start_year, end_year, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at
-       FROM planalign_runs ORDER BY started_at DESC, run_id DESC LIMIT 1`,
+      // * so that a version-1 database (no config_json yet; migrated in the run's set-up) can be resumed.
+      `SELECT * REPLACE (strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at)
+       FROM planalign_runs ORDER BY planalign_runs.started_at DESC, run_id DESC LIMIT 1`,
     );
     if (row === undefined) return undefined;
     return {
       runId: row.run_id,
       configHash: row.config_hash,
+      configJson: row.config_json ?? null,
       censusHash: row.census_hash,
+      parametersHash: row.parameters_hash ?? UNKNOWN_HASH,
+      parameterTables: row.parameter_tables ?? null,
       startYear: row.start_year,
       endYear: row.end_year,
       startedAt: new Date(row.started_at),
@@ -429,7 +464,10 @@ export class PipelineOrchestrator {
 interface ExistingRun {
   runId: string;
   configHash: string;
+  configJson: string | null;
   censusHash: string;
+  parametersHash: string;
+  parameterTables: string | null;
   startYear: number;
   endYear: number;
   startedAt: Date;

@@ -2,13 +2,14 @@ import type { SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import { timestamp } from '../db/metadata.js';
 import { compileDcPlanParameters } from './dc-plan.js';
-import { lastParameterYear, outsideRangeNotice, seed } from './seeds.js';
+import { lastParameterYear, outsideRangeNotice } from './seeds.js';
+import { loadParameterTables, type ParameterTables } from './tables.js';
 
 /**
- * Compiles the configuration and the default parameter seeds into `param_*` tables that the SQL
- * models join. Every value is bound, never spliced into SQL text. Tables indexed by year are
- * expanded to one row per simulation year; a year outside a seed's range takes the nearest row,
- * and that is reported once per table in `notices`.
+ * Compiles the configuration and the parameter tables (data/seeds/, or setup.parameter_tables_dir)
+ * into `param_*` tables that the SQL models join. Every value is bound, never spliced into SQL
+ * text. Tables indexed by year are expanded to one row per simulation year; a year outside a
+ * table's range takes the nearest row, and that is reported once per table in `notices`.
  */
 export interface CompiledParameters {
   notices: string[];
@@ -28,8 +29,9 @@ export async function compileParameters(
   db: Database,
   config: SimulationConfig,
   run: RunIdentity,
+  tables: ParameterTables = loadParameterTables(),
 ): Promise<CompiledParameters> {
-  const notices: string[] = [];
+  const notices: string[] = [...tables.notices];
   const sim = config.simulation;
   const promo = config.compensation.promotion_compensation;
 
@@ -90,14 +92,14 @@ export async function compileParameters(
               max_compensation::DECIMAL(18,2) AS max_compensation
        FROM read_csv($path, header = true, all_varchar = true)
        ORDER BY level_id`,
-    { path: seed('config_job_levels.csv') },
+    { path: tables.path('config_job_levels.csv') },
   );
 
   await db.run(
     `CREATE OR REPLACE TABLE param_promotion_hazard AS
        SELECT base_rate::DOUBLE AS base_rate, level_dampener_factor::DOUBLE AS level_dampener_factor
        FROM read_csv($path, header = true, all_varchar = true)`,
-    { path: seed('config_promotion_hazard_base.csv') },
+    { path: tables.path('config_promotion_hazard_base.csv') },
   );
   for (const [table, file, key] of [
     ['param_promotion_age_multipliers', 'config_promotion_hazard_age_multipliers.csv', 'age_band'],
@@ -107,7 +109,7 @@ export async function compileParameters(
       `CREATE OR REPLACE TABLE ${table} AS
          SELECT ${key}::VARCHAR AS ${key}, multiplier::DOUBLE AS multiplier
          FROM read_csv($path, header = true, all_varchar = true)`,
-      { path: seed(file) },
+      { path: tables.path(file) },
     );
   }
 
@@ -125,7 +127,7 @@ export async function compileParameters(
               ((sum(percentage) OVER (ORDER BY month) - percentage) / sum(percentage) OVER ())::DOUBLE AS cumulative_from
        FROM seed
        ORDER BY month`,
-    { path: seed('config_raise_timing_distribution.csv') },
+    { path: tables.path('config_raise_timing_distribution.csv') },
   );
   const timing = await db.one<{ total: number }>(`SELECT sum(seed_share) AS total FROM param_raise_timing`);
   if (config.raise_timing.methodology === 'realistic' && timing !== undefined && Math.abs(timing.total - 1) > 0.001) {
@@ -161,18 +163,18 @@ export async function compileParameters(
      FROM mapped m JOIN scoped s USING (fiscal_year)
      GROUP BY ALL
      ORDER BY 1, 2`,
-    { path: seed('comp_levers.csv'), scenario: run.scenarioId, start_year: sim.start_year, end_year: lastParameterYear(sim.start_year) },
+    { path: tables.path('comp_levers.csv'), scenario: run.scenarioId, start_year: sim.start_year, end_year: lastParameterYear(sim.start_year) },
   );
   const range = await db.one<{ first_year: number; last_year: number }>(
     `SELECT min(fiscal_year::INTEGER) AS first_year, max(fiscal_year::INTEGER) AS last_year
      FROM read_csv($path, header = true, all_varchar = true)`,
-    { path: seed('comp_levers.csv') },
+    { path: tables.path('comp_levers.csv') },
   );
   if (range !== undefined) {
     const notice = outsideRangeNotice('comp_levers (merit, new-hire pay)', range.first_year, range.last_year, sim);
     if (notice) notices.push(notice);
   }
 
-  await compileDcPlanParameters(db, config, notices);
+  await compileDcPlanParameters(db, config, notices, tables);
   return { notices };
 }

@@ -1,13 +1,19 @@
 import type { EmployerEligibility, SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
-import { lastParameterYear, outsideRangeNotice, seed } from './seeds.js';
+import { lastParameterYear, outsideRangeNotice } from './seeds.js';
+import type { ParameterTables } from './tables.js';
 
 /**
  * DC-plan parameters: one row of plan settings (`param_dc_plan`), the active match formula as tiers
  * (`param_match_tiers`), the voluntary deferral-rate matrix (`param_deferral_rate_matrix`) and the
  * IRS limits of every simulated year (`param_irs_limits`). Values are bound, never spliced into SQL.
  */
-export async function compileDcPlanParameters(db: Database, config: SimulationConfig, notices: string[]): Promise<void> {
+export async function compileDcPlanParameters(
+  db: Database,
+  config: SimulationConfig,
+  notices: string[],
+  tables: ParameterTables,
+): Promise<void> {
   const { enrollment, employer_match: match, employer_core_contribution: core } = config;
   const ae = enrollment.auto_enrollment;
   const proactive = enrollment.proactive_enrollment;
@@ -92,6 +98,7 @@ export async function compileDcPlanParameters(db: Database, config: SimulationCo
     escalation_cap: ['DECIMAL(7,5)', String(escalation.maximum_rate)],
     escalation_hire_date_cutoff: ['DATE', escalation.hire_date_cutoff],
     escalation_delay_years: ['INTEGER', escalation.first_escalation_delay_years],
+    escalation_require_enrollment: ['BOOLEAN', escalation.require_active_enrollment],
     match_formula: ['VARCHAR', match.active_formula],
     match_formula_type: ['VARCHAR', formula.type],
     // The match is capped at max_match_percentage of pay, times match_rate for a simple formula.
@@ -151,7 +158,8 @@ export async function compileDcPlanParameters(db: Database, config: SimulationCo
                coalesce(nullif(super_catch_up_contribution, '')::DECIMAL(18,2), catch_up_contribution::DECIMAL(18,2)) AS super_catch_up,
                nullif(super_catch_up_min_age, '')::INTEGER AS super_catch_up_min_age,
                nullif(super_catch_up_max_age, '')::INTEGER AS super_catch_up_max_age,
-               compensation_limit::DECIMAL(18,2) AS compensation_limit
+               compensation_limit::DECIMAL(18,2) AS compensation_limit,
+               annual_additions_limit::DECIMAL(18,2) AS annual_additions_limit
         FROM read_csv($path, header = true, all_varchar = true)
      ),
      years AS (SELECT range::INTEGER AS simulation_year FROM range($start_year, $end_year + 1))
@@ -159,12 +167,12 @@ export async function compileDcPlanParameters(db: Database, config: SimulationCo
      FROM years y
      JOIN seed s ON s.limit_year = greatest((SELECT min(limit_year) FROM seed), least((SELECT max(limit_year) FROM seed), y.simulation_year))
      ORDER BY 1`,
-    { path: seed('irs_limits.csv'), start_year: config.simulation.start_year, end_year: lastParameterYear(config.simulation.start_year) },
+    { path: tables.path('irs_limits.csv'), start_year: config.simulation.start_year, end_year: lastParameterYear(config.simulation.start_year) },
   );
   const range = await db.one<{ first_year: number; last_year: number }>(
     `SELECT min(limit_year::INTEGER) AS first_year, max(limit_year::INTEGER) AS last_year
      FROM read_csv($path, header = true, all_varchar = true)`,
-    { path: seed('irs_limits.csv') },
+    { path: tables.path('irs_limits.csv') },
   );
   if (range !== undefined) {
     const notice = outsideRangeNotice('IRS limits (published)', range.first_year, range.last_year, config.simulation);

@@ -1,6 +1,3 @@
-import { join } from 'node:path';
-import { seedsDir } from '../paths.js';
-
 import { MAX_SIMULATION_YEARS } from '../config/index.js';
 
 /**
@@ -9,11 +6,6 @@ import { MAX_SIMULATION_YEARS } from '../config/index.js';
  */
 export function lastParameterYear(startYear: number): number {
   return startYear + MAX_SIMULATION_YEARS - 1;
-}
-
-/** Path of a default parameter table in data/seeds/. */
-export function seed(file: string): string {
-  return join(seedsDir, file);
 }
 
 export function outsideRangeNotice(

@@ -1,18 +1,15 @@
 import type { Database } from '../db/database.js';
 import { MODELS, type ModelDefinition } from '../models/registry.js';
 import type { ModelRunner } from '../models/runner.js';
-import { runRules, type RuleResult, type ValidationRule } from '../validation/rules.js';
 
 /**
  * The registries are the DC-plan state carried from year to year: the enrollment and deferral-rate
  * state accumulators, tables keyed by (employee_id, simulation_year). Each is an ordinary SQL model
  * (year Y from year Y-1's rows and year Y's events) that the year loop builds like any other; this
- * module is their owner for everything else: rebuilding a year, checking integrity, dropping years.
+ * module is their owner for everything else: rebuilding a year, dropping years. Their integrity is
+ * checked by the validation rules, like every other table's.
  */
 export const REGISTRY_TABLES = ['int_enrollment_state_accumulator', 'int_deferral_rate_state_accumulator'] as const;
-
-/** The rules (from the rules folder) that check the registries' integrity. */
-export const REGISTRY_RULES = ['deferral_registry_integrity', 'enrollment_consistency', 'deferral_rates_valid'] as const;
 
 export class RegistryManager {
   private readonly models: ModelDefinition[];
@@ -20,7 +17,6 @@ export class RegistryManager {
   constructor(
     private readonly db: Database,
     private readonly runner: ModelRunner,
-    private readonly rules: readonly ValidationRule[],
   ) {
     this.models = REGISTRY_TABLES.map((name) => {
       const model = MODELS.find((m) => m.name === name);
@@ -34,17 +30,10 @@ export class RegistryManager {
     for (const model of this.models) await this.runner.runModel(model, year);
   }
 
-  /** Integrity of the registries for the year set in the session. */
-  async checkIntegrity(): Promise<RuleResult[]> {
-    const names: readonly string[] = REGISTRY_RULES;
-    return runRules(this.db, this.rules.filter((r) => names.includes(r.name)));
-  }
-
   /** Removes the registries' rows of `year` and every later year (a rollback or a restart from `year`). */
   async dropFrom(year: number): Promise<void> {
     for (const table of REGISTRY_TABLES) {
       await this.db.run(`DELETE FROM ${table} WHERE simulation_year >= $1`, [year]);
     }
   }
-
 }

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import type { Analysis } from './analysis.js';
+import { writeAtomically, writeTextAtomically } from './atomic.js';
 import { ensureOutDir, outputPath } from './paths.js';
 import { eventsAnalysisCsv, workforceAnalysisCsv } from './render/csv.js';
 import { writeAnalysisWorkbook } from './render/xlsx.js';
@@ -11,14 +11,17 @@ export function isAnalysisExportFormat(value: string): value is AnalysisExportFo
   return (ANALYSIS_EXPORT_FORMATS as readonly string[]).includes(value);
 }
 
-/** Writes an analysis as `<target>_analysis.<csv|xlsx>` into `outDir` (created when missing); returns the path. */
+/**
+ * Writes an analysis as `<target>_analysis.<csv|xlsx>` into `outDir` (created when missing), under a
+ * temporary name renamed when complete; returns the path.
+ */
 export async function writeAnalysis(outDir: string, analysis: Analysis, format: AnalysisExportFormat): Promise<string> {
   ensureOutDir(outDir);
   const path = outputPath(outDir, `${analysis.target}_analysis.${format}`);
   if (format === 'xlsx') {
-    await writeAnalysisWorkbook(path, analysis);
+    await writeAtomically(path, (temp) => writeAnalysisWorkbook(temp, analysis));
   } else {
-    await writeFile(path, analysis.target === 'workforce' ? workforceAnalysisCsv(analysis) : eventsAnalysisCsv(analysis), 'utf8');
+    await writeTextAtomically(path, analysis.target === 'workforce' ? workforceAnalysisCsv(analysis) : eventsAnalysisCsv(analysis));
   }
   return path;
 }

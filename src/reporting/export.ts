@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import { DatabaseStateError, UsageError } from '../errors.js';
+import { writeAtomically } from './atomic.js';
 import { collectReport } from './collect.js';
 import { REPORT_FILES, writeReports, type ReportFormat } from './file-reporter.js';
 import { ensureOutDir, outputPath } from './paths.js';
@@ -59,7 +60,8 @@ export interface ExportOptions {
  *   csv | parquet → each employee-level table of EXPORT_TABLES as `<table>.<csv|parquet>`, plus the
  *                   report files `yearly_aggregates.csv`, `summary.json` and `year_audits.json`;
  *   xlsx          → only the report workbook `planalign_report.xlsx` (aggregates, never employees).
- * Every file lands inside `outDir`; paths are bound into COPY, never spliced into SQL.
+ * Every file lands inside `outDir`, written under a temporary name and renamed when complete (an
+ * export that fails leaves no half-written file); paths are bound into COPY, never spliced into SQL.
  */
 export async function exportDatabase(options: ExportOptions): Promise<ExportResult> {
   const { format } = options;
@@ -94,7 +96,9 @@ async function copyTable(
     throw new DatabaseStateError(`Database ${db.path} has no table ${table} to export`, { file: db.path });
   }
   const path = outputPath(outDir, `${table}.${format}`);
-  await db.run(`COPY (SELECT * FROM ${table} ORDER BY ${orderBy}) TO $path (${COPY_OPTIONS[format]})`, { path });
+  await writeAtomically(path, (temp) =>
+    db.run(`COPY (SELECT * FROM ${table} ORDER BY ${orderBy}) TO $path (${COPY_OPTIONS[format]})`, { path: temp }),
+  );
   const count = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
   return { path, table, rows: count?.n ?? 0 };
 }

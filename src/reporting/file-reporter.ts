@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import type { Database } from '../db/database.js';
 import { RNG_VERSION } from '../models/rng.js';
 import { ENGINE_VERSION } from '../version.js';
+import { writeAtomically, writeTextAtomically } from './atomic.js';
 import type { ReportData } from './collect.js';
 import { ensureOutDir, outputPath } from './paths.js';
 import { formatMultiYearSummary, formatYearAudit } from './render/console.js';
@@ -28,6 +28,7 @@ export function isReportFormat(value: string): value is ReportFormat {
 
 /**
  * Writes the report files of `formats` into `outDir` (created when missing); returns their paths.
+ * Each file is written under a temporary name and renamed: none is ever left half-written.
  *   console → summary.txt (the run summary and every year's audit, as printed)
  *   json    → summary.json (the MultiYearSummary), year_audits.json (the YearAudits)
  *   csv     → yearly_aggregates.csv (one row per year: the YearSummary fields)
@@ -38,7 +39,7 @@ export async function writeReports(outDir: string, formats: readonly ReportForma
   const written: string[] = [];
   const write = async (name: string, text: string): Promise<void> => {
     const path = outputPath(outDir, name);
-    await writeFile(path, text, 'utf8');
+    await writeTextAtomically(path, text);
     written.push(path);
   };
   for (const format of new Set(formats)) {
@@ -58,7 +59,7 @@ export async function writeReports(outDir: string, formats: readonly ReportForma
         break;
       case 'xlsx': {
         const path = outputPath(outDir, REPORT_FILES.xlsx[0]);
-        await writeReportWorkbook(path, report);
+        await writeAtomically(path, (temp) => writeReportWorkbook(temp, report));
         written.push(path);
         break;
       }
@@ -78,6 +79,7 @@ export function metadataFromSummary(summary: MultiYearSummary, duckdbVersion = '
     rngVersion: RNG_VERSION,
     configHash: summary.configHash,
     censusHash: summary.censusHash,
+    parametersHash: summary.parametersHash,
     configPath: null,
     censusPath: null,
     scenarioId: '',

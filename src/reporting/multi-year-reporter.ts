@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import { DatabaseStateError } from '../errors.js';
+import { singleHash, yearInputs } from './inputs.js';
 import { readRun, simulatedYears } from './source.js';
 import type { MultiYearSummary } from './types.js';
 import { compareText } from './year-auditor.js';
@@ -60,6 +61,7 @@ export class MultiYearReporter {
     }
     const first = workforceProgression[0] as YearSummary;
     const last = workforceProgression[workforceProgression.length - 1] as YearSummary;
+    const inputs = await yearInputs(this.db, startYear, endYear);
     const byYear = workforceProgression.map((y) => ({
       year: y.year,
       match: cents(y.employerMatch),
@@ -71,8 +73,10 @@ export class MultiYearReporter {
       startYear,
       endYear,
       seed: run.seed,
-      configHash: run.configHash,
-      censusHash: run.censusHash,
+      configHash: singleHash(inputs.config, run.configHash),
+      censusHash: singleHash(inputs.census, run.censusHash),
+      parametersHash: singleHash(inputs.parameters, run.parametersHash),
+      inputs,
       workforceProgression,
       growthAnalysis: growthAnalysis(first.startingActives, last.activeHeadcount, endYear - startYear + 1),
       participationTrend: workforceProgression.map((y) => ({

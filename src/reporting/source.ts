@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Database } from '../db/database.js';
+import { UNKNOWN_HASH } from '../db/metadata.js';
 import { DatabaseStateError, UsageError } from '../errors.js';
 
 /**
@@ -15,6 +16,8 @@ export interface RunRecord {
   rngVersion: string;
   configHash: string;
   censusHash: string;
+  /** 'unknown' for a run of schema version 1 or migrated from the Python engine. */
+  parametersHash: string;
   configPath: string | null;
   censusPath: string | null;
   scenarioId: string;
@@ -93,6 +96,7 @@ interface RunRow extends Record<string, unknown> {
   rng_version: string;
   config_hash: string;
   census_hash: string;
+  parameters_hash?: string | null;
   config_path: string | null;
   census_path: string | null;
   scenario_id: string;
@@ -105,10 +109,9 @@ interface RunRow extends Record<string, unknown> {
   status: string;
 }
 
-const RUN_COLUMNS = `run_id, engine_version, rng_version, config_hash, census_hash, config_path, census_path,
-  scenario_id, plan_design_id, seed::VARCHAR AS seed, start_year, end_year,
-  strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at,
-  strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, status`;
+/** Every column (* so that a version-1 database, read-only and not migrated, reads too), times as ISO text. */
+const RUN_COLUMNS = `* REPLACE (seed::VARCHAR AS seed, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at,
+  strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at)`;
 
 function toRunRecord(row: RunRow): RunRecord {
   return {
@@ -117,6 +120,7 @@ function toRunRecord(row: RunRow): RunRecord {
     rngVersion: row.rng_version,
     configHash: row.config_hash,
     censusHash: row.census_hash,
+    parametersHash: row.parameters_hash ?? UNKNOWN_HASH,
     configPath: row.config_path,
     censusPath: row.census_path,
     scenarioId: row.scenario_id,
@@ -144,7 +148,7 @@ export async function readRun(db: Database, runId: string): Promise<RunRecord> {
 /** The latest run of the database (by start time): the one whose years the output tables hold. */
 export async function latestRun(db: Database): Promise<RunRecord> {
   const row = (await db.tableExists('planalign_runs'))
-    ? await db.one<RunRow>(`SELECT ${RUN_COLUMNS} FROM planalign_runs ORDER BY started_at DESC, run_id DESC LIMIT 1`)
+    ? await db.one<RunRow>(`SELECT ${RUN_COLUMNS} FROM planalign_runs ORDER BY planalign_runs.started_at DESC, run_id DESC LIMIT 1`)
     : undefined;
   if (row === undefined) {
     throw new DatabaseStateError(

@@ -1,3 +1,4 @@
+import type { YearInputs } from './inputs.js';
 import type { YearSummary } from './year-summary.js';
 
 /** One validation rule's outcome for a year, as recorded in planalign_validation_results. */
@@ -30,8 +31,12 @@ export interface MultiYearSummary {
   startYear: number;
   endYear: number;
   seed: number;
+  /** The hash every year was computed under (from its checkpoint), or 'mixed': see `inputs`. */
   configHash: string;
   censusHash: string;
+  parametersHash: string;
+  /** Which years were computed under which config, census and parameter tables. */
+  inputs: YearInputs;
   workforceProgression: YearSummary[];
   growthAnalysis: { startingActives: number; endingActives: number; totalGrowthPct: number; cagrPct: number };
   participationTrend: Array<{ year: number; participationRate: number; averageDeferralRate: number }>;

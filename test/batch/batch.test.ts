@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +8,19 @@ import { batchCommand } from '../../src/cli/commands/batch.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ExitCode } from '../../src/errors.js';
+import { DEFAULT_MEMORY_LIMIT_MIB } from '../../src/db/database.js';
 import { CLI } from '../support/cli.js';
 import { query } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
-import { batchFixture, captureOutput, databasesBelow, onlyBatchDir, withoutConfigOverrides } from './helpers.js';
+import {
+  batchFixture,
+  captureOutput,
+  databasesBelow,
+  memoryLimitShown,
+  onlyBatchDir,
+  runSettings,
+  withoutConfigOverrides,
+} from './helpers.js';
 
 /** The batch runs the compiled CLI (`npm run build`; `npm test` builds first). */
 beforeAll(() => {
@@ -25,6 +35,8 @@ afterAll(() => restoreEnv());
 interface SummaryJson {
   batchDir: string;
   parallel: number;
+  threads: number;
+  memoryLimit: string;
   startedAt: string;
   finishedAt: string;
   exitCode: number;
@@ -135,6 +147,14 @@ describe('planalign batch: three growth scenarios, two at a time', () => {
     expect(databasesBelow(batchDir).sort()).toEqual(['growth_0', 'growth_3', 'growth_6'].map((n) => join(batchDir, `${n}.duckdb`)));
     const summary = readSummary(batchDir);
     expect(summary.parallel).toBe(2);
+    // Two runs at once share the cores and the default memory limit: each child applied its half.
+    const threads = Math.max(1, Math.floor(availableParallelism() / 2));
+    const memory = `${Math.floor(DEFAULT_MEMORY_LIMIT_MIB / 2)}MiB`;
+    expect([summary.threads, summary.memoryLimit]).toEqual([threads, memory]);
+    expect(stderr).toContain(`each with ${threads} DuckDB thread(s) and ${memory} of memory`);
+    for (const name of ['growth_0', 'growth_3', 'growth_6']) {
+      expect(runSettings(join(batchDir, `${name}.duckdb`)), name).toEqual({ threads, memory_limit: await memoryLimitShown(memory) });
+    }
     expect(summary.exitCode).toBe(0);
     expect(summary.completed).toEqual(['growth_0', 'growth_3', 'growth_6']);
     expect(summary.failed).toEqual([]);
@@ -295,6 +315,10 @@ describe('planalign batch: failures', () => {
     expect(await exitOf({ ...base, scenarios: 'a,zzz' })).toEqual({ code: 2, stderr: 'Error: Unknown scenario "zzz"; available: a, b\n' });
     expect((await exitOf({ ...base, parallel: '0' })).stderr).toMatch(/--parallel must be at least 1/);
     expect((await exitOf({ ...base, threads: 'two' })).stderr).toMatch(/--threads must be a whole number/);
+    expect(await exitOf({ ...base, memoryLimit: 'lots' })).toEqual({
+      code: 2,
+      stderr: 'Error: --memory-limit must be a size such as 512MB, 3GB or 2.5GiB, not "lots"\n',
+    });
     expect((await exitOf({ ...base, scenariosDir: join(f.dir, 'nowhere') })).stderr).toMatch(/Scenarios folder not found/);
     expect((await exitOf({ ...base, parallel: '0' })).code).toBe(2);
     await expect(runBatch({ ...base, parallel: 1.5 })).rejects.toThrow(/--parallel must be a whole number of at least 1/);
@@ -324,6 +348,7 @@ describe('planalign batch: name filter, .yaml over .yml, census, seed and thread
       census: f.census,
       seed: 7,
       threads: 2,
+      memoryLimit: '700MB',
       env: {},
       onEvent: (e) => events.push(e.type === 'finish' ? `finish ${e.result.name}` : e.type === 'start' ? `start ${e.scenario}` : e.type),
     });
@@ -339,6 +364,11 @@ describe('planalign batch: name filter, .yaml over .yml, census, seed and thread
     const runs = await query<{ seed: string; census_path: string }>(join(result.batchDir, 'a.duckdb'), 'SELECT seed::VARCHAR AS seed, census_path FROM planalign_runs');
     expect(runs).toEqual([{ seed: '7', census_path: f.census }]);
     expect(result.comparison.map((r) => `${r.scenario} ${r.year}`)).toEqual(['a 2025', 'a 2026', 'b 2025']);
+    // --threads and --memory-limit given: every child gets them as they are.
+    expect([result.threads, result.memoryLimit]).toEqual([2, '700MB']);
+    for (const name of ['a', 'b']) {
+      expect(runSettings(join(result.batchDir, `${name}.duckdb`)), name).toEqual({ threads: 2, memory_limit: await memoryLimitShown('700MB') });
+    }
   });
 });
 

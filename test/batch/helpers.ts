@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { Database } from '../../src/db/database.js';
 import { defaultConfigObject, makeCensus } from '../support/engine.js';
 
 export interface BatchFixture {
@@ -50,6 +51,24 @@ export function databasesBelow(dir: string): string[] {
   };
   walk(dir);
   return found;
+}
+
+/** DuckDB's threads and memory limit as a run applied them: from the "run started" line of its log. */
+export function runSettings(database: string): { threads: number; memory_limit: string } {
+  const lines = readFileSync(`${database}.log`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+  const started = lines.find((l) => l.msg === 'run started');
+  if (started === undefined) throw new Error(`${database}.log has no "run started" line`);
+  return started.duckdb;
+}
+
+/** How DuckDB shows a memory limit once set (e.g. 1536MiB as "1.5 GiB"). */
+export async function memoryLimitShown(limit: string): Promise<string> {
+  const db = await Database.open(':memory:', { memoryLimit: limit });
+  try {
+    return (await db.one<{ m: string }>(`SELECT current_setting('memory_limit') AS m`))!.m;
+  } finally {
+    db.close();
+  }
 }
 
 /** Captures what `body` writes to process.stdout and process.stderr. */

@@ -162,8 +162,11 @@ describe('loadCensus: valid files', () => {
         E4: '0.00000',
         E5: '0.06000',
       });
-      expect(result.warnings).toContainEqual(expect.stringContaining('1 employee_deferral_rate value above 1 read as percentages'));
-      expect(result.warnings).toContainEqual(expect.stringContaining('2 employee_deferral_rate values capped at 0.75'));
+      expect(result.warnings).toContainEqual(
+        '1 employee_deferral_rate value above 1 read as percents (divided by 100), while 3 between 0 and 1 were read as ' +
+          "fractions of pay: check the column's unit",
+      );
+      expect(result.warnings).toContainEqual('2 employee_deferral_rate values capped at deferral_rates.plan_deferral_cap (0.75)');
     });
   });
 

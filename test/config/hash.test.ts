@@ -71,10 +71,10 @@ simulation:
     expect(overridden.hash).toBe(load(BASE.replace('random_seed: 42', 'random_seed: 7')).hash);
   });
 
-  it('ignores ignored and unknown sections', () => {
-    const extra = `${BASE}optimization:\n  level: high\nsomething_else:\n  x: 1\nsetup:\n  clear_tables: false\n`;
+  it('ignores ignored sections and sections not modelled yet', () => {
+    const extra = `${BASE}optimization:\n  level: high\nensemble:\n  x: 1\nsetup:\n  clear_tables: false\n`;
     const loaded = load(extra);
-    expect(loaded.ignored).toEqual(['optimization', 'setup.clear_tables', 'something_else']);
+    expect(loaded.ignored).toEqual(['ensemble', 'optimization', 'setup.clear_tables']);
     expect(loaded.hash).toBe(load(BASE).hash);
   });
 

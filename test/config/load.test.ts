@@ -32,7 +32,7 @@ describe("the reference's shipped config", () => {
       census_parquet_path: 'data/census_preprocessed.parquet',
       plan_year_start_date: '2024-01-01',
       plan_year_end_date: '2024-12-31',
-      eligibility_waiting_period_days: 30,
+      fail_on_validation_error: true,
     });
     expect(config.plan_eligibility).toEqual({ waiting_period_days: 0, minimum_age: 21 });
     expect(config.enrollment.auto_enrollment.default_deferral_rate).toBe(0.02);
@@ -68,7 +68,7 @@ describe("the reference's shipped config", () => {
       'new_hire_compensation',
       'plan_year',
       'deferral_baseline',
-      'deferral_rates',
+      'deferral_rates.generate_synthetic_events',
       'setup.clear_tables',
       'compensation.growth_target',
       'raise_timing.distribution_profile',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
+import { IGNORED_KEYS, KNOWN_SECTIONS, NOT_MODELLED_SECTIONS, parseConfig } from '../../src/config/index.js';
+import { closestKey } from '../../src/config/suggest.js';
 import { configError, issueAt, minimal } from './helpers.js';
 
 /** Expects the config to fail with an issue at `path` that mentions `fragment`. */
@@ -58,11 +59,153 @@ describe('unknown keys', () => {
   });
 });
 
-describe('unknown top-level sections', () => {
-  it('load and are listed as ignored', () => {
-    const loaded = parseConfig(minimal({ my_dashboard: { theme: 'dark' }, notes: 'free text' }));
-    expect(loaded.ignored).toEqual(['my_dashboard', 'notes']);
-    expect(loaded.config).not.toHaveProperty('my_dashboard');
+describe('top-level sections', () => {
+  const known = `the known sections are ${KNOWN_SECTIONS.join(', ')}`;
+
+  it('a misspelled section is an error with a "did you mean" and the known sections', () => {
+    // It used to be dropped silently, leaving the core contribution at its default.
+    const issue = rejects(minimal({ employer_core: { contribution_rate: 0.05 } }), 'employer_core');
+    expect(issue).toBe(`employer_core: unknown section (did you mean "employer_core_contribution"?); ${known}`);
+    expect(rejects(minimal({ simulaton: {} }), 'simulaton')).toContain('(did you mean "simulation"?)');
+    expect(rejects(minimal({ notes: 'free text' }), 'notes')).toBe(`notes: unknown section; ${known}`);
+  });
+
+  it('with allowUnknownKeys an unknown section is a warning, and is dropped', () => {
+    const loaded = parseConfig(minimal({ employer_core: { contribution_rate: 0.05 } }), { allowUnknownKeys: true });
+    expect(loaded.warnings).toEqual([`employer_core: unknown section (did you mean "employer_core_contribution"?); ${known}; ignored`]);
+    expect(loaded.unknown).toEqual(['employer_core']);
+    expect(loaded.ignored).toEqual([]);
+    expect(loaded.hash).toBe(parseConfig(minimal()).hash);
+  });
+
+  it("are ours and the reference's, at its 2025 era and its 2026 versions", () => {
+    const reference2025 = [
+      'scenario_id', 'plan_design_id', 'simulation', 'compensation', 'workforce', 'enrollment', 'eligibility',
+      'plan_eligibility', 'employer_match', 'optimization', 'orchestrator', 'setup', 'deferral_auto_escalation',
+      'deferral_baseline', 'employer_core_contribution', 'new_hire_compensation', 'raise_timing', 'plan_year',
+      'employee_id_generation', 'multi_year', 'deferral_rates', 'corporate_network', 'ops', 'production_safety',
+    ];
+    const added2026 = [
+      'deferral_match_response', 'ensemble', 'new_hire', 'dc_plan', 'storage', 'param_pack', 'promotion_hazard',
+      'age_bands', 'tenure_bands', 'advanced', 'data_sources',
+    ];
+    expect([...KNOWN_SECTIONS].sort()).toEqual([...reference2025, ...added2026].sort());
+  });
+
+  it('a section of the reference we do not model yet is a warning, and is listed as ignored', () => {
+    for (const section of Object.keys(NOT_MODELLED_SECTIONS)) {
+      const loaded = parseConfig(minimal({ [section]: { enabled: true } }));
+      expect(loaded.warnings, section).toEqual([`${section}: not modelled yet; ignored`]);
+      expect(loaded.ignored, section).toEqual([section]);
+      expect(loaded.hash, section).toBe(parseConfig(minimal()).hash);
+    }
+  });
+
+  it("the reference's 2026 sections that no simulation reads are ignored without a warning", () => {
+    for (const section of ['storage', 'param_pack', 'advanced', 'data_sources']) {
+      expect(IGNORED_KEYS[section], section).toBeDefined();
+      const loaded = parseConfig(minimal({ [section]: { anything: 1 } }));
+      expect(loaded.warnings, section).toEqual([]);
+      expect(loaded.ignored, section).toEqual([section]);
+    }
+  });
+
+  it('an environment variable naming a section not modelled yet warns as the file would', () => {
+    const loaded = parseConfig(minimal(), { env: { NAV_DC_PLAN__MATCH_CAP_PERCENT: '0.04' } });
+    expect(loaded.warnings).toEqual(['dc_plan: not modelled yet; ignored']);
+    expect(loaded.ignored).toEqual(['dc_plan']);
+  });
+});
+
+describe('"did you mean"', () => {
+  it('falls back to the one known key that starts or ends with the given words', () => {
+    expect(closestKey('employer_core', KNOWN_SECTIONS)).toBe('employer_core_contribution');
+    expect(closestKey('auto_escalation', KNOWN_SECTIONS)).toBe('deferral_auto_escalation');
+    // "employer" starts two sections: no guess.
+    expect(closestKey('employer', KNOWN_SECTIONS)).toBeUndefined();
+    // Whole words only.
+    expect(closestKey('employ', KNOWN_SECTIONS)).toBeUndefined();
+  });
+});
+
+describe("the reference's older shapes", () => {
+  it('a null number means "not set": the default applies, with a notice', () => {
+    const loaded = parseConfig(
+      minimal({ eligibility: { waiting_period_days: null }, plan_eligibility: { minimum_age: null, waiting_period_days: 90 }, compensation: { cola_rate: null } }),
+    );
+    expect(loaded.warnings).toEqual([
+      'eligibility.waiting_period_days: null read as not set; the default 0 applies',
+      'plan_eligibility.minimum_age: null read as not set; the default 21 applies',
+      'compensation.cola_rate: null read as not set; the default 0.005 applies',
+    ]);
+    expect(loaded.config.eligibility.waiting_period_days).toBe(0);
+    expect(loaded.config.plan_eligibility).toEqual({ minimum_age: 21, waiting_period_days: 90 });
+    expect(loaded.hash).toBe(parseConfig(minimal({ plan_eligibility: { waiting_period_days: 90 } })).hash);
+  });
+
+  it('null stays an error where a setting is not a number, and keeps its meaning where it has one', () => {
+    rejects(minimal({ enrollment: { auto_enrollment: { enabled: null } } }), 'enrollment.auto_enrollment.enabled', /true or false/);
+    const loaded = parseConfig(minimal({ enrollment: { auto_enrollment: { hire_date_cutoff: null } } }));
+    expect(loaded.config.enrollment.auto_enrollment.hire_date_cutoff).toBeNull();
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it('a match formula {match_rate, match_cap} without a type is the simple formula matching deferrals up to match_cap of pay', () => {
+    const loaded = parseConfig(minimal({ employer_match: { active_formula: 'old', formulas: { old: { name: 'Old', match_rate: 0.25, match_cap: 0.03 } } } }));
+    expect(loaded.config.employer_match.formulas.old).toEqual({ name: 'Old', type: 'simple', match_rate: 0.25, max_match_percentage: 0.03 });
+    expect(loaded.warnings).toEqual([
+      'employer_match.formulas.old: older shape {match_rate, match_cap} read as a simple formula (match_rate 0.25 on deferrals up to max_match_percentage 0.03 of pay)',
+    ]);
+    const modern = parseConfig(minimal({ employer_match: { active_formula: 'old', formulas: { old: { name: 'Old', type: 'simple', match_rate: 0.25, max_match_percentage: 0.03 } } } }));
+    expect(loaded.hash).toBe(modern.hash);
+  });
+
+  it('match_cap beside a type or max_match_percentage is not the older shape: it is an unknown key', () => {
+    const typed = { type: 'simple', match_rate: 0.5, match_cap: 0.06 };
+    rejects(minimal({ employer_match: { formulas: { f: typed } } }), 'employer_match.formulas.f.match_cap', /unknown key/);
+    const both = { match_rate: 0.5, match_cap: 0.06, max_match_percentage: 0.06 };
+    rejects(minimal({ employer_match: { formulas: { f: both } } }), 'employer_match.formulas.f.match_cap', /unknown key/);
+  });
+});
+
+describe('settings the reference read from nothing', () => {
+  it('plan years are calendar years', () => {
+    const calendar = 'non-calendar plan years are not supported';
+    expect(rejects(minimal({ setup: { plan_year_start_date: '2024-07-01', plan_year_end_date: '2025-06-30' } }), 'setup.plan_year_start_date')).toBe(
+      `setup.plan_year_start_date: must be a January 1: ${calendar} (got "2024-07-01")`,
+    );
+    expect(rejects(minimal({ setup: { plan_year_start_date: '2024-01-01', plan_year_end_date: '2024-12-30' } }), 'setup.plan_year_end_date')).toBe(
+      `setup.plan_year_end_date: must be 2024-12-31, the end of the plan year starting 2024-01-01: ${calendar} (got "2024-12-30")`,
+    );
+    rejects(minimal({ setup: { plan_year_start_date: '2024-01-01', plan_year_end_date: '2025-12-31' } }), 'setup.plan_year_end_date', /2024-12-31/);
+    rejects(minimal({ setup: { plan_year_end_date: '2023-12-31' } }), 'setup.plan_year_end_date', /2024-12-31/);
+    const { config } = parseConfig(minimal({ setup: { plan_year_start_date: '2025-01-01', plan_year_end_date: '2025-12-31' } }));
+    expect(config.setup.plan_year_end_date).toBe('2025-12-31');
+    // Read by nothing, but part of the config and its hash.
+    expect(config.setup.plan_year_start_date).toBe('2025-01-01');
+    expect(parseConfig(minimal({ setup: { plan_year_start_date: '2025-01-01', plan_year_end_date: '2025-12-31' } })).hash).not.toBe(parseConfig(minimal()).hash);
+  });
+
+  it('raise_timing.distribution_profile accepts only general_corporate', () => {
+    expect(parseConfig(minimal({ raise_timing: { distribution_profile: 'general_corporate' } })).ignored).toEqual(['raise_timing.distribution_profile']);
+    expect(rejects(minimal({ raise_timing: { distribution_profile: 'technology' } }), 'raise_timing.distribution_profile')).toBe(
+      `raise_timing.distribution_profile: must be 'general_corporate', the only raise timing profile (got "technology")`,
+    );
+  });
+
+  it('setup.fail_on_validation_error is a setting (default false); setup.validate_results stays ignored', () => {
+    expect(parseConfig(minimal()).config.setup.fail_on_validation_error).toBe(false);
+    const on = parseConfig(minimal({ setup: { fail_on_validation_error: true, validate_results: false } }));
+    expect(on.config.setup.fail_on_validation_error).toBe(true);
+    expect(on.ignored).toEqual(['setup.validate_results']);
+    expect(IGNORED_KEYS['setup.validate_results']).toBe('we always validate after every year');
+    rejects(minimal({ setup: { fail_on_validation_error: 'yes' } }), 'setup.fail_on_validation_error', /true or false/);
+  });
+
+  it('the enrollment timing distributions are ignored for their true reason', () => {
+    for (const key of ['enrollment.proactive_enrollment.timing_distribution', 'enrollment.voluntary_enrollment.timing_distribution']) {
+      expect(IGNORED_KEYS[key], key).toMatch(/^no dates defined; inert in the reference too/);
+    }
   });
 });
 
@@ -109,7 +252,6 @@ describe('range rules', () => {
     rejects(minimal({ setup: { plan_year_start_date: '2024-02-30' } }), 'setup.plan_year_start_date', /2024-02-30/);
     rejects(minimal({ enrollment: { auto_enrollment: { hire_date_cutoff: '01/01/2020' } } }), 'enrollment.auto_enrollment.hire_date_cutoff');
     rejects(minimal({ deferral_auto_escalation: { hire_date_cutoff: '2020-13-01' } }), 'deferral_auto_escalation.hire_date_cutoff');
-    rejects(minimal({ setup: { plan_year_start_date: '2024-06-01', plan_year_end_date: '2024-01-01' } }), 'setup.plan_year_end_date', /after/);
   });
 
   it('null escalation cutoff means no cutoff', () => {

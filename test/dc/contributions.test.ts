@@ -361,7 +361,7 @@ describe('partial years: hires and terminations', () => {
     expect(result.core.N1130).toMatchObject({ employer_core_amount: '0.00' });
   });
 
-  it('pays experienced terminations when the config allows them (new-hire terminations still excluded)', async () => {
+  it('pays experienced terminations when the config allows them and does not require year-end employment (new-hire terminations still excluded)', async () => {
     const result = await runDcModels(
       [
         terminated('E1031', '2025-10-31'),
@@ -379,8 +379,10 @@ describe('partial years: hires and terminations', () => {
         },
       ],
       configWith('simple_match', (raw) => {
-        raw.employer_match.eligibility.allow_experienced_terminations = true;
-        raw.employer_core_contribution.eligibility.allow_experienced_terminations = true;
+        for (const block of [raw.employer_match.eligibility, raw.employer_core_contribution.eligibility]) {
+          block.require_active_at_year_end = false;
+          block.allow_experienced_terminations = true;
+        }
       }),
     );
     // E1031: match 0.5 x 3,648 = 1,824; core 1 % x 60,800 = 608

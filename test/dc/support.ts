@@ -8,7 +8,7 @@ import { defaultConfigObject } from '../support/engine.js';
 
 /**
  * Runs the real DC-plan models (employer eligibility, employee contributions, match, core) for 2025
- * on hand-built input tables: the year's plan population, its salary timeline, the deferral-rate
+ * (or `year`) on hand-built input tables: the year's plan population, its salary timeline, the deferral-rate
  * registry and the rate-changing events. Every amount comes back as the text DuckDB gives it.
  */
 
@@ -70,14 +70,14 @@ export function configWith(formula: string, tweak?: (raw: Record<string, any>) =
   return raw;
 }
 
-function salaryPeriods(e: EmployeeInput): Array<[string, string]> {
+function salaryPeriods(e: EmployeeInput, year: number): Array<[string, string]> {
   if (e.salaryPeriods) return e.salaryPeriods;
   if (e.salary === undefined) throw new Error(`${e.id}: give salary or salaryPeriods`);
-  const start = e.hireDate > `${YEAR}-01-01` ? e.hireDate : `${YEAR}-01-01`;
+  const start = e.hireDate > `${year}-01-01` ? e.hireDate : `${year}-01-01`;
   return [[start, e.salary]];
 }
 
-export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<string, any>): Promise<DcResult> {
+export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<string, any>, year = YEAR): Promise<DcResult> {
   const config = parseConfig(rawConfig).config;
   const db = await Database.open(':memory:');
   try {
@@ -96,11 +96,11 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
 
     let eventNo = 0;
     for (const e of employees) {
-      const periods = salaryPeriods(e);
+      const periods = salaryPeriods(e, year);
       await db.run(
         `INSERT INTO int_plan_eligibility VALUES ($1, $2, 'SSN-' || $2, $3::DATE, $4::DATE, $5::DATE, $6, $7::DECIMAL(18,2),
             $1 - year($3::DATE), $8, 1, NULL, NULL, $2, $4::DATE, 0, true, greatest($4::DATE, make_date($1, 1, 1)))`,
-        [YEAR, e.id, e.birthDate, e.hireDate, e.terminationDate ?? null, e.isNewHire ?? false, periods[0]![1], e.tenure ?? 5],
+        [year, e.id, e.birthDate, e.hireDate, e.terminationDate ?? null, e.isNewHire ?? false, periods[0]![1], e.tenure ?? 5],
       );
       for (const [start, salary] of periods) {
         await db.run(`INSERT INTO comp_period_starts VALUES ($1, $2::DATE, $3::DECIMAL(18,2))`, [e.id, start, salary]);
@@ -113,7 +113,7 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
             start_of_year_deferral_rate, original_deferral_rate, escalations_received, total_escalation_amount,
             is_enrolled_flag, rate_source)
          VALUES ($1, $2, $3::DECIMAL(7,5), $4::DECIMAL(7,5), NULL, 0, 0, $3::DECIMAL(7,5) > 0, 'census')`,
-        [YEAR, e.id, endRate, e.startRate],
+        [year, e.id, endRate, e.startRate],
       );
       // Rate events, numbered as fct_yearly_events does (per employee, starting at 1).
       for (const [i, ev] of events.entries()) {
@@ -121,7 +121,7 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
           `INSERT INTO fct_yearly_events (event_id, scenario_id, plan_design_id, employee_id, event_type, simulation_year,
               effective_date, employee_deferral_rate, event_sequence)
            VALUES ($1, 'default', 'default', $2, $3, $4, $5::DATE, $6::DECIMAL(7,5), $7)`,
-          [`ev${++eventNo}`, e.id, ev.type, YEAR, ev.date, ev.rate, i + 1],
+          [`ev${++eventNo}`, e.id, ev.type, year, ev.date, ev.rate, i + 1],
         );
       }
       for (const ev of e.otherEvents ?? []) {
@@ -138,7 +138,7 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
           `INSERT INTO fct_yearly_events (event_id, scenario_id, plan_design_id, employee_id, event_type, simulation_year,
               effective_date, event_sequence)
            VALUES ($1, 'default', 'default', $2, 'termination', $3, $4::DATE, 0)`,
-          [`ev${++eventNo}`, e.id, YEAR, e.terminationDate],
+          [`ev${++eventNo}`, e.id, year, e.terminationDate],
         );
       }
     }
@@ -152,14 +152,14 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
               s.salary
        FROM comp_period_starts s JOIN int_plan_eligibility e USING (employee_id)
        WINDOW w AS (PARTITION BY s.employee_id ORDER BY s.period_start)`,
-      [YEAR],
+      [year],
     );
 
-    await runner.setYear(YEAR, YEAR, 42);
+    await runner.setYear(year, config.simulation.start_year, 42);
     for (const name of MODEL_ORDER) {
       const model = MODELS.find((m) => m.name === name);
       if (!model) throw new Error(`no model ${name}`);
-      await runner.runModel(model, YEAR);
+      await runner.runModel(model, year);
     }
 
     const byId = async (table: string): Promise<Record<string, Row>> => {

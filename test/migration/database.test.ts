@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { OrchestratorBuilder } from '../../src/factory.js';
 import { migrateDatabaseSchema, rollbackMigration } from '../../src/migration/database.js';
 import { runCli } from '../support/cli.js';
 import { query } from '../support/engine.js';
@@ -14,9 +15,13 @@ describe('migration suite: database state migration', () => {
   it('migrates a Python-engine database: events, snapshot, run, rebuilt registries, checkpoints, findings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planalign-migrate-'));
     const { database, census } = await referenceEngineDatabase(dir);
+    // The runner, registries, checkpoints and rules come from the builder, as a simulation's do.
+    const services = vi.spyOn(OrchestratorBuilder.prototype, 'services');
     const result = await migrateDatabaseSchema(database, { config: 'config/simulation_config.yaml', census });
     expect(result.error).toBeUndefined();
     expect(result.success).toBe(true);
+    expect(services).toHaveBeenCalledTimes(1);
+    services.mockRestore();
     expect(result.completedSteps).toEqual([
       'backup', 'rename_reference_tables', 'create_planalign_schema', 'import_events', 'import_snapshot',
       'register_run', 'rebuild_registries', 'checkpoint_years', 'validation_report',

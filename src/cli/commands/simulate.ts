@@ -3,6 +3,7 @@ import { parseMemoryLimit } from '../../db/database.js';
 import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
 import { createFileReporter, REPORT_FORMATS } from '../../reporting/file-reporter.js';
+import { formatInputs } from '../../reporting/inputs.js';
 import { describePlan, planForConfig } from '../../orchestrator/plan.js';
 import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
 import { parseGrowth, parseInteger, parseYears } from '../options.js';
@@ -20,7 +21,8 @@ export interface SimulateOptions {
   rules?: string;
   resume?: true;
   forceRestart?: true;
-  failOnValidationError?: true;
+  /** --fail-on-validation-error / --no-fail-on-validation-error; absent: setup.fail_on_validation_error. */
+  failOnValidationError?: boolean;
   dryRun?: true;
   json?: true;
   verbose?: true;
@@ -75,7 +77,7 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     const result = await orchestrator.executeMultiYearSimulation({
       resume: options.resume === true,
       forceRestart: options.forceRestart === true,
-      failOnValidationError: options.failOnValidationError === true,
+      failOnValidationError: options.failOnValidationError ?? config.config.setup.fail_on_validation_error,
       signal: session.signal,
     });
     if (options.json) process.stdout.write(`${JSON.stringify({ event: 'summary', ...jsonResult(result) })}\n`);
@@ -96,7 +98,8 @@ function formatRun(result: RunResult, database: string): string {
     formatProgression(result.workforceProgression),
     '',
     `Run ${result.runId} written to ${database}`,
-    `  config ${result.configHash.slice(0, 12)}  census ${result.censusHash.slice(0, 12)} (${result.census.activeRows} active of ${result.census.rows} rows)`,
+    ...formatInputs(result.inputs, { config: result.configHash, census: result.censusHash, parameters: result.parametersHash }),
+    `  census ${result.census.activeRows} active of ${result.census.rows} rows`,
     `  growth ${result.growthAnalysis.totalGrowthPct.toFixed(2)} % over the run, CAGR ${result.growthAnalysis.cagrPct.toFixed(2)} %`,
   ];
   const failing = result.years.flatMap((y) =>

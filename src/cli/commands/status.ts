@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { CheckpointManager } from '../../orchestrator/checkpoints.js';
+import { UNKNOWN_HASH } from '../../db/metadata.js';
+import { formatInputs, yearInputs, type YearInputs } from '../../reporting/inputs.js';
 import { Database } from '../../db/database.js';
 import { DatabaseInUseError, ExitCode, UsageError } from '../../errors.js';
 import { statusFilePath, type RunStatus } from '../progress.js';
@@ -12,6 +14,8 @@ interface StatusReport {
   runs?: Array<{ runId: string; status: string; startYear: number; endYear: number; startedAt: string; finishedAt: string | null }>;
   simulatedYears?: number[];
   checkpoints?: number[];
+  /** Which checkpointed years were computed under which config, census and parameter tables. */
+  inputs?: YearInputs;
   lastRun?: RunStatus;
   recommendation?: string;
 }
@@ -52,6 +56,8 @@ export async function status(options: { database: string; json?: true }): Promis
         await db.all<{ y: number }>(`SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`)
       ).map((r) => r.y);
       report.checkpoints = (await new CheckpointManager(db).list()).map((c) => c.year);
+      const [firstYear, lastYear] = [report.checkpoints[0], report.checkpoints.at(-1)];
+      if (firstYear !== undefined && lastYear !== undefined) report.inputs = await yearInputs(db, firstYear, lastYear);
       const last = report.runs.at(-1);
       if (last && last.status === 'running') {
         report.lastRun = statusFile;
@@ -101,6 +107,9 @@ function print(report: StatusReport, json: boolean): void {
     if (report.schemaVersion !== undefined) lines.push(`  schema version ${report.schemaVersion}`);
     lines.push(`  simulated years: ${report.simulatedYears?.join(', ') || 'none'}`);
     lines.push(`  checkpoints: ${report.checkpoints?.join(', ') || 'none'}`);
+    if (report.inputs !== undefined) {
+      lines.push(...formatInputs(report.inputs, { config: UNKNOWN_HASH, census: UNKNOWN_HASH, parameters: UNKNOWN_HASH }));
+    }
     for (const run of report.runs ?? []) {
       lines.push(`  run ${run.runId}: ${run.status}, ${run.startYear}–${run.endYear}, started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
     }

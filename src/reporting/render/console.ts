@@ -1,4 +1,5 @@
 import type { EventsAnalysis, WorkforceAnalysis } from '../analysis.js';
+import { formatInputs } from '../inputs.js';
 import type { MultiYearSummary, YearAudit } from '../types.js';
 import type { YearSummary } from '../year-summary.js';
 import { formatInteger, formatMoney, formatPct, formatRate, textTable } from './text.js';
@@ -94,7 +95,7 @@ export function formatMultiYearSummary(summary: MultiYearSummary): string {
   const sections = [
     [
       `Run ${summary.runId}: ${summary.startYear}-${summary.endYear} (${years} year${years === 1 ? '' : 's'}), seed ${summary.seed}`,
-      `  config ${summary.configHash.slice(0, 12)}  census ${summary.censusHash.slice(0, 12)}`,
+      ...formatInputs(summary.inputs, { config: summary.configHash, census: summary.censusHash, parameters: summary.parametersHash }),
       `  started ${summary.startTime}  generated ${summary.generatedAt}`,
     ].join('\n'),
     formatProgression(summary.workforceProgression),

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Analysis } from '../analysis.js';
 import type { ReportData } from '../collect.js';
+import { formatYears } from '../inputs.js';
 import type { YearAudit } from '../types.js';
 
 /**
@@ -198,9 +199,16 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
     ['run_id', metadata.runId],
     ['status', metadata.status],
     ['config_path', metadata.configPath],
-    ['config_hash', metadata.configHash],
     ['census_path', metadata.censusPath],
-    ['census_hash', metadata.censusHash],
+    // The inputs of the years (from their checkpoints): one hash each, or 'mixed' and the years under each.
+    ['config_hash', summary.configHash],
+    ['census_hash', summary.censusHash],
+    ['parameters_hash', summary.parametersHash],
+    ...(['config', 'census', 'parameters'] as const).flatMap((input) =>
+      summary.inputs[input].length > 1
+        ? summary.inputs[input].map((g): [string, string] => [`${input}_hash ${formatYears(g.years)}`, g.hash])
+        : [],
+    ),
     ['seed', metadata.seed],
     ['scenario_id', metadata.scenarioId],
     ['plan_design_id', metadata.planDesignId],

@@ -2,7 +2,10 @@
 -- who are enrolled with a positive rate below the cap, were hired on or after the cutoff, and have been
 -- enrolled for at least the first-escalation delay move up by the increment, never past the cap.
 -- Census participants count as enrolled from the start year. Opted-out employees have rate 0 and are
--- never escalated; nobody is escalated on or after leaving.
+-- never escalated; nobody is escalated on or after leaving. require_active_enrollment (the default)
+-- takes only those enrolled at the start of the year; without it the year's own enrollees (enrolled
+-- before the escalation date, not opting out that year) are escalated too, which the delay allows only
+-- when it is 0 (reference-plan-design.md §5; the reference escalated them even before they enrolled).
 WITH p AS (SELECT * FROM param_dc_plan),
 previous_rates AS (
     SELECT employee_id, current_deferral_rate AS rate, employee_enrollment_date,
@@ -14,6 +17,11 @@ previous_rates AS (
     FROM int_baseline_workforce b CROSS JOIN p
     WHERE b.simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
       AND b.employee_deferral_rate > 0
+    UNION ALL
+    SELECT x.employee_id, x.employee_deferral_rate, x.effective_date, false
+    FROM int_enrollment_events x CROSS JOIN p
+    WHERE NOT p.escalation_require_enrollment AND x.event_type = 'enrollment'
+      AND x.employee_id NOT IN (SELECT employee_id FROM int_enrollment_events WHERE event_type = 'enrollment_change')
 ),
 eligible AS (
     SELECT e.*, r.rate, r.employee_enrollment_date,

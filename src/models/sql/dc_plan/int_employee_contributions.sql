@@ -4,6 +4,9 @@
 -- start-of-year rate, then each enrollment, escalation and opt-out from its date), applied to the
 -- capped pay, then capped at the year's 402(g) limit plus catch-up from age 50 (and the larger
 -- SECURE 2.0 catch-up at ages 60-63), age attained by Dec 31. Amounts DECIMAL(18,2) dollars.
+-- The last two columns feed the 415(c) annual-additions limit applied to match and core: the
+-- participant's limit (the lesser of the year's dollar limit and 100 % of pay) and the deferrals that
+-- count toward it (catch-up contributions do not).
 WITH y AS (
     SELECT getvariable('simulation_year')::INTEGER AS yr,
            pa_days_in_year(getvariable('simulation_year')) AS days_in_year
@@ -54,7 +57,7 @@ amounts AS (
     SELECT pop.employee_id, pop.employee_birth_date,
            year(make_date(y.yr, 12, 31)) - year(pop.employee_birth_date) AS age_at_year_end,
            pa_prorate(pay.salary_days, y.days_in_year) AS prorated_pay,
-           lim.compensation_limit,
+           lim.compensation_limit, lim.annual_additions_limit,
            lim.base_limit, lim.catch_up, lim.catch_up_age, lim.super_catch_up, lim.super_catch_up_min_age, lim.super_catch_up_max_age,
            -- deferral dollars x days, in units of 1e-7 (the exact scale of salary x rate)
            (coalesce(d.deferral_salary_days, 0) * 10000000)::HUGEINT AS deferral_units,
@@ -108,5 +111,7 @@ SELECT
     coalesce(current_deferral_rate, 0)::DECIMAL(7,5) AS year_end_deferral_rate,
     first_contribution_date,
     last_contribution_date,
-    CASE WHEN requested_contribution > applicable_irs_limit THEN 'IRS_LIMITED' ELSE 'NORMAL' END AS contribution_quality_flag
+    CASE WHEN requested_contribution > applicable_irs_limit THEN 'IRS_LIMITED' ELSE 'NORMAL' END AS contribution_quality_flag,
+    least(annual_additions_limit, prorated_pay)::DECIMAL(18,2) AS annual_additions_limit,
+    least(requested_contribution, base_limit)::DECIMAL(18,2) AS annual_additions_deferrals
 FROM limited

@@ -1,8 +1,10 @@
 -- Who qualifies for the employer match and the core contribution this year (reference-simulation.md
 -- §3.10-§3.11), each with its own eligibility block: hours >= minimum (hours = days employed x 2080 /
--- days in the year, rounded), tenure >= minimum or a new hire when new hires are allowed, active at
--- year end when required, and terminated employees only when their kind is allowed. With the match's
--- apply_eligibility off, the match needs only year-end employment and the minimum hours.
+-- days in the year, rounded), tenure >= minimum or a new hire when new hires are allowed, and the
+-- status: with require_active_at_year_end, active at year end (every leaver is out, whatever the allow_*
+-- flags say; the config loader warns about that contradiction); without it, leavers of the kinds the
+-- allow_* flags allow (the reference let the flags override the requirement, so it never mattered).
+-- With the match's apply_eligibility off, the match needs only year-end employment and the minimum hours.
 WITH p AS (SELECT * FROM param_dc_plan),
 population AS (
     SELECT e.*,
@@ -20,19 +22,15 @@ checks AS (
            -- match
            annual_hours_worked >= p.match_min_hours AS match_hours_ok,
            current_tenure >= p.match_min_tenure OR (is_new_hire AND p.match_allow_new_hires) AS match_tenure_ok,
-           active_at_year_end OR NOT p.match_require_active_eoy
-               OR (is_new_hire_termination AND p.match_allow_nh_terminations)
-               OR (is_experienced_termination AND p.match_allow_exp_terminations) AS match_status_ok,
-           NOT (is_new_hire_termination AND NOT p.match_allow_nh_terminations)
-               AND NOT (is_experienced_termination AND NOT p.match_allow_exp_terminations) AS match_termination_ok,
+           CASE WHEN p.match_require_active_eoy THEN active_at_year_end
+                ELSE NOT (is_new_hire_termination AND NOT p.match_allow_nh_terminations)
+                     AND NOT (is_experienced_termination AND NOT p.match_allow_exp_terminations) END AS match_status_ok,
            -- core
            annual_hours_worked >= p.core_min_hours AS core_hours_ok,
            current_tenure >= p.core_min_tenure OR (is_new_hire AND p.core_allow_new_hires) AS core_tenure_ok,
-           active_at_year_end OR NOT p.core_require_active_eoy
-               OR (is_new_hire_termination AND p.core_allow_nh_terminations)
-               OR (is_experienced_termination AND p.core_allow_exp_terminations) AS core_status_ok,
-           NOT (is_new_hire_termination AND NOT p.core_allow_nh_terminations)
-               AND NOT (is_experienced_termination AND NOT p.core_allow_exp_terminations) AS core_termination_ok
+           CASE WHEN p.core_require_active_eoy THEN active_at_year_end
+                ELSE NOT (is_new_hire_termination AND NOT p.core_allow_nh_terminations)
+                     AND NOT (is_experienced_termination AND NOT p.core_allow_exp_terminations) END AS core_status_ok
     FROM population pop CROSS JOIN p
 )
 SELECT
@@ -42,17 +40,17 @@ SELECT
     current_tenure,
     is_new_hire,
     annual_hours_worked,
-    CASE WHEN match_apply_eligibility THEN match_hours_ok AND match_tenure_ok AND match_status_ok AND match_termination_ok
+    CASE WHEN match_apply_eligibility THEN match_hours_ok AND match_tenure_ok AND match_status_ok
          ELSE active_at_year_end AND match_hours_ok END AS eligible_for_match,
     CASE WHEN NOT match_apply_eligibility THEN
               CASE WHEN active_at_year_end AND match_hours_ok THEN 'eligible' ELSE 'simple_rule_not_met' END
          WHEN NOT match_hours_ok THEN 'insufficient_hours'
          WHEN NOT match_tenure_ok THEN 'insufficient_tenure'
-         WHEN NOT (match_status_ok AND match_termination_ok) THEN 'inactive_eoy'
+         WHEN NOT match_status_ok THEN 'inactive_eoy'
          ELSE 'eligible' END AS match_eligibility_reason,
-    core_hours_ok AND core_tenure_ok AND core_status_ok AND core_termination_ok AS eligible_for_core,
+    core_hours_ok AND core_tenure_ok AND core_status_ok AS eligible_for_core,
     CASE WHEN NOT core_hours_ok THEN 'insufficient_hours'
          WHEN NOT core_tenure_ok THEN 'insufficient_tenure'
-         WHEN NOT (core_status_ok AND core_termination_ok) THEN 'inactive_eoy'
+         WHEN NOT core_status_ok THEN 'inactive_eoy'
          ELSE 'eligible' END AS core_eligibility_reason
 FROM checks

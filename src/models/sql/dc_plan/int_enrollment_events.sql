@@ -1,8 +1,13 @@
 -- Enrollment decisions of the year and opt-outs (reference-simulation.md §3.7, with defects D9, D14,
 -- D16 and D19 fixed). Only eligible employees not enrolled at the start of the year can enroll:
---   auto-enrollment   in-scope employees (scope, hire-date cutoff on or after), never after an opt-out;
---                     dated window start + window_days (hires: eligibility; others: Jan 1), capped Dec 31
---   proactive         in-scope hires, before the auto-enrollment date: probability by age band
+--   auto-enrollment   in-scope employees (hire-date cutoff on or after), never after an opt-out. Scope
+--                     new_hires_only: once, in the year the eligibility date falls in (the first simulated
+--                     year if it fell earlier), so a waiting period that ends next year still leads to
+--                     auto-enrollment; all_eligible_employees: every year. Dated window start +
+--                     window_days (window start: the eligibility date, or Jan 1 if eligible earlier),
+--                     capped Dec 31
+--   proactive         newly eligible (eligibility date this year) in-scope employees, before the
+--                     auto-enrollment date: probability by age band
 --   voluntary         newly eligible employees outside auto-enrollment: base rate by age x pay x level
 --   year-over-year    employees hired before the year: conversion rate by age x pay x tenure
 -- Rates: the age x pay matrix (voluntary, proactive; optionally nudged up to the rate that earns the
@@ -43,8 +48,9 @@ population AS MATERIALIZED (
     SELECT e.*,
            p.ae_enabled
              AND (p.ae_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.ae_hire_date_cutoff)
-             AND (p.ae_scope = 'all_eligible_employees' OR e.is_new_hire
-                  OR getvariable('simulation_year') = getvariable('start_year')) AS in_ae_scope,
+             AND (p.ae_scope = 'all_eligible_employees'
+                  OR greatest(year(e.eligibility_date), getvariable('start_year')) = e.simulation_year) AS in_ae_scope,
+           e.eligibility_date >= make_date(e.simulation_year, 1, 1) AS newly_eligible,
            make_date(e.simulation_year, 12, 31) AS year_end,
            m.deferral_rate AS matrix_rate,
            pa_by_age(e.current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
@@ -82,7 +88,7 @@ candidates AS (
            matrix_rate AS deferral_rate,
            proactive_probability AS probability
     FROM population CROSS JOIN p
-    WHERE p.proactive_enabled AND is_new_hire AND in_ae_scope AND NOT ever_opted_out
+    WHERE p.proactive_enabled AND newly_eligible AND in_ae_scope AND NOT ever_opted_out
       AND proactive_draw < proactive_probability
     UNION ALL
     SELECT employee_id, 1, 'voluntary_enrollment',
@@ -94,8 +100,7 @@ candidates AS (
                 THEN f.rate ELSE matrix_rate END,
            voluntary_probability
     FROM population CROSS JOIN p CROSS JOIN full_match_rate f
-    WHERE p.voluntary_enabled AND NOT in_ae_scope AND NOT ever_opted_out
-      AND eligibility_date >= make_date(simulation_year, 1, 1)
+    WHERE p.voluntary_enabled AND newly_eligible AND NOT in_ae_scope AND NOT ever_opted_out
       AND voluntary_draw < voluntary_probability
     UNION ALL
     SELECT employee_id, 3, 'year_over_year_voluntary',

@@ -1,6 +1,9 @@
 -- New hires (reference-simulation.md §3.2): each level's quota exploded into numbered hires, level 1
 -- first. Id NH_<year>_<seq>, age cycling 25/28/32/35/40, hire dates cycling through the year, pay
 -- = the level's new-hire centre x (0.90 ... 1.08 by sequence), rounded to cents. Closed-form: no draw.
+-- A hire of age a in year Y is born on Dec 31 of Y-1-a, so the census rule age = (Y-1) - birth year
+-- gives a in Y and a+1 in Y+1, like the age carried in the snapshot (the reference's birth date,
+-- Jan 1 of Y minus a x 365 days, falls in year Y-a, which that rule reads as a-1).
 WITH quota AS (
     SELECT level_id, unnest(generate_series(1, hires_needed)) AS level_slot
     FROM int_workforce_needs_by_level
@@ -36,6 +39,6 @@ SELECT
     pa_tenure_band(0) AS tenure_band,
     1.0::DOUBLE AS event_probability,
     'hire' AS event_category,
-    (make_date(getvariable('simulation_year'), 1, 1) - (age * 365)::INTEGER) AS employee_birth_date,
+    make_date(getvariable('simulation_year')::INTEGER - 1 - age, 12, 31) AS employee_birth_date,
     seq AS hire_sequence_num
 FROM hires

@@ -2,6 +2,8 @@
 -- the year with at least one year of tenure, unless they leave on or before the raise date (defect
 -- D4). raise_timing.methodology: 'legacy' = July 15; 'realistic' = a month drawn from the timing
 -- distribution seed, then a day drawn uniformly within that month.
+-- Merit budget: the comp_levers merit rates keep their shape across levels and are scaled so that
+-- Σ merit rate x start-of-year pay = merit_budget x Σ start-of-year pay over the employees raised.
 WITH pop AS (
     SELECT c.*, t.effective_date AS termination_date
     FROM int_employee_compensation_by_year c
@@ -36,12 +38,27 @@ dated AS (
     FROM drawn d
     JOIN month_pick mp USING (employee_id)
     CROSS JOIN param_simulation p
+),
+raised AS (
+    SELECT d.simulation_year, d.employee_id, d.raise_date, d.employee_compensation,
+           ep.merit_base::DECIMAL(18,10) AS merit_base, ep.cola_rate
+    FROM dated d
+    JOIN int_effective_parameters ep
+      ON ep.level_id = d.level_id AND ep.simulation_year = d.simulation_year
+    WHERE d.termination_date IS NULL OR d.raise_date < d.termination_date
+),
+budget AS (
+    -- DECIMAL sums are exact: the scale cannot depend on the summation order (the thread count).
+    SELECT (p.merit_budget * sum(r.employee_compensation) / nullif(sum(r.merit_base * r.employee_compensation), 0))::DOUBLE
+               AS scale,
+           p.merit_budget
+    FROM raised r CROSS JOIN param_simulation p
+    GROUP BY p.merit_budget
+),
+rated AS (
+    SELECT r.simulation_year, r.employee_id, r.raise_date, r.cola_rate,
+           coalesce(r.merit_base::DOUBLE * b.scale, b.merit_budget) AS merit_rate
+    FROM raised r CROSS JOIN budget b
 )
-SELECT
-    d.simulation_year, d.employee_id, d.raise_date,
-    ep.merit_rate, ep.cola_rate,
-    ep.merit_rate + ep.cola_rate AS raise_rate
-FROM dated d
-JOIN int_effective_parameters ep
-  ON ep.level_id = d.level_id AND ep.simulation_year = d.simulation_year
-WHERE d.termination_date IS NULL OR d.raise_date < d.termination_date
+SELECT simulation_year, employee_id, raise_date, merit_rate, cola_rate, merit_rate + cola_rate AS raise_rate
+FROM rated

@@ -1,6 +1,7 @@
 -- Experienced terminations (reference-simulation.md §3.1): within each level, the employees with the
 -- lowest seeded draw (ties on employee_id) up to the level's quota. The date is spread over the year
--- with its own seeded draw, which includes year and seed (defect D18).
+-- with its own seeded draw, which includes year and seed (defect D18), from the hire date for a census
+-- employee hired during the first year.
 WITH staged AS (
     SELECT *, pa_draw_stage1(rng_key, 'termination') AS selection_stage1
     FROM int_employee_compensation_by_year
@@ -22,7 +23,8 @@ selected AS (
     QUALIFY level_rank <= quota.expected_terminations
 ),
 day_staged AS (
-    SELECT *, pa_draw_stage1(rng_key, 'termination_day') AS day_stage1
+    SELECT *, pa_draw_stage1(rng_key, 'termination_day') AS day_stage1,
+           greatest(make_date(simulation_year, 1, 1), employee_hire_date) AS employed_from
     FROM selected
 )
 SELECT
@@ -30,8 +32,9 @@ SELECT
     employee_ssn,
     'termination' AS event_type,
     simulation_year,
-    (make_date(simulation_year, 1, 1)
-        + floor(pa_draw_stage2(day_stage1, rng_key, 'termination_day') * pa_days_in_year(simulation_year))::INTEGER)
+    (employed_from
+        + floor(pa_draw_stage2(day_stage1, rng_key, 'termination_day')
+                * (make_date(simulation_year, 12, 31) - employed_from + 1))::INTEGER)
         AS effective_date,
     'Termination - experienced_termination (level: ' || level_id || ', final compensation: $'
         || employee_compensation::VARCHAR || ')' AS event_details,

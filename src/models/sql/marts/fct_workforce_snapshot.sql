@@ -85,7 +85,10 @@ SELECT
          WHEN pay.final_salary > 2000000 THEN 'WARNING_OVER_2M'
          WHEN pay.final_salary < 10000 AND t.termination_date IS NULL THEN 'WARNING_UNDER_10K'
          ELSE 'NORMAL' END AS compensation_quality_flag,
-    ps.run_started_at AS snapshot_created_at
+    ps.run_started_at AS snapshot_created_at,
+    -- 415(c) cuts of the employer money (core first, then match); columns after the reference's
+    m.match_415_reduction,
+    core.core_415_reduction
 FROM population pop
 CROSS JOIN param_simulation ps
 JOIN pay USING (employee_id)

@@ -1,5 +1,5 @@
--- Pay through the year as salary periods: the start-of-year salary from Jan 1 (or the hire salary from
--- the hire date), then a new period at each promotion and raise in date order; the last period ends at
+-- Pay through the year as salary periods: the start-of-year salary from Jan 1 (from the hire date for
+-- a census employee hired during the first year; a hire's salary from the hire date), then a new period at each promotion and raise in date order; the last period ends at
 -- termination (inclusive) or Dec 31. The one pay timeline behind prorated pay, contributions, match
 -- and core (defect D7). Salaries DECIMAL(18,2) dollars a year.
 WITH events AS (
@@ -9,7 +9,7 @@ terminations AS (
     SELECT employee_id, effective_date AS termination_date FROM events WHERE event_type = 'termination'
 ),
 changes AS (
-    SELECT employee_id, make_date(getvariable('simulation_year'), 1, 1) AS period_start,
+    SELECT employee_id, greatest(make_date(getvariable('simulation_year'), 1, 1), employee_hire_date) AS period_start,
            employee_compensation AS salary, 0 AS change_order
     FROM int_employee_compensation_by_year
     WHERE simulation_year = getvariable('simulation_year')

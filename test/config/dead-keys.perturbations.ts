@@ -1,0 +1,242 @@
+/**
+ * The perturbation of every config key the dead-key guard (dead-keys.test.ts) checks. The guard
+ * simulates the default config (config/simulation_config.yaml) on a synthetic census from 2025 and
+ * compares it with the same config changed as listed here: each key must change some result.
+ *
+ * An entry says what changes (`set`: dotted path → value; `tiers.0.x` indexes an array; undefined
+ * removes the key), and when needed:
+ * - `context`: settings of both runs, for a key that only acts under them (e.g. the voluntary
+ *   enrollment rates act only where auto-enrollment does not reach); runs of one context share a
+ *   baseline;
+ * - `years`: how many years from 2025 the effect needs (default 1; a key that acts from the second
+ *   year needs 2);
+ * - `refused`: the key's effect is that the value is refused, with an error naming the key;
+ * - `echo`: the key is a label; its value must reach this `table.column` (labels are not results).
+ *
+ * Probabilities go to 0 or 1, rates and multipliers up (far up where the events are rare), switches
+ * flip, enums take another member, dates move. A key of a record or a list (`formulas.<key>`,
+ * `tiers[]`) is perturbed on the entry the run uses: the active formula, or the tiered formula made
+ * active by the context.
+ */
+
+/** Stands for a second census (same size, another seed) that the guard writes. */
+export const OTHER_CENSUS = '<another census>';
+
+export interface Perturbation {
+  set: Record<string, unknown>;
+  context?: ContextName;
+  years?: number;
+  refused?: true;
+  echo?: string;
+}
+
+/** Settings under which some keys act, shared by their baseline and perturbed runs. */
+export const CONTEXTS = {
+  /** The promotion increase drawn from a normal distribution (its spread is normal_std_dev). */
+  promotionNormal: { 'compensation.promotion_compensation.distribution_type': 'normal' },
+  /**
+   * No auto-enrollment: new hires enroll voluntarily (the voluntary rates and the deferral-rate
+   * matrix act). A 4 % match cap puts the common 3 % matrix rates within 1 % of the full-match rate,
+   * where match_optimization nudges them.
+   */
+  voluntary: {
+    'enrollment.auto_enrollment.enabled': false,
+    'employer_match.formulas.simple_match.max_match_percentage': 0.04,
+  },
+  /** Every eligible non-participant converts year over year (the conversion's rates by age act). */
+  yearOverYear: {
+    'enrollment.year_over_year_conversion.base_rates_by_age.young': 1,
+    'enrollment.year_over_year_conversion.base_rates_by_age.mid_career': 1,
+    'enrollment.year_over_year_conversion.base_rates_by_age.mature': 1,
+    'enrollment.year_over_year_conversion.base_rates_by_age.senior': 1,
+  },
+  /** Escalation from the first year (without it the first escalations come in the second). */
+  escalation: { 'deferral_auto_escalation.first_escalation_delay_years': 0 },
+  /** A year of service required for the match and the core (so that the new-hire exception acts). */
+  tenure: {
+    'employer_match.eligibility.minimum_tenure_years': 1,
+    'employer_core_contribution.eligibility.minimum_tenure_years': 1,
+  },
+  /** The tiered match formula active (so that its tiers act). */
+  tiered: { 'employer_match.active_formula': 'tiered_match' },
+} as const satisfies Record<string, Record<string, unknown>>;
+
+export type ContextName = keyof typeof CONTEXTS;
+
+const AE = 'enrollment.auto_enrollment';
+const PROACTIVE = 'enrollment.proactive_enrollment';
+const VOLUNTARY = 'enrollment.voluntary_enrollment';
+const MATRIX = `${VOLUNTARY}.deferral_rates.demographic_base_rates`;
+const YOY = 'enrollment.year_over_year_conversion';
+const MATCH = 'employer_match';
+const CORE = 'employer_core_contribution';
+const ESCALATION = 'deferral_auto_escalation';
+const PROMOTION = 'compensation.promotion_compensation';
+const TIERS = `${MATCH}.formulas.tiered_match.tiers`;
+
+/** One cell of the voluntary deferral-rate matrix, doubled. */
+const matrixCell = (cell: string, rate: number): Perturbation => ({ set: { [`${MATRIX}.${cell}`]: rate * 2 }, context: 'voluntary' });
+
+/** Employer eligibility keys, the same for the match and the core. */
+const eligibility = (section: string): Record<string, Perturbation> => ({
+  [`${section}.eligibility.minimum_tenure_years`]: { set: { [`${section}.eligibility.minimum_tenure_years`]: 5 } },
+  [`${section}.eligibility.require_active_at_year_end`]: { set: { [`${section}.eligibility.require_active_at_year_end`]: false } },
+  [`${section}.eligibility.minimum_hours_annual`]: { set: { [`${section}.eligibility.minimum_hours_annual`]: 2000 } },
+  [`${section}.eligibility.allow_new_hires`]: { set: { [`${section}.eligibility.allow_new_hires`]: false }, context: 'tenure' },
+  [`${section}.eligibility.allow_terminated_new_hires`]: { set: { [`${section}.eligibility.allow_terminated_new_hires`]: true } },
+  [`${section}.eligibility.allow_experienced_terminations`]: {
+    set: { [`${section}.eligibility.allow_experienced_terminations`]: true },
+  },
+});
+
+export const PERTURBATIONS: Record<string, Perturbation> = {
+  scenario_id: { set: { scenario_id: 'guard_scenario' }, echo: 'fct_yearly_events.scenario_id' },
+  plan_design_id: { set: { plan_design_id: 'guard_plan' }, echo: 'fct_yearly_events.plan_design_id' },
+
+  'simulation.start_year': { set: { 'simulation.start_year': 2026, 'simulation.end_year': 2026 } },
+  'simulation.end_year': { set: { 'simulation.end_year': 2026 } },
+  'simulation.random_seed': { set: { 'simulation.random_seed': 7 } },
+  'simulation.target_growth_rate': { set: { 'simulation.target_growth_rate': 0.1 } },
+  'workforce.total_termination_rate': { set: { 'workforce.total_termination_rate': 0.24 } },
+  'workforce.new_hire_termination_rate': { set: { 'workforce.new_hire_termination_rate': 0.5 } },
+
+  'compensation.cola_rate': { set: { 'compensation.cola_rate': 0.02 } },
+  'compensation.merit_budget': { set: { 'compensation.merit_budget': 0.04 } },
+  [`${PROMOTION}.base_increase_pct`]: { set: { [`${PROMOTION}.base_increase_pct`]: 0.1 } },
+  [`${PROMOTION}.distribution_range`]: { set: { [`${PROMOTION}.distribution_range`]: 0.1 } },
+  [`${PROMOTION}.max_cap_pct`]: { set: { [`${PROMOTION}.max_cap_pct`]: 0.15 } },
+  [`${PROMOTION}.max_cap_amount`]: { set: { [`${PROMOTION}.max_cap_amount`]: 1000 } },
+  [`${PROMOTION}.distribution_type`]: { set: { [`${PROMOTION}.distribution_type`]: 'deterministic' } },
+  [`${PROMOTION}.level_overrides`]: { set: { [`${PROMOTION}.level_overrides`]: { 1: 0.1, 2: 0.1, 3: 0.1, 4: 0.1, 5: 0.1 } } },
+  [`${PROMOTION}.advanced.normal_std_dev`]: { set: { [`${PROMOTION}.advanced.normal_std_dev`]: 0.1 }, context: 'promotionNormal' },
+  'raise_timing.methodology': { set: { 'raise_timing.methodology': 'legacy' } },
+
+  'setup.census_parquet_path': { set: { 'setup.census_parquet_path': OTHER_CENSUS } },
+  // Refused unless non-calendar plan years are implemented (issue 9, item 2).
+  'setup.plan_year_start_date': { set: { 'setup.plan_year_start_date': '2024-07-01' }, refused: true },
+  // The census participants' enrollment date; the start date moves with it to stay before it.
+  'setup.plan_year_end_date': { set: { 'setup.plan_year_start_date': '2023-01-01', 'setup.plan_year_end_date': '2023-12-31' } },
+  'setup.eligibility_waiting_period_days': { set: { 'setup.eligibility_waiting_period_days': 365 } },
+  'eligibility.waiting_period_days': { set: { 'eligibility.waiting_period_days': 365 } },
+  'plan_eligibility.waiting_period_days': { set: { 'plan_eligibility.waiting_period_days': 365 } },
+  'plan_eligibility.minimum_age': { set: { 'plan_eligibility.minimum_age': 40 } },
+
+  [`${AE}.enabled`]: { set: { [`${AE}.enabled`]: false } },
+  [`${AE}.window_days`]: { set: { [`${AE}.window_days`]: 90 } },
+  [`${AE}.default_deferral_rate`]: { set: { [`${AE}.default_deferral_rate`]: 0.04 } },
+  [`${AE}.opt_out_grace_period`]: { set: { [`${AE}.opt_out_grace_period`]: 90 } },
+  // Under new_hires_only, the start year's census employees are in scope too: the scopes part in year 2.
+  [`${AE}.scope`]: { set: { [`${AE}.scope`]: 'all_eligible_employees' }, years: 2 },
+  [`${AE}.hire_date_cutoff`]: { set: { [`${AE}.hire_date_cutoff`]: null } },
+  [`${AE}.opt_out_rates.by_age.young`]: { set: { [`${AE}.opt_out_rates.by_age.young`]: 1 } },
+  [`${AE}.opt_out_rates.by_age.mid_career`]: { set: { [`${AE}.opt_out_rates.by_age.mid_career`]: 1 } },
+  [`${AE}.opt_out_rates.by_age.mature`]: { set: { [`${AE}.opt_out_rates.by_age.mature`]: 1 } },
+  [`${AE}.opt_out_rates.by_age.senior`]: { set: { [`${AE}.opt_out_rates.by_age.senior`]: 1 } },
+  // Multipliers of the age rate (3-10 %): far up, so that the segment's auto-enrollees opt out.
+  [`${AE}.opt_out_rates.by_income.low_income`]: { set: { [`${AE}.opt_out_rates.by_income.low_income`]: 30 } },
+  [`${AE}.opt_out_rates.by_income.moderate`]: { set: { [`${AE}.opt_out_rates.by_income.moderate`]: 30 } },
+  [`${AE}.opt_out_rates.by_income.high`]: { set: { [`${AE}.opt_out_rates.by_income.high`]: 30 } },
+  [`${AE}.opt_out_rates.by_income.executive`]: { set: { [`${AE}.opt_out_rates.by_income.executive`]: 30 } },
+
+  [`${PROACTIVE}.enabled`]: { set: { [`${PROACTIVE}.enabled`]: false } },
+  [`${PROACTIVE}.timing_window.min_days`]: { set: { [`${PROACTIVE}.timing_window.min_days`]: 0 } },
+  [`${PROACTIVE}.timing_window.max_days`]: { set: { [`${PROACTIVE}.timing_window.max_days`]: 60 } },
+  [`${PROACTIVE}.probability_by_demographics.young`]: { set: { [`${PROACTIVE}.probability_by_demographics.young`]: 1 } },
+  [`${PROACTIVE}.probability_by_demographics.mid_career`]: { set: { [`${PROACTIVE}.probability_by_demographics.mid_career`]: 1 } },
+  [`${PROACTIVE}.probability_by_demographics.mature`]: { set: { [`${PROACTIVE}.probability_by_demographics.mature`]: 0 } },
+  [`${PROACTIVE}.probability_by_demographics.senior`]: { set: { [`${PROACTIVE}.probability_by_demographics.senior`]: 0 } },
+
+  [`${VOLUNTARY}.enabled`]: { set: { [`${VOLUNTARY}.enabled`]: false }, context: 'voluntary' },
+  [`${VOLUNTARY}.base_rates_by_age.young`]: { set: { [`${VOLUNTARY}.base_rates_by_age.young`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.base_rates_by_age.mid_career`]: { set: { [`${VOLUNTARY}.base_rates_by_age.mid_career`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.base_rates_by_age.mature`]: { set: { [`${VOLUNTARY}.base_rates_by_age.mature`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.base_rates_by_age.senior`]: { set: { [`${VOLUNTARY}.base_rates_by_age.senior`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.income_multipliers.low`]: { set: { [`${VOLUNTARY}.income_multipliers.low`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.income_multipliers.moderate`]: { set: { [`${VOLUNTARY}.income_multipliers.moderate`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.income_multipliers.high`]: { set: { [`${VOLUNTARY}.income_multipliers.high`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.income_multipliers.executive`]: { set: { [`${VOLUNTARY}.income_multipliers.executive`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.job_level_multipliers.individual`]: { set: { [`${VOLUNTARY}.job_level_multipliers.individual`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.job_level_multipliers.senior`]: { set: { [`${VOLUNTARY}.job_level_multipliers.senior`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.job_level_multipliers.manager`]: { set: { [`${VOLUNTARY}.job_level_multipliers.manager`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.job_level_multipliers.executive`]: { set: { [`${VOLUNTARY}.job_level_multipliers.executive`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.deferral_rates.match_optimization`]: {
+    set: { [`${VOLUNTARY}.deferral_rates.match_optimization`]: false },
+    context: 'voluntary',
+  },
+  [`${MATRIX}.young_low`]: matrixCell('young_low', 0.03),
+  [`${MATRIX}.young_moderate`]: matrixCell('young_moderate', 0.03),
+  [`${MATRIX}.young_high`]: matrixCell('young_high', 0.04),
+  [`${MATRIX}.young_executive`]: matrixCell('young_executive', 0.06),
+  [`${MATRIX}.mid_career_low`]: matrixCell('mid_career_low', 0.04),
+  [`${MATRIX}.mid_career_moderate`]: matrixCell('mid_career_moderate', 0.06),
+  [`${MATRIX}.mid_career_high`]: matrixCell('mid_career_high', 0.08),
+  [`${MATRIX}.mid_career_executive`]: matrixCell('mid_career_executive', 0.1),
+  [`${MATRIX}.mature_low`]: matrixCell('mature_low', 0.05),
+  [`${MATRIX}.mature_moderate`]: matrixCell('mature_moderate', 0.08),
+  [`${MATRIX}.mature_high`]: matrixCell('mature_high', 0.1),
+  [`${MATRIX}.mature_executive`]: matrixCell('mature_executive', 0.12),
+  [`${MATRIX}.senior_low`]: matrixCell('senior_low', 0.06),
+  [`${MATRIX}.senior_moderate`]: matrixCell('senior_moderate', 0.1),
+  [`${MATRIX}.senior_high`]: matrixCell('senior_high', 0.12),
+  [`${MATRIX}.senior_executive`]: matrixCell('senior_executive', 0.15),
+
+  [`${YOY}.enabled`]: { set: { [`${YOY}.enabled`]: false } },
+  [`${YOY}.base_rates_by_age.young`]: { set: { [`${YOY}.base_rates_by_age.young`]: 1 } },
+  [`${YOY}.base_rates_by_age.mid_career`]: { set: { [`${YOY}.base_rates_by_age.mid_career`]: 1 } },
+  [`${YOY}.base_rates_by_age.mature`]: { set: { [`${YOY}.base_rates_by_age.mature`]: 1 } },
+  [`${YOY}.base_rates_by_age.senior`]: { set: { [`${YOY}.base_rates_by_age.senior`]: 1 } },
+  // Multipliers of 3-8 % conversion rates: far up, so that the segment converts.
+  [`${YOY}.income_multipliers.low_income`]: { set: { [`${YOY}.income_multipliers.low_income`]: 12 } },
+  [`${YOY}.income_multipliers.moderate`]: { set: { [`${YOY}.income_multipliers.moderate`]: 12 } },
+  [`${YOY}.income_multipliers.high`]: { set: { [`${YOY}.income_multipliers.high`]: 12 } },
+  [`${YOY}.income_multipliers.executive`]: { set: { [`${YOY}.income_multipliers.executive`]: 12 } },
+  [`${YOY}.tenure_multipliers.new_employee`]: { set: { [`${YOY}.tenure_multipliers.new_employee`]: 12 } },
+  [`${YOY}.tenure_multipliers.established`]: { set: { [`${YOY}.tenure_multipliers.established`]: 12 } },
+  [`${YOY}.tenure_multipliers.veteran`]: { set: { [`${YOY}.tenure_multipliers.veteran`]: 12 } },
+  [`${YOY}.timing.enrollment_month`]: { set: { [`${YOY}.timing.enrollment_month`]: 3 } },
+  [`${YOY}.timing.enrollment_day`]: { set: { [`${YOY}.timing.enrollment_day`]: 1 } },
+  [`${YOY}.deferral_rates.conservative`]: { set: { [`${YOY}.deferral_rates.conservative`]: false }, context: 'yearOverYear' },
+  [`${YOY}.deferral_rates.young`]: { set: { [`${YOY}.deferral_rates.young`]: 0.06 }, context: 'yearOverYear' },
+  [`${YOY}.deferral_rates.mid_career`]: { set: { [`${YOY}.deferral_rates.mid_career`]: 0.08 }, context: 'yearOverYear' },
+  [`${YOY}.deferral_rates.mature`]: { set: { [`${YOY}.deferral_rates.mature`]: 0.1 }, context: 'yearOverYear' },
+  [`${YOY}.deferral_rates.senior`]: { set: { [`${YOY}.deferral_rates.senior`]: 0.12 }, context: 'yearOverYear' },
+
+  [`${MATCH}.active_formula`]: { set: { [`${MATCH}.active_formula`]: 'tiered_match' } },
+  [`${MATCH}.apply_eligibility`]: { set: { [`${MATCH}.apply_eligibility`]: false } },
+  ...eligibility(MATCH),
+  // The record as a whole: the active formula replaced, the others gone.
+  [`${MATCH}.formulas`]: {
+    set: { [`${MATCH}.formulas`]: { simple_match: { type: 'simple', match_rate: 1, max_match_percentage: 0.06 } } },
+  },
+  [`${MATCH}.formulas.<key>.name`]: { set: { [`${MATCH}.formulas.simple_match.name`]: 'Guard Match' } },
+  // A simple formula is one tier; as a tiered formula with another band it must pay differently.
+  [`${MATCH}.formulas.<key>.type`]: {
+    set: {
+      [`${MATCH}.formulas.simple_match.type`]: 'tiered',
+      [`${MATCH}.formulas.simple_match.match_rate`]: undefined,
+      [`${MATCH}.formulas.simple_match.tiers`]: [{ tier: 1, employee_min: 0, employee_max: 0.03, match_rate: 1 }],
+    },
+  },
+  [`${MATCH}.formulas.<key>.match_rate`]: { set: { [`${MATCH}.formulas.simple_match.match_rate`]: 1 } },
+  [`${MATCH}.formulas.<key>.max_match_percentage`]: { set: { [`${MATCH}.formulas.simple_match.max_match_percentage`]: 0.03 } },
+  [`${MATCH}.formulas.<key>.tiers`]: {
+    set: { [TIERS]: [{ tier: 1, employee_min: 0, employee_max: 0.06, match_rate: 1 }] },
+    context: 'tiered',
+  },
+  [`${MATCH}.formulas.<key>.tiers[].tier`]: { set: { [`${TIERS}.0.tier`]: 2, [`${TIERS}.1.tier`]: 3 }, context: 'tiered' },
+  [`${MATCH}.formulas.<key>.tiers[].employee_min`]: { set: { [`${TIERS}.1.employee_min`]: 0.04 }, context: 'tiered' },
+  [`${MATCH}.formulas.<key>.tiers[].employee_max`]: { set: { [`${TIERS}.0.employee_max`]: 0.02 }, context: 'tiered' },
+  [`${MATCH}.formulas.<key>.tiers[].match_rate`]: { set: { [`${TIERS}.0.match_rate`]: 0.5 }, context: 'tiered' },
+
+  [`${CORE}.enabled`]: { set: { [`${CORE}.enabled`]: false } },
+  [`${CORE}.contribution_rate`]: { set: { [`${CORE}.contribution_rate`]: 0.02 } },
+  ...eligibility(CORE),
+
+  [`${ESCALATION}.enabled`]: { set: { [`${ESCALATION}.enabled`]: false }, context: 'escalation' },
+  [`${ESCALATION}.effective_day`]: { set: { [`${ESCALATION}.effective_day`]: '07-01' }, context: 'escalation' },
+  [`${ESCALATION}.increment_amount`]: { set: { [`${ESCALATION}.increment_amount`]: 0.02 }, context: 'escalation' },
+  [`${ESCALATION}.maximum_rate`]: { set: { [`${ESCALATION}.maximum_rate`]: 0.05 }, context: 'escalation' },
+  [`${ESCALATION}.hire_date_cutoff`]: { set: { [`${ESCALATION}.hire_date_cutoff`]: null }, context: 'escalation' },
+  [`${ESCALATION}.require_active_enrollment`]: { set: { [`${ESCALATION}.require_active_enrollment`]: false }, context: 'escalation' },
+  [`${ESCALATION}.first_escalation_delay_years`]: { set: { [`${ESCALATION}.first_escalation_delay_years`]: 0 } },
+};

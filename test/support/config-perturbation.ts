@@ -1,0 +1,192 @@
+/**
+ * Support of the dead-key guard (test/config/dead-keys.test.ts): the keys the config schema applies,
+ * setting a key of a raw config by its path, and a fingerprint of what a simulation computed.
+ */
+import type { z } from 'zod';
+import { ignoredRegistry } from '../../src/config/ignored.js';
+import { isPlainObject } from '../../src/config/walk.js';
+import type { Database } from '../../src/db/database.js';
+import { OrchestratorBuilder } from '../../src/factory.js';
+
+type Schema = z.core.$ZodType;
+
+/** The parts of zod's internal definitions read here (as in src/config/walk.ts). */
+interface Def {
+  type: string;
+  innerType?: Schema;
+  in?: Schema;
+  shape?: Record<string, Schema>;
+  valueType?: Schema;
+  element?: Schema;
+}
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+
+/** The schema under wrappers and transforms, or undefined for an ignored key. */
+function unwrap(schema: Schema): Def | undefined {
+  let current = schema;
+  for (;;) {
+    if (ignoredRegistry.has(current)) return undefined;
+    const def = current._zod.def as unknown as Def;
+    const next = WRAPPERS.has(def.type) ? def.innerType : def.type === 'pipe' ? def.in : undefined;
+    if (next === undefined) return def;
+    current = next;
+  }
+}
+
+/**
+ * Every key the schema accepts and does not ignore, as a dotted path. Objects are walked into. A
+ * record is a key of its own (`level_overrides`), and so is each field of its entries when they are
+ * objects (`employer_match.formulas.<key>.match_rate`); likewise an array of objects and the fields of
+ * its items (`tiers`, `tiers[].match_rate`).
+ */
+export function appliedConfigKeys(schema: Schema): string[] {
+  const keys: string[] = [];
+  const visit = (s: Schema, path: string): void => {
+    const def = unwrap(s);
+    if (def === undefined) return;
+    if (def.type === 'object') {
+      for (const [key, child] of Object.entries(def.shape ?? {})) visit(child, path === '' ? key : `${path}.${key}`);
+      return;
+    }
+    keys.push(path);
+    const item = def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
+    if (item !== undefined && unwrap(item)?.type === 'object') visit(item, def.type === 'record' ? `${path}.<key>` : `${path}[]`);
+  };
+  visit(schema, '');
+  return keys.sort();
+}
+
+/**
+ * Sets `path` (dotted; a number segment indexes an array: `tiers.0.match_rate`) in a raw config,
+ * creating missing sections; `undefined` removes the key.
+ */
+export function setConfigPath(config: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split('.');
+  const last = segments.pop() as string;
+  let node: Record<string, unknown> | unknown[] = config;
+  for (const segment of segments) {
+    const next: unknown = (node as Record<string, unknown>)[segment];
+    if (isPlainObject(next) || Array.isArray(next)) {
+      node = next;
+    } else {
+      const created = {};
+      (node as Record<string, unknown>)[segment] = created;
+      node = created;
+    }
+  }
+  if (value === undefined) delete (node as Record<string, unknown>)[last];
+  else (node as Record<string, unknown>)[last] = value;
+}
+
+/**
+ * What a simulation computed: the tables of results, employee by employee. The parameter echoes
+ * (param_*, int_effective_parameters), the census copy and the run records are not results.
+ */
+export const RESULT_TABLES = [
+  'fct_yearly_events',
+  'fct_workforce_snapshot',
+  'int_enrollment_state_accumulator',
+  'int_deferral_rate_state_accumulator',
+  'int_employee_contributions',
+  'int_employee_match_calculations',
+  'fct_employer_match_events',
+  'int_employer_core_contributions',
+] as const;
+
+/**
+ * Columns that are not results: ids and labels (event ids hash the scenario and plan-design ids),
+ * run-time stamps, texts that repeat other columns with labels in them (event_details,
+ * event_payload), the probability an event was drawn with (the setting itself), and the reasons
+ * given for an eligibility decision (the decision is eligible_for_match / eligible_for_core).
+ */
+export const NON_RESULT_COLUMNS: ReadonlySet<string> = new Set([
+  'event_id',
+  'scenario_id',
+  'plan_design_id',
+  'parameter_scenario_id',
+  'parameter_source',
+  'formula_id',
+  'created_at',
+  'snapshot_created_at',
+  'event_details',
+  'event_payload',
+  'event_probability',
+  'match_eligibility_reason',
+  'core_eligibility_reason',
+]);
+
+/**
+ * A table's rows over its result columns that vary across rows (a column holding one value in
+ * every row repeats a setting or the year), as a digest. Two runs computed the same results exactly
+ * when their fingerprints are equal.
+ */
+export type Fingerprint = Record<string, string>;
+
+async function fingerprint(db: Database): Promise<Fingerprint> {
+  const result: Fingerprint = {};
+  for (const table of RESULT_TABLES) {
+    const columns = (
+      await db.all<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      )
+    )
+      .map((c) => c.name)
+      .filter((name) => !NON_RESULT_COLUMNS.has(name));
+    // Identifiers come from the catalog and are quoted; no value is spliced into the SQL.
+    const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`);
+    const distinct = await db.one<Record<string, number>>(
+      `SELECT ${quoted.map((q, i) => `count(DISTINCT coalesce(${q}::VARCHAR, '<null>'))::INTEGER AS c${i}`).join(', ')} FROM ${table}`,
+    );
+    const varying = quoted.filter((_, i) => (distinct?.[`c${i}`] ?? 0) > 1);
+    const digest = await db.one<{ n: number; d: string | null }>(
+      `SELECT count(*)::INTEGER AS n, md5(string_agg(r, chr(10) ORDER BY r)) AS d
+       FROM (SELECT ${varying.length > 0 ? `concat_ws('|', ${varying.map((q) => `coalesce(${q}::VARCHAR, '<null>')`).join(', ')})` : `''`} AS r
+             FROM ${table})`,
+    );
+    result[table] = `${digest?.n ?? 0} rows; ${varying.join(',')}; ${digest?.d ?? ''}`;
+  }
+  return result;
+}
+
+/** The tables whose results differ between two fingerprints. */
+export function changedTables(a: Fingerprint, b: Fingerprint): string[] {
+  return RESULT_TABLES.filter((t) => a[t] !== b[t]);
+}
+
+export type Outcome = { fingerprint: Fingerprint; echoes: Record<string, string[]> } | { error: string };
+
+/**
+ * Simulates `config` in a throwaway in-memory database, on one DuckDB thread (the guard runs
+ * several at once) and without the validation rules (their findings are not results). Returns the
+ * fingerprint and the distinct values of the asked `table.column`s, or the error that stopped it.
+ */
+export async function simulateOutcome(config: Record<string, unknown>, echoColumns: readonly string[] = []): Promise<Outcome> {
+  let orchestrator;
+  try {
+    orchestrator = await new OrchestratorBuilder()
+      .withConfig(config)
+      .withEnvironment({})
+      .withDatabase(':memory:')
+      .withThreads(1)
+      .withoutDefaultRules()
+      .build();
+    await orchestrator.executeMultiYearSimulation();
+    const db = orchestrator.database;
+    const echoes: Record<string, string[]> = {};
+    for (const target of echoColumns) {
+      const [table, column] = target.split('.');
+      if (!RESULT_TABLES.includes(table as (typeof RESULT_TABLES)[number]) || !/^[a-z_]+$/.test(column ?? '')) {
+        throw new Error(`echo column ${target} is not a column of a result table`);
+      }
+      const rows = await db.all<{ v: string }>(`SELECT DISTINCT ${column}::VARCHAR AS v FROM ${table} ORDER BY 1`);
+      echoes[target] = rows.map((r) => r.v);
+    }
+    return { fingerprint: await fingerprint(db), echoes };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    orchestrator?.close();
+  }
+}

@@ -47,7 +47,7 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_effective_parameters',
     layer: 'foundation',
     stage: 'FOUNDATION',
-    dependsOn: ['int_employee_compensation_by_year'],
+    dependsOn: [],
   },
   {
     name: 'int_workforce_needs',

@@ -112,6 +112,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'raise_timing.methodology': { set: { 'raise_timing.methodology': 'legacy' } },
 
   'setup.census_parquet_path': { set: { 'setup.census_parquet_path': OTHER_CENSUS } },
+  // A folder whose promotion hazard base rate is five times the bundled one (relative to the working folder).
+  'setup.parameter_tables_dir': { set: { 'setup.parameter_tables_dir': 'test/fixtures/parameter-tables/promotion-base-x5' } },
   // Refused unless non-calendar plan years are implemented (issue 9, item 2).
   'setup.plan_year_start_date': { set: { 'setup.plan_year_start_date': '2024-07-01' }, refused: true },
   // The census participants' enrollment date; the start date moves with it to stay before it.

@@ -187,7 +187,7 @@ describe('configuration reaches the simulation', () => {
     expect(new Set(run.result.years.map((y) => y.audit.summary.activeHeadcount))).toEqual(new Set([run.result.census.activeRows]));
   });
 
-  it('the merit budget and COLA set the average raise', async () => {
+  it('the merit budget and COLA set the average raise, weighted by start-of-year pay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planalign-sim-'));
     const census = await makeCensus(dir, 800, 5);
     const config = defaultConfigObject();
@@ -196,10 +196,12 @@ describe('configuration reaches the simulation', () => {
     const run = await simulate({ dir, census, config, years: [2025, 2025] });
     const [row] = await query<{ avg_rate: number }>(
       run.database,
-      `SELECT avg(compensation_amount / previous_compensation - 1) AS avg_rate
-       FROM fct_yearly_events WHERE event_type = 'raise'`,
+      `SELECT (sum((e.compensation_amount / e.previous_compensation - 1) * c.employee_compensation)
+                / sum(c.employee_compensation))::DOUBLE AS avg_rate
+       FROM fct_yearly_events e JOIN int_employee_compensation_by_year c USING (employee_id, simulation_year)
+       WHERE e.event_type = 'raise'`,
     );
-    expect(row?.avg_rate).toBeGreaterThan(0.0495);
-    expect(row?.avg_rate).toBeLessThan(0.0505);
+    expect(row?.avg_rate).toBeGreaterThan(0.05 - 1e-6);
+    expect(row?.avg_rate).toBeLessThan(0.05 + 1e-6);
   });
 });

@@ -65,7 +65,7 @@ async function planAlignDatabase(path: string, years: number[] = []): Promise<vo
   try {
     await ensureSchema(db, NOW);
     for (const year of years) {
-      await db.run(`INSERT INTO planalign_checkpoints VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, 'duckdb-hash/test')`, [
+      await db.run(`INSERT INTO planalign_checkpoints VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, 'duckdb-hash/test', 'unknown')`, [
         year,
         'run-ours',
         'cfg-ours',

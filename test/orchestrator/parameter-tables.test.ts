@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DatabaseStateError } from '../../src/errors.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
@@ -162,8 +162,8 @@ describe('parameter tables as run inputs', () => {
       return { promotions: events?.n ?? 0, run: run!, checkpoints: checkpoints.map((c) => c.parameters_hash) };
     };
     const bundled = await promotions('bundled');
-    // Five times the promotion base rate.
-    const tables = tablesFolder({ 'config_promotion_hazard_base.csv': 'base_rate,level_dampener_factor\n0.10,0.15\n' });
+    // Five times the promotion base rate (the fixture the dead-key guard uses too).
+    const tables = resolve('test/fixtures/parameter-tables/promotion-base-x5');
     const override = await promotions('override', tables);
     expect(bundled.promotions).toBeGreaterThan(0);
     expect(override.promotions).toBeGreaterThan(bundled.promotions * 3);

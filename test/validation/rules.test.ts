@@ -116,6 +116,21 @@ describe('validation rules', () => {
     });
   }
 
+  it('no_match_for_ineligible_terminations: require_active_at_year_end overrides allow_experienced_terminations', async () => {
+    const rule = rules.find((r) => r.name === 'no_match_for_ineligible_terminations')!;
+    await db.run('BEGIN TRANSACTION');
+    try {
+      await db.run(`UPDATE param_dc_plan SET match_apply_eligibility = true, match_allow_exp_terminations = true`);
+      await db.run(CORRUPTIONS.no_match_for_ineligible_terminations!);
+      await db.run(`UPDATE param_dc_plan SET match_require_active_eoy = false`);
+      expect((await runRules(db, [rule]))[0]!.violations).toBe(0);
+      await db.run(`UPDATE param_dc_plan SET match_require_active_eoy = true`);
+      expect((await runRules(db, [rule]))[0]!.violations).toBeGreaterThan(0);
+    } finally {
+      await db.run('ROLLBACK');
+    }
+  });
+
   it('the registry manager drops years and rebuilds them identically from the previous year and the events', async () => {
     const digest = async (table: string): Promise<string> =>
       (await db.one<{ d: string }>(`SELECT md5(string_agg(t::VARCHAR, '\n' ORDER BY t::VARCHAR)) AS d FROM ${table} t`))!.d;

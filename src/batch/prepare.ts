@@ -151,7 +151,8 @@ function prepareOne(
   // The child reads its config from the batch folder: a relative tables folder is resolved here.
   const tablesDir = validated.config.setup.parameter_tables_dir;
   if (tablesDir !== undefined) {
-    applyOverride(raw, ['setup', 'parameter_tables_dir'], resolveConfigured(tablesDir, 'parameter_tables_dir', overlay.sections, scenario.path, basePath));
+    const resolvedDir = resolveConfigured(tablesDir, 'parameter_tables_dir', overlay.sections, scenario.path, basePath);
+    applyOverride(raw, ['setup', 'parameter_tables_dir'], resolvedDir);
   }
   const resolved = parseConfig(raw, { source }); // cannot fail where the first pass succeeded
 

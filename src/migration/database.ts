@@ -162,7 +162,8 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
       );
       await step('checkpoint_years', async () => {
         for (const year of years) {
-          await engine.checkpoints.write(year, { runId: result.runId as string, configHash: UNKNOWN_HASH, censusHash, parametersHash: UNKNOWN_HASH }, clock());
+          const inputs = { configHash: UNKNOWN_HASH, censusHash, parametersHash: UNKNOWN_HASH };
+          await engine.checkpoints.write(year, { runId: result.runId as string, ...inputs }, clock());
         }
       });
     });

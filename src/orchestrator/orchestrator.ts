@@ -331,7 +331,9 @@ export class PipelineOrchestrator {
       };
       if (reuse) {
         // changedInputs found the config equal but for its end year (or not recorded).
-        if (existing !== undefined && existing.configHash !== UNKNOWN_HASH) await this.checkpoints.extendConfigHash(existing.configHash, runHash);
+        if (existing !== undefined && existing.configHash !== UNKNOWN_HASH) {
+          await this.checkpoints.extendConfigHash(existing.configHash, runHash);
+        }
         await reopenRun(db, runId, endYear, inputs);
       } else {
         await recordRunStart(db, {

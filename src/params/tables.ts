@@ -50,22 +50,23 @@ const SHARE: Cell = { kind: 'number', min: 0, max: 1 };
 
 /** The comp_levers parameters the models read, with their ranges; the other names are the reference's. */
 const COMP_LEVERS_READ: Record<string, { min: number; max: number }> = {
-  'RAISE merit_base': { min: 0, max: 1 },
-  'HIRE compensation_percentile': { min: 0, max: 1 },
-  'HIRE market_adjustment_multiplier': { min: 0, max: 5 },
+  'RAISE/merit_base': { min: 0, max: 1 },
+  'HIRE/compensation_percentile': { min: 0, max: 1 },
+  'HIRE/market_adjustment_multiplier': { min: 0, max: 5 },
 };
 const COMP_LEVERS_UNREAD = [
-  'RAISE cola_rate',
-  'PROMOTION promotion_probability',
-  'PROMOTION promotion_raise',
-  'DEFERRAL_ESCALATION escalation_rate',
-  'DEFERRAL_ESCALATION max_escalation_rate',
-  'DEFERRAL_ESCALATION tenure_threshold',
-  'DEFERRAL_ESCALATION age_threshold',
-  'DEFERRAL_ESCALATION max_escalations',
-  'HIRE new_hire_salary_adjustment',
+  'RAISE/cola_rate',
+  'PROMOTION/promotion_probability',
+  'PROMOTION/promotion_raise',
+  'DEFERRAL_ESCALATION/escalation_rate',
+  'DEFERRAL_ESCALATION/max_escalation_rate',
+  'DEFERRAL_ESCALATION/tenure_threshold',
+  'DEFERRAL_ESCALATION/age_threshold',
+  'DEFERRAL_ESCALATION/max_escalations',
+  'HIRE/new_hire_salary_adjustment',
 ];
-const leverOf = (r: Row): string => `${(r.values.event_type ?? '').toUpperCase()} ${r.values.parameter_name ?? ''}`;
+/** EVENT_TYPE/parameter_name (the event type upper-cased, as the models read it). */
+const leverOf = (r: Row): string => `${(r.values.event_type ?? '').toUpperCase()}/${r.values.parameter_name ?? ''}`;
 
 /** Each value of `column` exactly once, and (with `expected`) exactly those values. */
 function oneEach(rows: readonly Row[], column: string, expected?: readonly string[]): Problem[] {
@@ -173,7 +174,7 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
           problems.push({
             row: r.row,
             column: 'parameter_name',
-            message: `unknown parameter ${r.values.event_type}/${r.values.parameter_name}${near ? ` (did you mean ${near.replace(' ', '/')}?)` : ''}; read are ${Object.keys(COMP_LEVERS_READ).map((k) => k.replace(' ', '/')).join(', ')}`,
+            message: `unknown parameter ${lever}${near ? ` (did you mean ${near}?)` : ''}; read are ${Object.keys(COMP_LEVERS_READ).join(', ')}`,
           });
         } else if (range !== undefined) {
           const value = Number(r.values.parameter_value);
@@ -187,7 +188,8 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
           const key = `${r.values.scenario_id} ${r.values.fiscal_year} ${r.values.job_level} ${lever}`;
           const earlier = seen.get(key);
           if (earlier !== undefined) {
-            problems.push({ row: r.row, column: 'parameter_value', message: `${r.values.parameter_name} of this scenario, year and level is already given in row ${earlier}` });
+            const message = `${lever} of this scenario, year and level is already given in row ${earlier}`;
+            problems.push({ row: r.row, column: 'parameter_value', message });
           } else seen.set(key, r.row);
         }
       }
@@ -202,7 +204,8 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
           for (const lever of Object.keys(COMP_LEVERS_READ)) {
             if (!seen.has(`${span} ${level} ${lever}`)) {
               const [scenario, year] = span.split(' ');
-              problems.push({ message: `scenario ${scenario}, fiscal year ${year} has no ${lever.replace(' ', '/')} for job level ${level} (a level of config_job_levels.csv)` });
+              const message = `scenario ${scenario}, fiscal year ${year} has no ${lever} for job level ${level} (a level of config_job_levels.csv)`;
+              problems.push({ message });
             }
           }
         }
@@ -211,7 +214,7 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
     },
     unreadContent: (rows) => {
       const unread = [...new Set(rows.map(leverOf).filter((l) => COMP_LEVERS_UNREAD.includes(l)))];
-      return unread.length > 0 ? `parameters ${unread.map((k) => k.replace(' ', '/')).join(', ')}` : undefined;
+      return unread.length > 0 ? `parameters ${unread.join(', ')}` : undefined;
     },
   },
   'irs_limits.csv': {
@@ -233,7 +236,8 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
       ...rows.flatMap((r): Problem[] => {
         const [min, max] = [r.values.super_catch_up_min_age ?? '', r.values.super_catch_up_max_age ?? ''];
         if ((min === '') !== (max === '')) {
-          return [{ row: r.row, column: min === '' ? 'super_catch_up_min_age' : 'super_catch_up_max_age', message: 'super_catch_up_min_age and super_catch_up_max_age are given together or not at all' }];
+          const column = min === '' ? 'super_catch_up_min_age' : 'super_catch_up_max_age';
+          return [{ row: r.row, column, message: 'super_catch_up_min_age and super_catch_up_max_age are given together or not at all' }];
         }
         return min !== '' && Number(min) > Number(max)
           ? [{ row: r.row, column: 'super_catch_up_max_age', message: `${max} is below super_catch_up_min_age (${min})` }]
@@ -383,7 +387,8 @@ function readTable(
     if (header.indexOf(column) !== i) problems.push(describe(path, { column, message: 'the column is given twice' }));
     else if (!expected.includes(column)) {
       const near = closestKey(column, expected);
-      problems.push(describe(path, { column, message: `unknown column${near ? ` (did you mean ${near}?)` : ''}; the columns are ${expected.join(', ')}` }));
+      const message = `unknown column${near ? ` (did you mean ${near}?)` : ''}; the columns are ${expected.join(', ')}`;
+      problems.push(describe(path, { column, message }));
     }
   });
   const missing = Object.keys(spec.read).filter((c) => !header.includes(c));

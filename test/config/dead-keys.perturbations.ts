@@ -35,14 +35,18 @@ export const CONTEXTS = {
   /** The promotion increase drawn from a normal distribution (its spread is normal_std_dev). */
   promotionNormal: { 'compensation.promotion_compensation.distribution_type': 'normal' },
   /**
-   * No auto-enrollment: new hires enroll voluntarily (the voluntary rates and the deferral-rate
-   * matrix act). A 4 % match cap puts the common 3 % matrix rates within 1 % of the full-match rate,
+   * No auto-enrollment, and a year's wait: the census employees hired in 2024 become eligible in
+   * 2025 and enroll voluntarily (the voluntary rates and the deferral-rate matrix act on every age and
+   * pay segment; new hires are 25-40 and paid above 50,000). A 4 % match cap puts the common 3 % matrix rates within 1 % of the full-match rate,
    * where match_optimization nudges them.
    */
   voluntary: {
     'enrollment.auto_enrollment.enabled': false,
+    'plan_eligibility.waiting_period_days': 365,
     'employer_match.formulas.simple_match.max_match_percentage': 0.04,
   },
+  /** A year's wait: the first year's hires become eligible in the second. */
+  waiting: { 'plan_eligibility.waiting_period_days': 365 },
   /** Every eligible non-participant converts year over year (the conversion's rates by age act). */
   yearOverYear: {
     'enrollment.year_over_year_conversion.base_rates_by_age.young': 1,
@@ -127,8 +131,9 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${AE}.window_days`]: { set: { [`${AE}.window_days`]: 90 } },
   [`${AE}.default_deferral_rate`]: { set: { [`${AE}.default_deferral_rate`]: 0.04 } },
   [`${AE}.opt_out_grace_period`]: { set: { [`${AE}.opt_out_grace_period`]: 90 } },
-  // Under new_hires_only, the start year's census employees are in scope too: the scopes part in year 2.
-  [`${AE}.scope`]: { set: { [`${AE}.scope`]: 'all_eligible_employees' }, years: 2 },
+  // Under new_hires_only the start year's census employees are in scope too: the scopes part on
+  // employees who become eligible in a later year than they were hired.
+  [`${AE}.scope`]: { set: { [`${AE}.scope`]: 'all_eligible_employees' }, context: 'waiting', years: 2 },
   [`${AE}.hire_date_cutoff`]: { set: { [`${AE}.hire_date_cutoff`]: null } },
   [`${AE}.opt_out_rates.by_age.young`]: { set: { [`${AE}.opt_out_rates.by_age.young`]: 1 } },
   [`${AE}.opt_out_rates.by_age.mid_career`]: { set: { [`${AE}.opt_out_rates.by_age.mid_career`]: 1 } },
@@ -204,7 +209,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${YOY}.deferral_rates.senior`]: { set: { [`${YOY}.deferral_rates.senior`]: 0.12 }, context: 'yearOverYear' },
 
   [`${MATCH}.active_formula`]: { set: { [`${MATCH}.active_formula`]: 'tiered_match' } },
-  [`${MATCH}.apply_eligibility`]: { set: { [`${MATCH}.apply_eligibility`]: false } },
+  // Without it the match needs only year-end employment and the hours: tenure stops counting.
+  [`${MATCH}.apply_eligibility`]: { set: { [`${MATCH}.apply_eligibility`]: false }, context: 'tenure' },
   ...eligibility(MATCH),
   // The record as a whole: the active formula replaced, the others gone.
   [`${MATCH}.formulas`]: {

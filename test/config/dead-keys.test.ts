@@ -9,6 +9,7 @@
  * overhead of its ~30 models, nearly the same for 300 employees as for 3,000; 1,000 gives every
  * demographic cell of the enrollment tables members. Each (context, years) baseline is run once.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulationConfigSchema } from '../../src/config/schema.js';
 import {
@@ -16,9 +17,10 @@ import {
   changedTables,
   setConfigPath,
   simulateOutcome,
+  writeSegmentedCensus,
   type Outcome,
 } from '../support/config-perturbation.js';
-import { defaultConfigObject, makeCensus } from '../support/engine.js';
+import { defaultConfigObject } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
 import { CONTEXTS, OTHER_CENSUS, PERTURBATIONS, type Perturbation } from './dead-keys.perturbations.js';
 
@@ -54,8 +56,9 @@ describe('dead-key guard', () => {
 
   it('sees every applied key change a result', async () => {
     const dir = tempDir();
-    const census = await makeCensus(dir, CENSUS_EMPLOYEES, 7);
-    const otherCensus = await makeCensus(dir, CENSUS_EMPLOYEES, 8);
+    const [census, otherCensus] = [join(dir, 'census.csv'), join(dir, 'other_census.csv')];
+    writeSegmentedCensus(census, CENSUS_EMPLOYEES, 7);
+    writeSegmentedCensus(otherCensus, CENSUS_EMPLOYEES, 8);
     const limit = limiter(CONCURRENCY);
 
     const configOf = (years: number, ...changes: Record<string, unknown>[]): Record<string, unknown> => {

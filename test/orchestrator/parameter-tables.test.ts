@@ -110,6 +110,23 @@ describe('an invalid parameter table is refused with its file, row, column and w
     );
   });
 
+  it('comp_levers: a misspelt parameter gets a "did you mean"; what no model reads is accepted and listed', () => {
+    const copy = tablesFolder({ 'comp_levers.csv': readFileSync(join(SEEDS, 'comp_levers.csv'), 'utf8') });
+    expect(loadParameterTables(copy).notices).toEqual([
+      `${join(copy, 'comp_levers.csv')}: columns is_locked, created_at, created_by; parameters RAISE/cola_rate, PROMOTION/promotion_probability, ` +
+        'PROMOTION/promotion_raise, DEFERRAL_ESCALATION/escalation_rate, DEFERRAL_ESCALATION/max_escalation_rate, ' +
+        'DEFERRAL_ESCALATION/tenure_threshold, DEFERRAL_ESCALATION/age_threshold, DEFERRAL_ESCALATION/max_escalations, ' +
+        'HIRE/new_hire_salary_adjustment are not read by PlanAlign',
+    ]);
+    const dir = tablesFolder({ 'comp_levers.csv': edited('comp_levers.csv', 'default,2025,1,RAISE,merit_base', 'default,2025,1,RAISE,merit_bse') });
+    const issues = refusal(() => loadParameterTables(dir)).issues;
+    expect(issues[0]).toBe(
+      `${join(dir, 'comp_levers.csv')}, row 1, column parameter_name: unknown parameter RAISE/merit_bse (did you mean RAISE/merit_base?); ` +
+        'read are RAISE/merit_base, HIRE/compensation_percentile, HIRE/market_adjustment_multiplier',
+    );
+    expect(issues).toContain(`${join(dir, 'comp_levers.csv')}: scenario default, fiscal year 2025 has no RAISE/merit_base for job level 1 (a level of config_job_levels.csv)`);
+  });
+
   it('a file that is not a parameter table: a typo gets a "did you mean", a reference seed we do not read says why', () => {
     const dir = tablesFolder({
       'irs_limit.csv': readFileSync(join(SEEDS, 'irs_limits.csv'), 'utf8'),

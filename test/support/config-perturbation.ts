@@ -2,7 +2,9 @@
  * Support of the dead-key guard (test/config/dead-keys.test.ts): the keys the config schema applies,
  * setting a key of a raw config by its path, and a fingerprint of what a simulation computed.
  */
+import { writeFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { GENERATED_CENSUS_COLUMNS, generateCensusRows } from '../../src/census/index.js';
 import { ignoredRegistry } from '../../src/config/ignored.js';
 import { isPlainObject } from '../../src/config/walk.js';
 import type { Database } from '../../src/db/database.js';
@@ -79,6 +81,45 @@ export function setConfigPath(config: Record<string, unknown>, path: string, val
   else (node as Record<string, unknown>)[last] = value;
 }
 
+const DAY_MS = 86_400_000;
+const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+const iso = (dayNumber: number): string => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+
+/** Whole years at the census date 2024-12-31 (the start of a 2025 run) in each age segment of the plan. */
+const SEGMENT_AGES = [27, 38, 50, 60] as const;
+/** Pay within each pay segment of the plan: below 50,000, to 100,000, to 200,000, above. */
+const SEGMENT_PAY = [
+  [30_000, 50_000],
+  [56_000, 100_000],
+  [100_000, 200_000],
+  [200_000, 450_000],
+] as const;
+
+/**
+ * A census of the generator's rows (as many, same seed) with age, pay, participation and hire year
+ * laid on a grid: row i is in age segment i % 4, pay segment (i >> 2) % 4, participates when
+ * (i >> 4) is odd and was hired in 2024 when (i >> 5) is odd. The plan's settings address these
+ * segments (deferral rates by age and pay, opt-outs by pay, ...), but the generator's realistic mix
+ * leaves some nearly empty (0.3 % of its rows are paid below 50,000), and new hires are 25–40.
+ * Written as CSV to `path`.
+ */
+export function writeSegmentedCensus(path: string, employees: number, seed: number): void {
+  const lines = generateCensusRows({ employees, seed }).map((row, i) => {
+    const age = SEGMENT_AGES[i % 4] as number;
+    const birth = new Date(`${row.employee_birth_date}T00:00:00Z`);
+    birth.setUTCFullYear(2024 - age);
+    const adult = new Date(birth);
+    adult.setUTCFullYear(birth.getUTCFullYear() + 18);
+    const hire = (i >> 5) % 2 === 1 ? day('2024-01-01') + ((i * 37) % 366) : Math.max(day(row.employee_hire_date), adult.getTime() / DAY_MS);
+    const termination = row.employee_termination_date === null ? '' : iso(Math.max(day(row.employee_termination_date), hire));
+    const [low, high] = SEGMENT_PAY[(i >> 2) % 4] as readonly [number, number];
+    const pay = low + (row.employee_gross_compensation % (high - low));
+    const rate = (i >> 4) % 2 === 1 ? row.employee_deferral_rate || 0.06 : 0;
+    return [row.employee_id, row.employee_ssn, iso(birth.getTime() / DAY_MS), iso(hire), termination, pay, rate, row.active].join(',');
+  });
+  writeFileSync(path, `${GENERATED_CENSUS_COLUMNS.join(',')}\n${lines.join('\n')}\n`);
+}
+
 /**
  * What a simulation computed: the tables of results, employee by employee. The parameter echoes
  * (param_*, int_effective_parameters), the census copy and the run records are not results.
@@ -117,9 +158,9 @@ export const NON_RESULT_COLUMNS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A table's rows over its result columns that vary across rows (a column holding one value in
- * every row repeats a setting or the year), as a digest. Two runs computed the same results exactly
- * when their fingerprints are equal.
+ * Per result table: its row count, the result columns that vary across rows (a column holding one
+ * value in every row repeats a setting or the year) and an order-independent hash of the rows over
+ * those columns. Two runs computed the same results exactly when their fingerprints are equal.
  */
 export type Fingerprint = Record<string, string>;
 
@@ -134,18 +175,17 @@ async function fingerprint(db: Database): Promise<Fingerprint> {
     )
       .map((c) => c.name)
       .filter((name) => !NON_RESULT_COLUMNS.has(name));
-    // Identifiers come from the catalog and are quoted; no value is spliced into the SQL.
+    // Identifiers come from the catalog, quoted; no value is spliced into the SQL.
     const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`);
-    const distinct = await db.one<Record<string, number>>(
-      `SELECT ${quoted.map((q, i) => `count(DISTINCT coalesce(${q}::VARCHAR, '<null>'))::INTEGER AS c${i}`).join(', ')} FROM ${table}`,
+    // A column varies when two of its values differ, or some are null and some not.
+    const varies = await db.one<Record<string, boolean>>(
+      `SELECT ${quoted.map((q, i) => `(min(${q}) <> max(${q}) OR count(${q}) NOT IN (0, count(*))) AS v${i}`).join(', ')} FROM ${table}`,
     );
-    const varying = quoted.filter((_, i) => (distinct?.[`c${i}`] ?? 0) > 1);
-    const digest = await db.one<{ n: number; d: string | null }>(
-      `SELECT count(*)::INTEGER AS n, md5(string_agg(r, chr(10) ORDER BY r)) AS d
-       FROM (SELECT ${varying.length > 0 ? `concat_ws('|', ${varying.map((q) => `coalesce(${q}::VARCHAR, '<null>')`).join(', ')})` : `''`} AS r
-             FROM ${table})`,
+    const varying = quoted.filter((_, i) => varies?.[`v${i}`] === true);
+    const rows = await db.one<{ n: number; h: string | null }>(
+      `SELECT count(*)::INTEGER AS n, ${varying.length > 0 ? `sum(hash(${varying.join(', ')})::HUGEINT)::VARCHAR` : `''`} AS h FROM ${table}`,
     );
-    result[table] = `${digest?.n ?? 0} rows; ${varying.join(',')}; ${digest?.d ?? ''}`;
+    result[table] = `${rows?.n ?? 0} rows; ${varying.join(',')}; ${rows?.h ?? ''}`;
   }
   return result;
 }

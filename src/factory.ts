@@ -13,7 +13,7 @@ import { silentProgress, type ProgressSink } from './orchestrator/progress.js';
 import { RegistryManager } from './registries/registry-manager.js';
 import type { Reporter } from './reporting/types.js';
 import { DataValidator } from './validation/data-validator.js';
-import type { ValidationRule } from './validation/rules.js';
+import { loadDefaultRules, type ValidationRule } from './validation/rules.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/simulation_config.yaml';
 export const DEFAULT_DATABASE_PATH = 'simulation.duckdb';
@@ -44,6 +44,7 @@ export class OrchestratorBuilder {
   private progress: ProgressSink = silentProgress;
   private clock: () => Date = () => new Date();
   private logger: Logger = pino({ level: 'silent' });
+  private defaultRules = true;
   private readonly customRules: ValidationRule[] = [];
   private readonly reporters: Reporter[] = [];
   private readonly hooks: Hook[] = [];
@@ -116,6 +117,16 @@ export class OrchestratorBuilder {
     return this;
   }
 
+  /**
+   * Leaves the default rules folder out: only rules given to withCustomValidator are checked (none:
+   * the VALIDATION stage does nothing). For throwaway runs whose findings nobody reads, such as the
+   * dead-key guard's (test/config/dead-keys.test.ts).
+   */
+  withoutDefaultRules(): this {
+    this.defaultRules = false;
+    return this;
+  }
+
   /** Reporters run after each year and at the end of the run, in registration order. */
   withCustomReporter(...reporters: Reporter[]): this {
     this.reporters.push(...reporters);
@@ -150,7 +161,7 @@ export class OrchestratorBuilder {
    * them too, so that it rebuilds, checkpoints and validates exactly as a simulation does.
    */
   services(db: Database): EngineServices {
-    const validator = new DataValidator();
+    const validator = new DataValidator(this.defaultRules ? loadDefaultRules() : []);
     for (const rule of this.customRules) validator.registerRule(rule);
     const runner = new ModelRunner(db);
     return { runner, registries: new RegistryManager(db, runner), checkpoints: new CheckpointManager(db), validator };

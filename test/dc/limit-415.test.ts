@@ -111,6 +111,14 @@ describe('415(c) with a 100 % match on up to 10 % of pay and a 10 % core: the co
       B3: ['24500.00', '24500.00', '72000.00', '23750.01', '0.00', '23749.99', '0.02'],
     });
   });
+
+  it('2027, past the published years: the 2026 limits carry forward, 415(c) with the others', async () => {
+    await check(people, config, 2027, {
+      A4: ['24500.00', '24500.00', '72000.00', '24500.00', '0.00', '23000.00', '7000.00'],
+      B2: ['24500.00', '24500.00', '72000.00', '23750.00', '0.00', '23750.00', '0.00'],
+      B3: ['24500.00', '24500.00', '72000.00', '23750.01', '0.00', '23749.99', '0.02'],
+    });
+  });
 });
 
 describe('415(c) with a 300 % match on up to 10 % of pay and a 5 % core: core, then match', () => {

@@ -141,6 +141,12 @@ export class OrchestratorBuilder {
 
   /** Validates the config and resolves the census without touching the database. */
   resolveConfig(): { config: LoadedConfig; censusPath: string; parameterTables: ParameterTables } {
+    const { config, parameterTables } = this.resolveInputs();
+    return { config, censusPath: this.resolveCensusPath(config), parameterTables };
+  }
+
+  /** Validates the config and its parameter tables (what `planalign validate` checks): no census, no database. */
+  resolveInputs(): { config: LoadedConfig; parameterTables: ParameterTables } {
     const source = this.configSource;
     if (source === undefined) {
       throw new ConfigError('No configuration given: call withConfig(path or object) before build()');
@@ -149,11 +155,7 @@ export class OrchestratorBuilder {
     const config: LoadedConfig =
       'path' in source ? loadConfig({ path: source.path, ...options }) : { path: '<in-memory>', ...parseConfig(source.raw, options) };
     const tablesDir = config.config.setup.parameter_tables_dir;
-    return {
-      config,
-      censusPath: this.resolveCensusPath(config),
-      parameterTables: loadParameterTables(tablesDir === undefined ? undefined : this.resolveTablesDir(tablesDir)),
-    };
+    return { config, parameterTables: loadParameterTables(tablesDir === undefined ? undefined : this.resolveTablesDir(tablesDir)) };
   }
 
   /**

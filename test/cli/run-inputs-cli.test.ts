@@ -33,6 +33,19 @@ describe('parameter tables and stored inputs on the command line', () => {
     );
   });
 
+  it('validate checks the parameter tables as simulate does, and names the folder when they pass', async () => {
+    const { config, tables } = await setUp();
+    writeFileSync(join(tables, 'config_promotion_hazard_base.csv'), 'base_rate,level_dampener_factor\n0.02,-1\n');
+    const bad = runCli(['validate', '-c', config], { cwd: tempDir() });
+    expect(bad.status).toBe(ExitCode.UsageError);
+    expect(bad.stderr).toContain(`${join(tables, 'config_promotion_hazard_base.csv')}, row 1, column level_dampener_factor`);
+
+    writeFileSync(join(tables, 'config_promotion_hazard_base.csv'), 'base_rate,level_dampener_factor\n0.05,0.15\n');
+    const good = runCli(['validate', '-c', config], { cwd: tempDir() });
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stdout).toContain(`  parameter tables: ${tables} (config_promotion_hazard_base.csv; the rest bundled)`);
+  });
+
   it('--resume refused: names the changed keys and tables; status and the run summary report mixed years', async () => {
     const { dir, config, tables } = await setUp();
     const database = join(dir, 'sim.duckdb');

@@ -1,5 +1,6 @@
-import { describeIgnored, loadConfig, summarizeConfig } from '../../config/index.js';
+import { describeIgnored, summarizeConfig } from '../../config/index.js';
 import { ConfigError, ExitCode } from '../../errors.js';
+import { OrchestratorBuilder } from '../../factory.js';
 
 export async function validate(options: {
   config: string;
@@ -7,7 +8,10 @@ export async function validate(options: {
   enforceIdentifiers?: true;
   json?: true;
 }): Promise<number> {
-  const loaded = loadConfig({ path: options.config, allowUnknownKeys: options.allowUnknownKeys === true });
+  // The parameter tables are inputs too: a bad table fails here as it would fail `simulate`.
+  const { config: loaded, parameterTables } = new OrchestratorBuilder()
+    .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
+    .resolveInputs();
   const missing = ['scenario_id', 'plan_design_id'].filter((key) => loaded.config[key as 'scenario_id'] === undefined);
   if (options.enforceIdentifiers && missing.length > 0) {
     throw new ConfigError(
@@ -19,13 +23,15 @@ export async function validate(options: {
   }
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ valid: true, path: loaded.path, hash: loaded.hash, ignored: loaded.ignored, warnings: loaded.warnings, missingIdentifiers: missing }, null, 2)}\n`,
+      `${JSON.stringify({ valid: true, path: loaded.path, hash: loaded.hash, parametersHash: parameterTables.hash, ignored: loaded.ignored, warnings: loaded.warnings, missingIdentifiers: missing }, null, 2)}\n`,
     );
     return ExitCode.Success;
   }
   const lines = ['Configuration is valid', ...summarizeConfig(loaded).map((l) => `  ${l}`)];
   if (missing.length > 0) lines.push(`Note: no ${missing.join(' or ')}; runs use "default" (--enforce-identifiers makes this an error)`);
-  if (loaded.warnings.length > 0) lines.push('Warnings:', ...loaded.warnings.map((w) => `  - ${w}`));
+  if (parameterTables.dir !== undefined) lines.push(`  parameter tables: ${parameterTables.dir} (${Object.values(parameterTables.tables).filter((t) => t.source === 'override').map((t) => t.file).join(', ')}; the rest bundled)`);
+  const warnings = [...loaded.warnings, ...parameterTables.notices];
+  if (warnings.length > 0) lines.push('Warnings:', ...warnings.map((w) => `  - ${w}`));
   if (loaded.ignored.length > 0) lines.push('Accepted but ignored:', ...describeIgnored(loaded).map((i) => `  - ${i}`));
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Success;

@@ -63,6 +63,8 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'enrollment.performance': 'performance tuning does not apply to DuckDB',
   'enrollment.year_over_year_conversion.deferral_rates.conservative':
     'read by nothing in the reference either, which defines no other set of conversion rates; converters enroll at deferral_rates.<age band>',
+  'enrollment.auto_enrollment.scope':
+    'both scopes reach the same employees: every eligible non-participant hired on or after hire_date_cutoff is in auto-enrollment scope once, in the year they become eligible (census employees eligible earlier: the first year), and an opt-out is never auto-enrolled again (the reference\'s own rule R18), so nobody is left for a later sweep',
   'enrollment.auto_enrollment.plan_overrides': 'per-plan overrides were never implemented',
   'enrollment.proactive_enrollment.timing_distribution':
     'no dates defined; inert in the reference too (proactive and voluntary dates use proactive_enrollment.timing_window)',

@@ -219,7 +219,7 @@ const autoEnrollmentSchema = z.strictObject({
   default_deferral_rate: rate().default(0.06),
   opt_out_grace_period: wholeNonNegative().default(30),
   // Pydantic default None meant "let dbt decide"; we use the shipped file's values.
-  scope: z.enum(['new_hires_only', 'all_eligible_employees']).default('new_hires_only'),
+  scope: ignoredKey('enrollment.auto_enrollment.scope', z.enum(['new_hires_only', 'all_eligible_employees']).nullable()),
   // null = no cutoff (every hire is in scope).
   hire_date_cutoff: isoDate().nullable().default('2020-01-01'),
   opt_out_rates: z

@@ -40,7 +40,7 @@ export function summarizeConfig(loaded: LoadedConfig): string[] {
     `Scenario / plan:     ${c.scenario_id ?? 'default'} / ${c.plan_design_id ?? 'default'}`,
     `Auto-enrollment:     ${
       ae.enabled
-        ? `on, ${ae.scope}, default deferral ${formatPercent(ae.default_deferral_rate)}${ae.hire_date_cutoff ? `, hired on or after ${ae.hire_date_cutoff}` : ''}`
+        ? `on, default deferral ${formatPercent(ae.default_deferral_rate)}${ae.hire_date_cutoff ? `, hired on or after ${ae.hire_date_cutoff}` : ''}`
         : 'off'
     }`,
     `Employer match:      ${match.active_formula}${formula ? ` (${describeFormula(formula)})` : ''}`,

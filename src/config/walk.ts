@@ -68,7 +68,8 @@ interface Unwrapped {
   default?: { value: unknown };
 }
 
-function unwrap(schema: Schema): Unwrapped {
+/** The schema under its wrappers and transforms (a pipe is read as its input), and what they said. */
+export function unwrap(schema: Schema): Unwrapped {
   let current = schema;
   let nullable = false;
   let defaulted: Unwrapped['default'];

@@ -138,12 +138,12 @@ CREATE TABLE IF NOT EXISTS fct_workforce_snapshot (
     total_employer_contributions DECIMAL(18,2),
     annual_hours_worked INTEGER,
     compensation_quality_flag VARCHAR,
-    snapshot_created_at TIMESTAMP
+    snapshot_created_at TIMESTAMP,
+    -- Ours, after the reference's columns: the 415(c) cuts of the match and the core. A snapshot
+    -- written before they existed gains them when the model next writes it (ModelRunner).
+    match_415_reduction DECIMAL(18,2),
+    core_415_reduction DECIMAL(18,2)
 );
--- The 415(c) cuts of the match and the core (after the reference's columns). Added by ALTER so that a
--- database written before they existed gets them too.
-ALTER TABLE fct_workforce_snapshot ADD COLUMN IF NOT EXISTS match_415_reduction DECIMAL(18,2);
-ALTER TABLE fct_workforce_snapshot ADD COLUMN IF NOT EXISTS core_415_reduction DECIMAL(18,2);
 
 -- Registries: the enrollment and deferral-rate state carried from one year to the next, one row per
 -- employee of the year's population and year. Year Y is derived from Y-1's rows and Y's events.

@@ -56,7 +56,10 @@ export interface MultiYearOptions {
   resume?: boolean;
   /** Clear every year from startYear on and recompute them. */
   forceRestart?: boolean;
-  /** Stop (exit 3) and roll the year back when an error-severity rule finds violations. */
+  /**
+   * Stop (exit 3) and roll the year back when an error-severity rule finds violations. Absent: the
+   * config's setup.fail_on_validation_error.
+   */
   failOnValidationError?: boolean;
   signal?: AbortSignal;
 }
@@ -361,7 +364,7 @@ export class PipelineOrchestrator {
       configHash: runHash,
       censusHash: setup.census.hash,
       parametersHash: tables.hash,
-      failOnValidationError: options.failOnValidationError ?? false,
+      failOnValidationError: options.failOnValidationError ?? config.config.setup.fail_on_validation_error,
       signal: options.signal,
     };
     return { ...setup, firstYear, resumedFrom: reuse && firstYear > baseYear ? firstYear : undefined };

@@ -39,7 +39,6 @@ export async function compileDcPlanParameters(
     waiting_period_days: ['INTEGER', Math.max(config.eligibility.waiting_period_days, config.plan_eligibility.waiting_period_days)],
     minimum_age: ['INTEGER', config.plan_eligibility.minimum_age],
     ae_enabled: ['BOOLEAN', ae.enabled],
-    ae_scope: ['VARCHAR', ae.scope],
     ae_hire_date_cutoff: ['DATE', ae.hire_date_cutoff],
     ae_window_days: ['INTEGER', ae.window_days],
     ae_default_rate: ['DECIMAL(7,5)', String(ae.default_deferral_rate)],
@@ -101,6 +100,7 @@ export async function compileDcPlanParameters(
     escalation_require_enrollment: ['BOOLEAN', escalation.require_active_enrollment],
     match_formula: ['VARCHAR', match.active_formula],
     match_formula_type: ['VARCHAR', formula.type],
+    match_formula_name: ['VARCHAR', formula.name],
     // The match is capped at max_match_percentage of pay, times match_rate for a simple formula.
     match_max_percentage: ['DECIMAL(7,5)', String(formula.max_match_percentage)],
     match_cap_rate: ['DECIMAL(9,5)', formula.type === 'simple' ? String(formula.match_rate) : '1'],

@@ -10,7 +10,8 @@
  *   baseline;
  * - `years`: how many years from 2025 the effect needs (default 1; a key that acts from the second
  *   year needs 2);
- * - `refused`: the key's effect is that the value is refused, with an error naming the key;
+ * - `fails`: the key's effect is that the run stops, with an error containing this text (a refused
+ *   value names its key; every guard run carries one error rule that always fires, ALWAYS_FAILING_RULE);
  * - `echo`: the key is a label; its value must reach this `table.column` (labels are not results).
  *
  * Probabilities go to 0 or 1, rates and multipliers up (far up where the events are rare), switches
@@ -18,6 +19,7 @@
  * `tiers[]`) is perturbed on the entry the run uses: the active formula, or the tiered formula made
  * active by the context.
  */
+import { ALWAYS_FAILING_RULE, PERCENT_RATE_COLUMN } from '../support/config-perturbation.js';
 
 /** Stands for a second census (same size, another seed) that the guard writes. */
 export const OTHER_CENSUS = '<another census>';
@@ -26,7 +28,7 @@ export interface Perturbation {
   set: Record<string, unknown>;
   context?: ContextName;
   years?: number;
-  refused?: true;
+  fails?: string;
   echo?: string;
 }
 
@@ -37,15 +39,27 @@ export const CONTEXTS = {
   /**
    * No auto-enrollment, and a year's wait: the census employees hired in 2024 become eligible in
    * 2025 and enroll voluntarily (the voluntary rates and the deferral-rate matrix act on every age and
-   * pay segment; new hires are 25-40 and paid above 50,000). A 4 % match cap puts the common 3 % matrix rates within 1 % of the full-match rate,
-   * where match_optimization nudges them.
+   * pay segment; new hires are 25-40 and paid above 50,000). A 4 % match cap puts the common 3 %
+   * matrix rates within 1 % of the full-match rate, where match_optimization nudges them.
    */
   voluntary: {
     'enrollment.auto_enrollment.enabled': false,
     'plan_eligibility.waiting_period_days': 365,
     'employer_match.formulas.simple_match.max_match_percentage': 0.04,
   },
-  /** A year's wait: the first year's hires become eligible in the second. */
+  /**
+   * The voluntary context under a job-levels table of seven levels (pay bands up to 900,000): the
+   * bundled five levels never reach the executive level multiplier (levels 7 and up).
+   */
+  sevenLevels: {
+    'enrollment.auto_enrollment.enabled': false,
+    'plan_eligibility.waiting_period_days': 365,
+    'setup.parameter_tables_dir': 'test/fixtures/parameter-tables/seven-levels',
+  },
+  /**
+   * A year's wait: the census employees hired in 2024 (every age segment) become eligible in 2025,
+   * and so are proactive-enrollment candidates (new hires are 25-40).
+   */
   waiting: { 'plan_eligibility.waiting_period_days': 365 },
   /** Every eligible non-participant converts year over year (the conversion's rates by age act). */
   yearOverYear: {
@@ -54,8 +68,11 @@ export const CONTEXTS = {
     'enrollment.year_over_year_conversion.base_rates_by_age.mature': 1,
     'enrollment.year_over_year_conversion.base_rates_by_age.senior': 1,
   },
-  /** Escalation from the first year (without it the first escalations come in the second). */
-  escalation: { 'deferral_auto_escalation.first_escalation_delay_years': 0 },
+  /**
+   * Escalation from the first year (without it the first escalations come in the second), on July 1,
+   * after the year's first enrollments.
+   */
+  escalation: { 'deferral_auto_escalation.first_escalation_delay_years': 0, 'deferral_auto_escalation.effective_day': '07-01' },
   /** A year of service required for the match and the core (so that the new-hire exception acts). */
   tenure: {
     'employer_match.eligibility.minimum_tenure_years': 1,
@@ -63,11 +80,28 @@ export const CONTEXTS = {
   },
   /** The tiered match formula active (so that its tiers act). */
   tiered: { 'employer_match.active_formula': 'tiered_match' },
+  /** Leavers not excluded as such: the allow_* flags decide whether they are paid. */
+  leaversByFlags: {
+    'employer_match.eligibility.require_active_at_year_end': false,
+    'employer_core_contribution.eligibility.require_active_at_year_end': false,
+  },
+  /** Every kind of leaver allowed: only require_active_at_year_end excludes them. */
+  leaversAllowed: {
+    'employer_match.eligibility.allow_terminated_new_hires': true,
+    'employer_match.eligibility.allow_experienced_terminations': true,
+    'employer_core_contribution.eligibility.allow_terminated_new_hires': true,
+    'employer_core_contribution.eligibility.allow_experienced_terminations': true,
+  },
+  /** Census participants start at the fallback rate. */
+  censusFallback: { 'deferral_rates.use_census_rates': false },
+  /** Census rates read from the census's percent column. */
+  percentRates: { 'deferral_rates.census_rate_field': PERCENT_RATE_COLUMN },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ContextName = keyof typeof CONTEXTS;
 
 const AE = 'enrollment.auto_enrollment';
+const CENSUS_RATES = 'deferral_rates';
 const PROACTIVE = 'enrollment.proactive_enrollment';
 const VOLUNTARY = 'enrollment.voluntary_enrollment';
 const MATRIX = `${VOLUNTARY}.deferral_rates.demographic_base_rates`;
@@ -84,12 +118,19 @@ const matrixCell = (cell: string, rate: number): Perturbation => ({ set: { [`${M
 /** Employer eligibility keys, the same for the match and the core. */
 const eligibility = (section: string): Record<string, Perturbation> => ({
   [`${section}.eligibility.minimum_tenure_years`]: { set: { [`${section}.eligibility.minimum_tenure_years`]: 5 } },
-  [`${section}.eligibility.require_active_at_year_end`]: { set: { [`${section}.eligibility.require_active_at_year_end`]: false } },
+  [`${section}.eligibility.require_active_at_year_end`]: {
+    set: { [`${section}.eligibility.require_active_at_year_end`]: false },
+    context: 'leaversAllowed',
+  },
   [`${section}.eligibility.minimum_hours_annual`]: { set: { [`${section}.eligibility.minimum_hours_annual`]: 2000 } },
   [`${section}.eligibility.allow_new_hires`]: { set: { [`${section}.eligibility.allow_new_hires`]: false }, context: 'tenure' },
-  [`${section}.eligibility.allow_terminated_new_hires`]: { set: { [`${section}.eligibility.allow_terminated_new_hires`]: true } },
+  [`${section}.eligibility.allow_terminated_new_hires`]: {
+    set: { [`${section}.eligibility.allow_terminated_new_hires`]: true },
+    context: 'leaversByFlags',
+  },
   [`${section}.eligibility.allow_experienced_terminations`]: {
     set: { [`${section}.eligibility.allow_experienced_terminations`]: true },
+    context: 'leaversByFlags',
   },
 });
 
@@ -118,22 +159,26 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'setup.census_parquet_path': { set: { 'setup.census_parquet_path': OTHER_CENSUS } },
   // A folder whose promotion hazard base rate is five times the bundled one (relative to the working folder).
   'setup.parameter_tables_dir': { set: { 'setup.parameter_tables_dir': 'test/fixtures/parameter-tables/promotion-base-x5' } },
-  // Refused unless non-calendar plan years are implemented (issue 9, item 2).
-  'setup.plan_year_start_date': { set: { 'setup.plan_year_start_date': '2024-07-01' }, refused: true },
+  // Plan years are calendar years: another start is refused.
+  'setup.plan_year_start_date': { set: { 'setup.plan_year_start_date': '2024-07-01' }, fails: 'setup.plan_year_start_date' },
+  'setup.fail_on_validation_error': { set: { 'setup.fail_on_validation_error': true }, fails: ALWAYS_FAILING_RULE.name },
   // The census participants' enrollment date; the start date moves with it to stay before it.
   'setup.plan_year_end_date': { set: { 'setup.plan_year_start_date': '2023-01-01', 'setup.plan_year_end_date': '2023-12-31' } },
-  'setup.eligibility_waiting_period_days': { set: { 'setup.eligibility_waiting_period_days': 365 } },
   'eligibility.waiting_period_days': { set: { 'eligibility.waiting_period_days': 365 } },
   'plan_eligibility.waiting_period_days': { set: { 'plan_eligibility.waiting_period_days': 365 } },
   'plan_eligibility.minimum_age': { set: { 'plan_eligibility.minimum_age': 40 } },
+
+  [`${CENSUS_RATES}.use_census_rates`]: { set: { [`${CENSUS_RATES}.use_census_rates`]: false } },
+  [`${CENSUS_RATES}.census_rate_field`]: { set: { [`${CENSUS_RATES}.census_rate_field`]: PERCENT_RATE_COLUMN } },
+  [`${CENSUS_RATES}.pre_enrolled_fallback`]: { set: { [`${CENSUS_RATES}.pre_enrolled_fallback`]: 0.05 }, context: 'censusFallback' },
+  [`${CENSUS_RATES}.plan_deferral_cap`]: { set: { [`${CENSUS_RATES}.plan_deferral_cap`]: 0.05 } },
+  // Off, the percent column's values (above 1) are unusable: those participants start at the fallback.
+  [`${CENSUS_RATES}.normalize_percentages`]: { set: { [`${CENSUS_RATES}.normalize_percentages`]: false }, context: 'percentRates' },
 
   [`${AE}.enabled`]: { set: { [`${AE}.enabled`]: false } },
   [`${AE}.window_days`]: { set: { [`${AE}.window_days`]: 90 } },
   [`${AE}.default_deferral_rate`]: { set: { [`${AE}.default_deferral_rate`]: 0.04 } },
   [`${AE}.opt_out_grace_period`]: { set: { [`${AE}.opt_out_grace_period`]: 90 } },
-  // Under new_hires_only the start year's census employees are in scope too: the scopes part on
-  // employees who become eligible in a later year than they were hired.
-  [`${AE}.scope`]: { set: { [`${AE}.scope`]: 'all_eligible_employees' }, context: 'waiting', years: 2 },
   [`${AE}.hire_date_cutoff`]: { set: { [`${AE}.hire_date_cutoff`]: null } },
   [`${AE}.opt_out_rates.by_age.young`]: { set: { [`${AE}.opt_out_rates.by_age.young`]: 1 } },
   [`${AE}.opt_out_rates.by_age.mid_career`]: { set: { [`${AE}.opt_out_rates.by_age.mid_career`]: 1 } },
@@ -150,8 +195,14 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${PROACTIVE}.timing_window.max_days`]: { set: { [`${PROACTIVE}.timing_window.max_days`]: 60 } },
   [`${PROACTIVE}.probability_by_demographics.young`]: { set: { [`${PROACTIVE}.probability_by_demographics.young`]: 1 } },
   [`${PROACTIVE}.probability_by_demographics.mid_career`]: { set: { [`${PROACTIVE}.probability_by_demographics.mid_career`]: 1 } },
-  [`${PROACTIVE}.probability_by_demographics.mature`]: { set: { [`${PROACTIVE}.probability_by_demographics.mature`]: 0 } },
-  [`${PROACTIVE}.probability_by_demographics.senior`]: { set: { [`${PROACTIVE}.probability_by_demographics.senior`]: 0 } },
+  [`${PROACTIVE}.probability_by_demographics.mature`]: {
+    set: { [`${PROACTIVE}.probability_by_demographics.mature`]: 0 },
+    context: 'waiting',
+  },
+  [`${PROACTIVE}.probability_by_demographics.senior`]: {
+    set: { [`${PROACTIVE}.probability_by_demographics.senior`]: 0 },
+    context: 'waiting',
+  },
 
   [`${VOLUNTARY}.enabled`]: { set: { [`${VOLUNTARY}.enabled`]: false }, context: 'voluntary' },
   [`${VOLUNTARY}.base_rates_by_age.young`]: { set: { [`${VOLUNTARY}.base_rates_by_age.young`]: 0 }, context: 'voluntary' },
@@ -165,7 +216,7 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${VOLUNTARY}.job_level_multipliers.individual`]: { set: { [`${VOLUNTARY}.job_level_multipliers.individual`]: 0 }, context: 'voluntary' },
   [`${VOLUNTARY}.job_level_multipliers.senior`]: { set: { [`${VOLUNTARY}.job_level_multipliers.senior`]: 0 }, context: 'voluntary' },
   [`${VOLUNTARY}.job_level_multipliers.manager`]: { set: { [`${VOLUNTARY}.job_level_multipliers.manager`]: 0 }, context: 'voluntary' },
-  [`${VOLUNTARY}.job_level_multipliers.executive`]: { set: { [`${VOLUNTARY}.job_level_multipliers.executive`]: 0 }, context: 'voluntary' },
+  [`${VOLUNTARY}.job_level_multipliers.executive`]: { set: { [`${VOLUNTARY}.job_level_multipliers.executive`]: 0 }, context: 'sevenLevels' },
   [`${VOLUNTARY}.deferral_rates.match_optimization`]: {
     set: { [`${VOLUNTARY}.deferral_rates.match_optimization`]: false },
     context: 'voluntary',
@@ -202,7 +253,6 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${YOY}.tenure_multipliers.veteran`]: { set: { [`${YOY}.tenure_multipliers.veteran`]: 12 } },
   [`${YOY}.timing.enrollment_month`]: { set: { [`${YOY}.timing.enrollment_month`]: 3 } },
   [`${YOY}.timing.enrollment_day`]: { set: { [`${YOY}.timing.enrollment_day`]: 1 } },
-  [`${YOY}.deferral_rates.conservative`]: { set: { [`${YOY}.deferral_rates.conservative`]: false }, context: 'yearOverYear' },
   [`${YOY}.deferral_rates.young`]: { set: { [`${YOY}.deferral_rates.young`]: 0.06 }, context: 'yearOverYear' },
   [`${YOY}.deferral_rates.mid_career`]: { set: { [`${YOY}.deferral_rates.mid_career`]: 0.08 }, context: 'yearOverYear' },
   [`${YOY}.deferral_rates.mature`]: { set: { [`${YOY}.deferral_rates.mature`]: 0.1 }, context: 'yearOverYear' },
@@ -216,7 +266,11 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${MATCH}.formulas`]: {
     set: { [`${MATCH}.formulas`]: { simple_match: { type: 'simple', match_rate: 1, max_match_percentage: 0.06 } } },
   },
-  [`${MATCH}.formulas.<key>.name`]: { set: { [`${MATCH}.formulas.simple_match.name`]: 'Guard Match' } },
+  // Labels: the name reaches the match table; a tier number orders the tiers, so one out of order is refused.
+  [`${MATCH}.formulas.<key>.name`]: {
+    set: { [`${MATCH}.formulas.simple_match.name`]: 'Guard Match' },
+    echo: 'int_employee_match_calculations.formula_name',
+  },
   // A simple formula is one tier; as a tiered formula with another band it must pay differently.
   [`${MATCH}.formulas.<key>.type`]: {
     set: {
@@ -231,7 +285,11 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
     set: { [TIERS]: [{ tier: 1, employee_min: 0, employee_max: 0.06, match_rate: 1 }] },
     context: 'tiered',
   },
-  [`${MATCH}.formulas.<key>.tiers[].tier`]: { set: { [`${TIERS}.0.tier`]: 2, [`${TIERS}.1.tier`]: 3 }, context: 'tiered' },
+  [`${MATCH}.formulas.<key>.tiers[].tier`]: {
+    set: { [`${TIERS}.0.tier`]: 3, [`${TIERS}.1.tier`]: 2 },
+    context: 'tiered',
+    fails: 'employer_match.formulas.tiered_match.tiers[1].tier: must be greater than the previous tier (3)',
+  },
   [`${MATCH}.formulas.<key>.tiers[].employee_min`]: { set: { [`${TIERS}.1.employee_min`]: 0.04 }, context: 'tiered' },
   [`${MATCH}.formulas.<key>.tiers[].employee_max`]: { set: { [`${TIERS}.0.employee_max`]: 0.02 }, context: 'tiered' },
   [`${MATCH}.formulas.<key>.tiers[].match_rate`]: { set: { [`${TIERS}.0.match_rate`]: 0.5 }, context: 'tiered' },
@@ -241,7 +299,7 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   ...eligibility(CORE),
 
   [`${ESCALATION}.enabled`]: { set: { [`${ESCALATION}.enabled`]: false }, context: 'escalation' },
-  [`${ESCALATION}.effective_day`]: { set: { [`${ESCALATION}.effective_day`]: '07-01' }, context: 'escalation' },
+  [`${ESCALATION}.effective_day`]: { set: { [`${ESCALATION}.effective_day`]: '03-01' }, context: 'escalation' },
   [`${ESCALATION}.increment_amount`]: { set: { [`${ESCALATION}.increment_amount`]: 0.02 }, context: 'escalation' },
   [`${ESCALATION}.maximum_rate`]: { set: { [`${ESCALATION}.maximum_rate`]: 0.05 }, context: 'escalation' },
   [`${ESCALATION}.hire_date_cutoff`]: { set: { [`${ESCALATION}.hire_date_cutoff`]: null }, context: 'escalation' },

@@ -31,14 +31,14 @@ describe('environment overrides', () => {
         PLANALIGN_SIMULATION__END_YEAR: '2026',
         NAV_WORKFORCE__TOTAL_TERMINATION_RATE: '0.2',
         PLANALIGN_ENROLLMENT__AUTO_ENROLLMENT__ENABLED: 'FALSE',
-        NAV_ENROLLMENT__AUTO_ENROLLMENT__SCOPE: 'all_eligible_employees',
+        NAV_ENROLLMENT__AUTO_ENROLLMENT__WINDOW_DAYS: '60',
         PLANALIGN_DEFERRAL_AUTO_ESCALATION__HIRE_DATE_CUTOFF: '2022-06-01',
       },
     });
     expect(config.simulation.end_year).toBe(2026);
     expect(config.workforce.total_termination_rate).toBe(0.2);
     expect(config.enrollment.auto_enrollment.enabled).toBe(false);
-    expect(config.enrollment.auto_enrollment.scope).toBe('all_eligible_employees');
+    expect(config.enrollment.auto_enrollment.window_days).toBe(60);
     expect(config.deferral_auto_escalation.hire_date_cutoff).toBe('2022-06-01');
   });
 

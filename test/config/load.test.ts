@@ -116,7 +116,7 @@ describe('defaults', () => {
     // Otherwise the shipped file's values.
     expect(config.raise_timing.methodology).toBe('realistic');
     expect(config.setup.census_parquet_path).toBe('data/census_preprocessed.parquet');
-    expect(config.enrollment.auto_enrollment.scope).toBe('new_hires_only');
+    expect(config.enrollment.auto_enrollment.window_days).toBe(45);
     expect(config.employer_core_contribution.enabled).toBe(true);
     expect(config.employer_match.formulas).toEqual(MATCH_FORMULA_PRESETS);
     expect(config.employer_match.eligibility.minimum_hours_annual).toBe(1000);

@@ -23,7 +23,7 @@ const NULL_MINIMUM_AGE = 'plan_eligibility.minimum_age: null read as not set; th
 describe("the Python engine's 2025 simulation configs load", () => {
   // [file, warnings, ignored]
   const cases: Array<[string, string[], string[]]> = [
-    ['test_config.yaml', [OLDER_SIMPLE_MATCH, NULL_WAITING_PERIOD, NULL_MINIMUM_AGE], []],
+    ['test_config.yaml', [OLDER_SIMPLE_MATCH, NULL_WAITING_PERIOD, NULL_MINIMUM_AGE], ['enrollment.auto_enrollment.scope']],
     ['hybrid_simulation_config.yaml', [], ['optimization']],
     ['example_model_parallelization_config.yaml', [], ['orchestrator']],
     ['simulation_config_with_resource_management.yaml', [], ['orchestrator']],

@@ -71,7 +71,7 @@ describe('summarizeConfig', () => {
     expect(text).toContain('3% per year');
     expect(text).toContain('experienced 12%, new hires 25%');
     expect(text).toContain('default / default');
-    expect(text).toContain('on, new_hires_only, default deferral 2%, hired on or after 2020-01-01');
+    expect(text).toContain('on, default deferral 2%, hired on or after 2020-01-01');
     // 50 % of deferrals up to 6 % of pay pays at most 3 % of pay.
     expect(text).toContain('simple_match (50% of deferrals up to 6% of pay; at most 3% of pay)');
     expect(text).toContain('Employer core:       1% of pay');

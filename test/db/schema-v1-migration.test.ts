@@ -113,4 +113,39 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     // Refused before anything was written: still version 1.
     expect(await query(join(dir, 'refused.duckdb'), `SELECT max(version) AS v FROM planalign_schema_version`)).toEqual([{ v: 1 }]);
   });
+
+  it('model tables written before a column existed gain it when the run goes on (NULL for the earlier years)', async () => {
+    const first = await builder('columns', [2025, 2025]).build();
+    await first.executeMultiYearSimulation();
+    const database = first.database.path;
+    first.close();
+    // As main wrote them before the 415(c) limit and the formula name.
+    const db = await Database.open(database);
+    try {
+      for (const column of ['match_415_reduction', 'formula_name']) await db.run(`ALTER TABLE int_employee_match_calculations DROP COLUMN ${column}`);
+      for (const column of ['annual_additions_limit', 'annual_additions_deferrals']) await db.run(`ALTER TABLE int_employee_contributions DROP COLUMN ${column}`);
+      for (const column of ['match_415_reduction', 'core_415_reduction']) await db.run(`ALTER TABLE fct_workforce_snapshot DROP COLUMN ${column}`);
+    } finally {
+      db.close();
+    }
+
+    const resumed = await builder('columns', [2025, 2026]).build();
+    const result = await resumed.executeMultiYearSimulation({ resume: true });
+    resumed.close();
+    expect(result.resumedFrom).toBe(2026);
+    const filled = async (table: string, column: string) =>
+      query<{ y: number; filled: number }>(
+        database,
+        `SELECT simulation_year AS y, count(${column})::INTEGER AS filled FROM ${table} GROUP BY 1 ORDER BY 1`,
+      );
+    for (const [table, column] of [
+      ['int_employee_match_calculations', 'formula_name'],
+      ['int_employee_contributions', 'annual_additions_limit'],
+      ['fct_workforce_snapshot', 'core_415_reduction'],
+    ] as const) {
+      const [y2025, y2026] = await filled(table, column);
+      expect(y2025, `${table}.${column}`).toEqual({ y: 2025, filled: 0 });
+      expect(y2026!.filled, `${table}.${column}`).toBeGreaterThan(0);
+    }
+  });
 });

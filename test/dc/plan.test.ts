@@ -182,11 +182,10 @@ describe('DC plan switches', () => {
     expect(doubled.result.years[0]!.audit.summary.employerCore).toBeCloseTo(2 * base.result.years[0]!.audit.summary.employerCore, -2);
   });
 
-  it('all-eligible scope auto-enrolls census non-participants hired before the cutoff too', async () => {
+  it('without a hire-date cutoff, census non-participants hired before 2020 are auto-enrolled too', async () => {
     const config = defaultConfigObject();
-    config.enrollment.auto_enrollment.scope = 'all_eligible_employees';
     config.enrollment.auto_enrollment.hire_date_cutoff = null;
-    const all = await simulate({ dir, census, config, name: 'all_scope', years: [2025, 2025] });
+    const all = await simulate({ dir, census, config, name: 'no_cutoff', years: [2025, 2025] });
     const early = `event_category = 'auto_enrollment' AND employee_id IN
                    (SELECT employee_id FROM stg_census_data WHERE employee_hire_date < DATE '2020-01-01')`;
     expect(await count(base.database, early)).toBe(0);

@@ -193,9 +193,8 @@ describe('auto-enrollment scope at the edges of the year (hand-computed, 2025-20
     expect(byId.E_OPTOUT).toMatchObject({ simulation_year: 2025, event_category: 'auto_enrollment', effective_date: '2025-02-15' });
   });
 
-  it('all_eligible_employees: every year until enrolled, never again after an opt-out', async () => {
+  it('no hire-date cutoff: everyone once, in their eligibility year, never again after an opt-out', async () => {
     const config = edgeConfig((c) => {
-      c.enrollment.auto_enrollment.scope = 'all_eligible_employees';
       c.enrollment.auto_enrollment.hire_date_cutoff = null;
     });
     const run = await simulate({ dir, census, config, name: 'all_eligible', years: [2025, 2027] });

@@ -76,9 +76,8 @@ describe('scenario matrix', () => {
     expect(off.result.workforceProgression.at(-1)!.participationRate).toBeLessThan(base.result.workforceProgression.at(-1)!.participationRate);
   });
 
-  it('all-eligible scope auto-enrolls at least as many as new-hires-only', async () => {
-    const all = await run('ae_all', (c) => {
-      c.enrollment.auto_enrollment.scope = 'all_eligible_employees';
+  it('no hire-date cutoff auto-enrolls at least as many as the 2020 cutoff', async () => {
+    const all = await run('ae_no_cutoff', (c) => {
       c.enrollment.auto_enrollment.hire_date_cutoff = null;
     });
     expect(await count(all, `event_category = 'auto_enrollment'`)).toBeGreaterThanOrEqual(await count(base, `event_category = 'auto_enrollment'`));

@@ -287,7 +287,7 @@ describe('XLSX report workbook', () => {
     expect(kv.get('generated_at')).toBe(GENERATED_AT.toISOString());
     expect(kv.get('param_simulation.random_seed')).toBe('42');
     expect(kv.get('param_simulation.target_growth_rate')).toMatch(/^0\.03/);
-    expect(kv.get('param_dc_plan.ae_scope')).toBeDefined();
+    expect(kv.get('param_dc_plan.ae_window_days')).toBeDefined();
   });
 });
 

@@ -5,36 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { GENERATED_CENSUS_COLUMNS, generateCensusRows } from '../../src/census/index.js';
-import { ignoredRegistry } from '../../src/config/ignored.js';
-import { isPlainObject } from '../../src/config/walk.js';
+import { isPlainObject, unwrap } from '../../src/config/walk.js';
 import type { Database } from '../../src/db/database.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
+import { sqlRule } from '../../src/validation/rules.js';
 
 type Schema = z.core.$ZodType;
-
-/** The parts of zod's internal definitions read here (as in src/config/walk.ts). */
-interface Def {
-  type: string;
-  innerType?: Schema;
-  in?: Schema;
-  shape?: Record<string, Schema>;
-  valueType?: Schema;
-  element?: Schema;
-}
-
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
-
-/** The schema under wrappers and transforms, or undefined for an ignored key. */
-function unwrap(schema: Schema): Def | undefined {
-  let current = schema;
-  for (;;) {
-    if (ignoredRegistry.has(current)) return undefined;
-    const def = current._zod.def as unknown as Def;
-    const next = WRAPPERS.has(def.type) ? def.innerType : def.type === 'pipe' ? def.in : undefined;
-    if (next === undefined) return def;
-    current = next;
-  }
-}
 
 /**
  * Every key the schema accepts and does not ignore, as a dotted path. Objects are walked into. A
@@ -45,15 +21,15 @@ function unwrap(schema: Schema): Def | undefined {
 export function appliedConfigKeys(schema: Schema): string[] {
   const keys: string[] = [];
   const visit = (s: Schema, path: string): void => {
-    const def = unwrap(s);
-    if (def === undefined) return;
+    const { def, ignored } = unwrap(s);
+    if (ignored) return;
     if (def.type === 'object') {
       for (const [key, child] of Object.entries(def.shape ?? {})) visit(child, path === '' ? key : `${path}.${key}`);
       return;
     }
     keys.push(path);
     const item = def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
-    if (item !== undefined && unwrap(item)?.type === 'object') visit(item, def.type === 'record' ? `${path}.<key>` : `${path}[]`);
+    if (item !== undefined && unwrap(item).def.type === 'object') visit(item, def.type === 'record' ? `${path}.<key>` : `${path}[]`);
   };
   visit(schema, '');
   return keys.sort();
@@ -95,13 +71,17 @@ const SEGMENT_PAY = [
   [200_000, 450_000],
 ] as const;
 
+/** The census column, besides the generator's, that holds another deferral rate, in percent. */
+export const PERCENT_RATE_COLUMN = 'deferral_percent';
+
 /**
  * A census of the generator's rows (as many, same seed) with age, pay, participation and hire year
  * laid on a grid: row i is in age segment i % 4, pay segment (i >> 2) % 4, participates when
  * (i >> 4) is odd and was hired in 2024 when (i >> 5) is odd. The plan's settings address these
  * segments (deferral rates by age and pay, opt-outs by pay, ...), but the generator's realistic mix
- * leaves some nearly empty (0.3 % of its rows are paid below 50,000), and new hires are 25–40.
- * Written as CSV to `path`.
+ * leaves some nearly empty (0.3 % of its rows are paid below 50,000), and new hires are 25-40.
+ * A second rate column, PERCENT_RATE_COLUMN, holds each participant's rate plus one point, in
+ * percent (for deferral_rates.census_rate_field and normalize_percentages). Written as CSV to `path`.
  */
 export function writeSegmentedCensus(path: string, employees: number, seed: number): void {
   const lines = generateCensusRows({ employees, seed }).map((row, i) => {
@@ -115,9 +95,11 @@ export function writeSegmentedCensus(path: string, employees: number, seed: numb
     const [low, high] = SEGMENT_PAY[(i >> 2) % 4] as readonly [number, number];
     const pay = low + (row.employee_gross_compensation % (high - low));
     const rate = (i >> 4) % 2 === 1 ? row.employee_deferral_rate || 0.06 : 0;
-    return [row.employee_id, row.employee_ssn, iso(birth.getTime() / DAY_MS), iso(hire), termination, pay, rate, row.active].join(',');
+    const percent = rate > 0 ? Math.round(rate * 100) + 1 : 0;
+    const birthDate = iso(birth.getTime() / DAY_MS);
+    return [row.employee_id, row.employee_ssn, birthDate, iso(hire), termination, pay, rate, row.active, percent].join(',');
   });
-  writeFileSync(path, `${GENERATED_CENSUS_COLUMNS.join(',')}\n${lines.join('\n')}\n`);
+  writeFileSync(path, `${[...GENERATED_CENSUS_COLUMNS, PERCENT_RATE_COLUMN].join(',')}\n${lines.join('\n')}\n`);
 }
 
 /**
@@ -148,6 +130,7 @@ export const NON_RESULT_COLUMNS: ReadonlySet<string> = new Set([
   'parameter_scenario_id',
   'parameter_source',
   'formula_id',
+  'formula_name',
   'created_at',
   'snapshot_created_at',
   'event_details',
@@ -198,8 +181,19 @@ export function changedTables(a: Fingerprint, b: Fingerprint): string[] {
 export type Outcome = { fingerprint: Fingerprint; echoes: Record<string, string[]> } | { error: string };
 
 /**
+ * The one validation rule of the guard's runs: an error every year, so that a run stops at it
+ * exactly when setup.fail_on_validation_error says so (its findings are not results).
+ */
+export const ALWAYS_FAILING_RULE = sqlRule({
+  name: 'guard_always_fails',
+  severity: 'error',
+  description: 'fires every year (dead-key guard)',
+  sql: 'SELECT 1 AS finding',
+});
+
+/**
  * Simulates `config` in a throwaway in-memory database, on one DuckDB thread (the guard runs
- * several at once) and without the validation rules (their findings are not results). Returns the
+ * several at once), with ALWAYS_FAILING_RULE in place of the validation rules. Returns the
  * fingerprint and the distinct values of the asked `table.column`s, or the error that stopped it.
  */
 export async function simulateOutcome(config: Record<string, unknown>, echoColumns: readonly string[] = []): Promise<Outcome> {
@@ -211,6 +205,7 @@ export async function simulateOutcome(config: Record<string, unknown>, echoColum
       .withDatabase(':memory:')
       .withThreads(1)
       .withoutDefaultRules()
+      .withCustomValidator(ALWAYS_FAILING_RULE)
       .build();
     await orchestrator.executeMultiYearSimulation();
     const db = orchestrator.database;

@@ -77,7 +77,7 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     const result = await orchestrator.executeMultiYearSimulation({
       resume: options.resume === true,
       forceRestart: options.forceRestart === true,
-      failOnValidationError: options.failOnValidationError ?? config.config.setup.fail_on_validation_error,
+      failOnValidationError: options.failOnValidationError,
       signal: session.signal,
     });
     if (options.json) process.stdout.write(`${JSON.stringify({ event: 'summary', ...jsonResult(result) })}\n`);

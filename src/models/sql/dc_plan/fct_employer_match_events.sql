@@ -12,7 +12,7 @@ SELECT
     m.employer_match_amount AS amount,
     m.employer_match_amount AS compensation_amount,
     'employer_match' AS event_category,
-    json_object('formula_id', m.formula_id, 'formula_type', m.formula_type,
+    json_object('formula_id', m.formula_id, 'formula_name', m.formula_name, 'formula_type', m.formula_type,
                 'eligible_compensation', m.eligible_compensation, 'annual_deferrals', m.annual_deferrals,
                 'deferral_rate', m.deferral_rate, 'match_amount', m.employer_match_amount)::VARCHAR AS event_payload,
     p.run_started_at AS created_at

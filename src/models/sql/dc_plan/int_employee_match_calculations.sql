@@ -17,7 +17,7 @@ tiered AS (
     GROUP BY c.employee_id
 ),
 matched AS (
-    SELECT c.*, p.match_formula, p.match_formula_type, e.eligible_for_match, e.match_eligibility_reason,
+    SELECT c.*, p.match_formula, p.match_formula_type, p.match_formula_name, e.eligible_for_match, e.match_eligibility_reason,
            round(least(t.formula_match, c.eligible_compensation * p.match_max_percentage * p.match_cap_rate), 2)::DECIMAL(18,2)
                AS capped_match_amount
     FROM contributions c
@@ -49,5 +49,6 @@ SELECT
     CASE WHEN NOT eligible_for_match THEN 'ineligible'
          WHEN annual_contribution_amount = 0 THEN 'no_deferrals'
          ELSE 'calculated' END AS match_status,
-    (formula_match_amount - employer_match_amount)::DECIMAL(18,2) AS match_415_reduction
+    (formula_match_amount - employer_match_amount)::DECIMAL(18,2) AS match_415_reduction,
+    match_formula_name AS formula_name
 FROM limited

@@ -1,11 +1,11 @@
 -- Enrollment decisions of the year and opt-outs (reference-simulation.md §3.7, with defects D9, D14,
 -- D16 and D19 fixed). Only eligible employees not enrolled at the start of the year can enroll:
---   auto-enrollment   in-scope employees (hire-date cutoff on or after), never after an opt-out. Scope
---                     new_hires_only: once, in the year the eligibility date falls in (the first simulated
---                     year if it fell earlier), so a waiting period that ends next year still leads to
---                     auto-enrollment; all_eligible_employees: every year. Dated window start +
---                     window_days (window start: the eligibility date, or Jan 1 if eligible earlier),
---                     capped Dec 31
+--   auto-enrollment   employees hired on or after the hire-date cutoff, never after an opt-out, in scope
+--                     once: in the year the eligibility date falls in (the first simulated year if it
+--                     fell earlier), so a waiting period that ends next year still leads to
+--                     auto-enrollment (config scope is ignored: both of its values reach exactly these
+--                     employees). Dated window start + window_days (window start: the eligibility date,
+--                     or Jan 1 if eligible earlier), capped Dec 31
 --   proactive         newly eligible (eligibility date this year) in-scope employees, before the
 --                     auto-enrollment date: probability by age band
 --   voluntary         newly eligible employees outside auto-enrollment: base rate by age x pay x level
@@ -48,8 +48,7 @@ population AS MATERIALIZED (
     SELECT e.*,
            p.ae_enabled
              AND (p.ae_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.ae_hire_date_cutoff)
-             AND (p.ae_scope = 'all_eligible_employees'
-                  OR greatest(year(e.eligibility_date), getvariable('start_year')) = e.simulation_year) AS in_ae_scope,
+             AND greatest(year(e.eligibility_date), getvariable('start_year')) = e.simulation_year AS in_ae_scope,
            e.eligibility_date >= make_date(e.simulation_year, 1, 1) AS newly_eligible,
            make_date(e.simulation_year, 12, 31) AS year_end,
            m.deferral_rate AS matrix_rate,

@@ -43,10 +43,35 @@ export async function assertNotForeign(db: Database): Promise<void> {
 }
 
 /**
- * Creates the schema, or brings an older PlanAlign database up to this version in place (schema.sql
- * adds what a later version added with ALTER … IF NOT EXISTS), in the caller's transaction.
+ * Columns the models gained in a schema version, appended to their tables (after the reference's
+ * columns). A new database gets them when the model first creates its table; an older one has them
+ * added by CheckpointManager.upgradeTables, NULL for the years it already holds.
  */
-export async function ensureSchema(db: Database, now: Date): Promise<void> {
+export const MODEL_COLUMNS_SINCE: Readonly<Record<number, Readonly<Record<string, ReadonlyArray<readonly [string, string]>>>>> = {
+  2: {
+    int_employee_contributions: [
+      ['annual_additions_limit', 'DECIMAL(18,2)'],
+      ['annual_additions_deferrals', 'DECIMAL(18,2)'],
+    ],
+    int_employee_match_calculations: [
+      ['match_415_reduction', 'DECIMAL(18,2)'],
+      ['formula_name', 'VARCHAR'],
+    ],
+    int_employer_core_contributions: [['core_415_reduction', 'DECIMAL(18,2)']],
+    fct_workforce_snapshot: [
+      ['match_415_reduction', 'DECIMAL(18,2)'],
+      ['core_415_reduction', 'DECIMAL(18,2)'],
+    ],
+  },
+};
+
+/**
+ * Creates the schema, or brings an older PlanAlign database's metadata tables up to this version in
+ * place (schema.sql adds what a later version added with ALTER … IF NOT EXISTS), in the caller's
+ * transaction. Returns the version the database had (null: new); the model tables are upgraded from it
+ * by CheckpointManager.upgradeTables.
+ */
+export async function ensureSchema(db: Database, now: Date): Promise<number | null> {
   const version = (await db.tableExists('planalign_schema_version'))
     ? (await db.one<{ v: number | null }>(`SELECT max(version) AS v FROM planalign_schema_version`))?.v ?? null
     : null;
@@ -58,6 +83,7 @@ export async function ensureSchema(db: Database, now: Date): Promise<void> {
       timestamp(now),
     ]);
   }
+  return version;
 }
 
 export interface RunRecord {

@@ -139,8 +139,8 @@ CREATE TABLE IF NOT EXISTS fct_workforce_snapshot (
     annual_hours_worked INTEGER,
     compensation_quality_flag VARCHAR,
     snapshot_created_at TIMESTAMP,
-    -- Ours, after the reference's columns: the 415(c) cuts of the match and the core. A snapshot
-    -- written before they existed gains them when the model next writes it (ModelRunner).
+    -- Ours, after the reference's columns: the 415(c) cuts of the match and the core (schema version
+    -- 2; an older snapshot gains them in CheckpointManager.upgradeTables).
     match_415_reduction DECIMAL(18,2),
     core_415_reduction DECIMAL(18,2)
 );

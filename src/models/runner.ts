@@ -15,8 +15,6 @@ import { RNG_STREAMS } from './rng.js';
  */
 export class ModelRunner {
   private readonly sqlCache = new Map<string, string>();
-  /** Models whose table is known to have every column of the model (see addNewColumns). */
-  private readonly columnsChecked = new Set<string>();
 
   constructor(private readonly db: Database) {}
 
@@ -61,34 +59,11 @@ export class ModelRunner {
       }
       if (!(await this.db.tableExists(model.name))) {
         await this.db.run(`CREATE TABLE ${model.name} AS SELECT * FROM (\n${select}\n) LIMIT 0`);
-      } else if (!this.columnsChecked.has(model.name)) {
-        await this.addNewColumns(model.name, select);
       }
-      this.columnsChecked.add(model.name);
       await this.db.run(`DELETE FROM ${model.name} WHERE simulation_year = $1`, [year]);
       await this.db.run(`INSERT INTO ${model.name} BY NAME SELECT * FROM (\n${select}\n)`);
     } catch (error) {
       throw new ModelExecutionError(model.name, year, error);
-    }
-  }
-
-  /**
-   * A table written by an earlier version lacks the columns its model has gained since (e.g. the
-   * 415(c) reductions): they are added at the end, NULL for the years already there.
-   */
-  private async addNewColumns(table: string, select: string): Promise<void> {
-    const wanted = await this.db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM (\n${select}\n)`);
-    const present = new Set(
-      (
-        await this.db.all<{ column_name: string }>(
-          `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1`,
-          [table],
-        )
-      ).map((c) => c.column_name),
-    );
-    for (const column of wanted.filter((c) => !present.has(c.column_name))) {
-      // Names and types come from DuckDB's description of our own model SQL.
-      await this.db.run(`ALTER TABLE ${table} ADD COLUMN "${column.column_name.replaceAll('"', '""')}" ${column.column_type}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { timestamp, UNKNOWN_HASH } from '../db/metadata.js';
+import { MODEL_COLUMNS_SINCE, timestamp, UNKNOWN_HASH } from '../db/metadata.js';
 
 /** The tables whose rows of a year a checkpoint vouches for: the outputs and the carried state. */
 export const CHECKPOINTED_TABLES = [
@@ -65,17 +65,24 @@ export class CheckpointManager {
         contentHashes[table] = '0';
         continue;
       }
-      // Table names are this module's constants.
-      const row = await this.db.one<{ n: number; h: string | null }>(
-        `SELECT count(*)::INTEGER AS n, bit_xor(hash(t))::VARCHAR AS h
-         FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`,
-        [year],
-      );
-      rowCounts[table] = row?.n ?? 0;
-      contentHashes[table] = row?.h ?? '0';
+      const row = await this.tableContent(table, year);
+      rowCounts[table] = row.n;
+      contentHashes[table] = row.h;
     }
     return { rowCounts, contentHashes };
   }
+
+  /** A table's row count and order-independent hash of its rows of one year. */
+  private async tableContent(table: string, year: number): Promise<{ n: number; h: string }> {
+    // Table names are our own constants (CHECKPOINTED_TABLES, MODEL_COLUMNS_SINCE).
+    const row = await this.db.one<{ n: number; h: string | null }>(
+      `SELECT count(*)::INTEGER AS n, bit_xor(hash(t))::VARCHAR AS h
+       FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`,
+      [year],
+    );
+    return { n: row?.n ?? 0, h: row?.h ?? '0' };
+  }
+
 
   async write(
     year: number,
@@ -131,6 +138,37 @@ export class CheckpointManager {
       createdAt: r.created_at,
       hashAlgorithm: r.hash_algorithm,
     }));
+  }
+
+  /**
+   * Adds the columns the models gained since schema version `from` to the tables of an older
+   * database. An added column (NULL for the years already there) changes the hash of every row, not
+   * what the checkpoint vouches for: a year whose rows still matched its checkpoint before is
+   * re-sealed after; one that no longer matched stays a mismatch.
+   */
+  async upgradeTables(from: number | null): Promise<void> {
+    if (from === null) return;
+    const algorithm = await this.hashAlgorithm();
+    const checkpoints = (await this.list()).filter((c) => c.hashAlgorithm === algorithm);
+    for (const [version, tables] of Object.entries(MODEL_COLUMNS_SINCE)) {
+      if (Number(version) <= from) continue;
+      for (const [table, columns] of Object.entries(tables)) {
+        if (!(await this.db.tableExists(table))) continue;
+        const sealed = (CHECKPOINTED_TABLES as readonly string[]).includes(table) ? checkpoints : [];
+        const before = new Map<number, boolean>();
+        for (const c of sealed) before.set(c.year, (await this.tableContent(table, c.year)).h === c.contentHashes[table]);
+        // Table and column names and types are MODEL_COLUMNS_SINCE's constants.
+        for (const [name, type] of columns) await this.db.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${name} ${type}`);
+        for (const c of sealed.filter((s) => before.get(s.year))) {
+          const contentHashes = { ...c.contentHashes, [table]: (await this.tableContent(table, c.year)).h };
+          c.contentHashes = contentHashes;
+          await this.db.run(`UPDATE planalign_checkpoints SET content_hashes = $2 WHERE simulation_year = $1`, [
+            c.year,
+            JSON.stringify(contentHashes),
+          ]);
+        }
+      }
+    }
   }
 
   /** Recomputes every checkpointed year's hashes; returns what no longer matches. */

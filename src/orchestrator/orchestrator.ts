@@ -313,7 +313,7 @@ export class PipelineOrchestrator {
     const startedAt = reuse?.startedAt ?? clock();
     const runId = reuse?.runId ?? makeRunId(startedAt, runHash, censusHash);
     const setup = await db.transaction(async () => {
-      await ensureSchema(db, clock());
+      await this.checkpoints.upgradeTables(await ensureSchema(db, clock()));
       await this.runner.installMacros();
       const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates);
       const compiled = await compileParameters(

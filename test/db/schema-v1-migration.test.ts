@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
-import { SCHEMA_VERSION } from '../../src/db/metadata.js';
+import { MODEL_COLUMNS_SINCE, SCHEMA_VERSION } from '../../src/db/metadata.js';
 import { DatabaseStateError } from '../../src/errors.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
 import { CheckpointManager } from '../../src/orchestrator/checkpoints.js';
@@ -13,12 +13,14 @@ import { latestRun } from '../../src/reporting/source.js';
 import { contentDigest, defaultConfigObject, makeCensus, query } from '../support/engine.js';
 import { makeVersion1Database } from '../support/schema-v1.js';
 
+// The columns version 2 added are NULL for the years computed before the migration (compared below).
+const added = (table: string) => (MODEL_COLUMNS_SINCE[2]?.[table] ?? []).map(([column]) => column);
 const TABLES: Record<string, string[]> = {
   fct_yearly_events: ['created_at'],
-  fct_workforce_snapshot: ['snapshot_created_at'],
+  fct_workforce_snapshot: ['snapshot_created_at', ...added('fct_workforce_snapshot')],
   int_enrollment_state_accumulator: [],
   int_deferral_rate_state_accumulator: [],
-  int_employee_contributions: [],
+  int_employee_contributions: added('int_employee_contributions'),
 };
 
 let dir: string;
@@ -88,6 +90,25 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     expect(result.resumedFrom).toBe(2027);
     expect(result.notices).toContain(`Run ${result.runId} did not record its parameter tables; recording this one's hash now`);
     expect(await digests(database)).toEqual(await digests(join(dir, 'whole.duckdb')));
+    // The model tables gained version 2's columns: NULL for the years computed before, filled after.
+    for (const [table, columns] of Object.entries(MODEL_COLUMNS_SINCE[2]!)) {
+      for (const [column] of columns) {
+        const filled = await query<{ y: number; n: number }>(
+          database,
+          `SELECT simulation_year AS y, count(${column})::INTEGER AS n FROM ${table} GROUP BY 1 ORDER BY 1`,
+        );
+        expect(filled.map((f) => f.y), `${table}.${column}`).toEqual([2025, 2026, 2027]);
+        expect(filled.slice(0, 2).map((f) => f.n), `${table}.${column}`).toEqual([0, 0]);
+        expect(filled[2]!.n, `${table}.${column}`).toBeGreaterThan(0);
+      }
+    }
+    // The checkpoints of the migrated years were re-sealed over the added columns: nothing reads as changed.
+    const check = await Database.open(database, { readOnly: true });
+    try {
+      expect(await new CheckpointManager(check).validate()).toEqual([]);
+    } finally {
+      check.close();
+    }
     expect(await query(database, `SELECT version FROM planalign_schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: SCHEMA_VERSION }]);
     const [run] = await query<{ config_json: string | null; parameters_hash: string }>(database, `SELECT config_json, parameters_hash FROM planalign_runs`);
     expect(JSON.parse(run!.config_json as string).simulation.end_year).toBe(2027);
@@ -112,40 +133,5 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     expect((error as Error).message).toMatch(/config changed since that run \(.*\): that run did not keep its config, so the keys cannot be named/);
     // Refused before anything was written: still version 1.
     expect(await query(join(dir, 'refused.duckdb'), `SELECT max(version) AS v FROM planalign_schema_version`)).toEqual([{ v: 1 }]);
-  });
-
-  it('model tables written before a column existed gain it when the run goes on (NULL for the earlier years)', async () => {
-    const first = await builder('columns', [2025, 2025]).build();
-    await first.executeMultiYearSimulation();
-    const database = first.database.path;
-    first.close();
-    // As main wrote them before the 415(c) limit and the formula name.
-    const db = await Database.open(database);
-    try {
-      for (const column of ['match_415_reduction', 'formula_name']) await db.run(`ALTER TABLE int_employee_match_calculations DROP COLUMN ${column}`);
-      for (const column of ['annual_additions_limit', 'annual_additions_deferrals']) await db.run(`ALTER TABLE int_employee_contributions DROP COLUMN ${column}`);
-      for (const column of ['match_415_reduction', 'core_415_reduction']) await db.run(`ALTER TABLE fct_workforce_snapshot DROP COLUMN ${column}`);
-    } finally {
-      db.close();
-    }
-
-    const resumed = await builder('columns', [2025, 2026]).build();
-    const result = await resumed.executeMultiYearSimulation({ resume: true });
-    resumed.close();
-    expect(result.resumedFrom).toBe(2026);
-    const filled = async (table: string, column: string) =>
-      query<{ y: number; filled: number }>(
-        database,
-        `SELECT simulation_year AS y, count(${column})::INTEGER AS filled FROM ${table} GROUP BY 1 ORDER BY 1`,
-      );
-    for (const [table, column] of [
-      ['int_employee_match_calculations', 'formula_name'],
-      ['int_employee_contributions', 'annual_additions_limit'],
-      ['fct_workforce_snapshot', 'core_415_reduction'],
-    ] as const) {
-      const [y2025, y2026] = await filled(table, column);
-      expect(y2025, `${table}.${column}`).toEqual({ y: 2025, filled: 0 });
-      expect(y2026!.filled, `${table}.${column}`).toBeGreaterThan(0);
-    }
   });
 });

@@ -1,5 +1,7 @@
 import { Database } from '../../src/db/database.js';
+import { MODEL_COLUMNS_SINCE } from '../../src/db/metadata.js';
 import type { OrchestratorBuilder } from '../../src/factory.js';
+import { CheckpointManager } from '../../src/orchestrator/checkpoints.js';
 
 /**
  * The columns schema version 2 appended to version 1's metadata tables. Version 1 is version 2
@@ -14,7 +16,8 @@ const VERSION_2_COLUMNS = [
 
 /**
  * Runs the builder's simulation, then takes the database back to schema version 1, as main wrote
- * databases before version 2: without the version-2 columns, and recording version 1. Returns its path.
+ * databases before version 2: without the version-2 columns of the metadata and model tables, its
+ * checkpoints sealed over the version-1 rows, and recording version 1. Returns its path.
  */
 export async function makeVersion1Database(builder: OrchestratorBuilder): Promise<string> {
   const orchestrator = await builder.build();
@@ -28,6 +31,14 @@ export async function makeVersion1Database(builder: OrchestratorBuilder): Promis
   try {
     // Table and column names are this file's constants.
     for (const [table, column] of VERSION_2_COLUMNS) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    for (const [table, columns] of Object.entries(MODEL_COLUMNS_SINCE[2] ?? {})) {
+      for (const [column] of columns) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    }
+    const checkpoints = new CheckpointManager(db);
+    for (const { year } of await checkpoints.list()) {
+      const { contentHashes } = await checkpoints.measure(year);
+      await db.run(`UPDATE planalign_checkpoints SET content_hashes = $2 WHERE simulation_year = $1`, [year, JSON.stringify(contentHashes)]);
+    }
     await db.run(`UPDATE planalign_schema_version SET version = 1`);
   } finally {
     db.close();

@@ -66,11 +66,14 @@ export async function hashFile(path: string): Promise<string> {
 /**
  * Loads the census; `rules` (config section `deferral_rates`) say which column holds the deferral rate
  * and how it becomes each participant's starting rate in `stg_census_data.employee_deferral_rate`.
+ * With `firstYear` (a simulation's first year), an employee hired after that year is refused: the
+ * first year starts from the census, so nobody in it can be hired later.
  */
 export async function loadCensus(
   db: Database,
   path: string,
   rules: CensusRateRules = DEFAULT_CENSUS_RATE_RULES,
+  firstYear?: number,
 ): Promise<CensusLoadResult> {
   const file = resolve(path);
   const info = await stat(file).catch(() => undefined);
@@ -91,7 +94,7 @@ export async function loadCensus(
   const typed = `census_typed_${tag}`;
   try {
     await readRaw(db, file, format, raw);
-    return await validateAndStage(db, { file, format, scan, raw, typed, rules });
+    return await validateAndStage(db, { file, format, scan, raw, typed, rules, firstYear });
   } finally {
     // Temp tables vanish with the connection anyway; dropping them keeps a long-lived session tidy.
     await db.run(`DROP TABLE IF EXISTS temp.main.${typed}`).catch(() => undefined);
@@ -190,10 +193,11 @@ interface StageContext {
   raw: string;
   typed: string;
   rules: CensusRateRules;
+  firstYear: number | undefined;
 }
 
 async function validateAndStage(db: Database, ctx: StageContext): Promise<CensusLoadResult> {
-  const { file, format, scan, raw, typed, rules } = ctx;
+  const { file, format, scan, raw, typed, rules, firstYear } = ctx;
   const warnings: string[] = [];
 
   // --- columns --------------------------------------------------------------------------------------
@@ -273,7 +277,7 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
   // --- validate ----------------------------------------------------------------------------------------
   const problems = await db.all<{ source_row: number; col: string; value: string | null; other: string | null; code: string; total: number }>(
     `SELECT source_row::INTEGER AS source_row, col, value, other, code, (count(*) OVER ())::INTEGER AS total
-       FROM (${buildProblemsSql(typed)})
+       FROM (${buildProblemsSql(typed, firstYear)})
       ORDER BY source_row, ord
       LIMIT ${MAX_REPORTED_PROBLEMS}`,
   );
@@ -467,7 +471,7 @@ function buildTypedTableSql(raw: string, typed: string, hasRate: boolean, presen
           SELECT *, ${parsed.join(',\n ')} FROM r`;
 }
 
-function buildProblemsSql(typed: string): string {
+function buildProblemsSql(typed: string, firstYear: number | undefined): string {
   const parts: string[] = [];
   let ord = 0;
   const add = (column: string, code: string, condition: string, other = 'NULL::VARCHAR'): void => {
@@ -513,6 +517,11 @@ function buildProblemsSql(typed: string): string {
     `"r_employee_hire_date"`,
   );
   add('employee_birth_date', `'birth_after_hire'`, `employee_birth_date > employee_hire_date`, `"r_employee_hire_date"`);
+  if (firstYear !== undefined) {
+    // A whole number from the validated config, not text.
+    const lastDay = `make_date(${Math.trunc(firstYear)}, 12, 31)`;
+    add('employee_hire_date', `'hired_after_start'`, `employee_hire_date > ${lastDay}`, `${lastDay}::VARCHAR`);
+  }
   return parts.join('\nUNION ALL\n');
 }
 
@@ -539,6 +548,8 @@ function describeProblem(code: string, value: string | null, other: string | nul
       return `termination date ${quote(value)} is before the hire date ${quote(other)}`;
     case 'birth_after_hire':
       return `birth date ${quote(value)} is after the hire date ${quote(other)}`;
+    case 'hired_after_start':
+      return `hire date ${quote(value)} is after the first simulated year (it ends ${quote(other)}): the census is the workforce of that year, so leave the row out or start the simulation in its hire year`;
     default:
       return `invalid value ${quote(value)}`;
   }

@@ -315,7 +315,7 @@ export class PipelineOrchestrator {
     const setup = await db.transaction(async () => {
       await this.checkpoints.upgradeTables(await ensureSchema(db, clock()));
       await this.runner.installMacros();
-      const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates);
+      const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates, baseYear);
       const compiled = await compileParameters(
         db,
         effective,

@@ -86,6 +86,21 @@ describe('census employees hired during the first simulated year', () => {
     );
     expect(next[0]?.n).toBe(0);
   });
+
+  it('an employee hired after the first simulated year is refused, naming the line', async () => {
+    const dir = tempDir();
+    const lines = [HEAD, 'OLD1,1980-05-05,2015-03-01,60000,0.05', 'LAST,1990-01-01,2025-12-31,73000,0.05', 'LATE,1990-01-01,2026-01-01,73000,0.05'];
+    const census = writeText(dir, 'census.csv', lines);
+    const error = await simulate({ dir, census, years: [2025, 2026] }).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain(
+      `${census} line 4, column employee_hire_date: hire date "2026-01-01" is after the first simulated year (it ends "2025-12-31")`,
+    );
+    expect((error as Error).message).not.toContain('line 3');
+    // The same census is fine for a simulation that starts in 2026.
+    const later = await simulate({ dir, census, name: 'from2026', years: [2026, 2026] });
+    expect(later.result.years.map((y) => y.year)).toEqual([2026]);
+  });
 });
 
 describe('ages of hires', () => {

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MEMORY_LIMIT_MIB, parseMemoryLimit } from '../db/database.js';
+import { defaultMemoryLimit, parseMemoryLimit } from '../db/database.js';
 import { ExitCode, PlanAlignError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { writeAtomically, writeTextAtomically } from '../reporting/atomic.js';
@@ -161,10 +161,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   });
 
   // Runs at once share the machine: unless told otherwise, each gets its share of the cores and of the
-  // memory one run would be allowed (N runs with every core and 3 GiB each would fight over both).
+  // 80 % of memory a run may take, up to one run's 3 GiB (N runs with every core would fight over them).
   const atOnce = Math.max(1, Math.min(parallel, results.length));
   const childThreads = threads ?? Math.max(1, Math.floor(availableParallelism() / atOnce));
-  const childMemory = memoryLimit ?? `${Math.max(1, Math.floor(DEFAULT_MEMORY_LIMIT_MIB / atOnce))}MiB`;
+  const childMemory = memoryLimit ?? defaultMemoryLimit(atOnce);
   options.onEvent?.({ type: 'prepared', batchDir, parallel, threads: childThreads, memoryLimit: childMemory, scenarios: prepared });
 
   // 3. The runs, at most `parallel` at once.

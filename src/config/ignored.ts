@@ -64,7 +64,7 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'enrollment.year_over_year_conversion.deferral_rates.conservative':
     'read by nothing in the reference either, which defines no other set of conversion rates; converters enroll at deferral_rates.<age band>',
   'enrollment.auto_enrollment.scope':
-    'both scopes reach the same employees: every eligible non-participant hired on or after hire_date_cutoff is in auto-enrollment scope once, in the year they become eligible (census employees eligible earlier: the first year), and an opt-out is never auto-enrolled again (the reference\'s own rule R18), so nobody is left for a later sweep',
+    'both scopes reach the same employees: every eligible non-participant hired on or after hire_date_cutoff is in auto-enrollment scope once, in the year they become eligible (census employees eligible earlier: the first year), and an opt-out is never auto-enrolled again (the reference\'s own rule R18), so in a run under one config nobody is left for a later sweep (sweeping people never offered auto-enrollment, e.g. after turning it on mid-run with --force-restart, is not modelled)',
   'enrollment.auto_enrollment.plan_overrides': 'per-plan overrides were never implemented',
   'enrollment.proactive_enrollment.timing_distribution':
     'no dates defined; inert in the reference too (proactive and voluntary dates use proactive_enrollment.timing_window)',

@@ -172,7 +172,8 @@ const setupSchema = z
     load_seeds: ignoredKey('setup.load_seeds', bool),
     run_staging_models: ignoredKey('setup.run_staging_models', bool),
     validate_results: ignoredKey('setup.validate_results', bool),
-    // The default of simulate's --fail-on-validation-error / --no-fail-on-validation-error.
+    // Whether an error-rule violation stops every run (the orchestrator's default; simulate's
+    // --fail-on-validation-error / --no-fail-on-validation-error win).
     fail_on_validation_error: z.boolean().default(false),
     enforce_contracts: ignoredKey('setup.enforce_contracts', bool),
   })

@@ -21,8 +21,10 @@ export interface DatabaseOptions {
  * 3 GiB it ran as fast. A larger census can spill to disk at this limit: raise it with
  * `--memory-limit`.
  */
-export const DEFAULT_MEMORY_LIMIT_MIB = Math.floor(Math.min(3 * 1024, (0.8 * totalmem()) / 2 ** 20));
-export const DEFAULT_MEMORY_LIMIT = `${DEFAULT_MEMORY_LIMIT_MIB}MiB`;
+export function defaultMemoryLimit(runsAtOnce = 1): string {
+  return `${Math.max(1, Math.floor(Math.min(3 * 1024, (0.8 * totalmem()) / 2 ** 20 / runsAtOnce)))}MiB`;
+}
+export const DEFAULT_MEMORY_LIMIT = defaultMemoryLimit();
 
 /** Checks a memory size for DuckDB ("512MB", "3GB", "2.5GiB"); returns it unchanged. */
 export function parseMemoryLimit(value: string, option = '--memory-limit'): string {

@@ -85,12 +85,13 @@ export async function compileParameters(
     await db.run(`INSERT INTO param_promotion_level_overrides VALUES ($1, $2)`, [Number(level), pct]);
   }
 
+  // Every table is read as tables.ts validated it (RFC 4180: commas, double quotes), never sniffed.
   await db.run(
     `CREATE OR REPLACE TABLE param_job_levels AS
        SELECT level_id::INTEGER AS level_id, name::VARCHAR AS level_name,
               min_compensation::DECIMAL(18,2) AS min_compensation,
               max_compensation::DECIMAL(18,2) AS max_compensation
-       FROM read_csv($path, header = true, all_varchar = true)
+       FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')
        ORDER BY level_id`,
     { path: tables.path('config_job_levels.csv') },
   );
@@ -98,7 +99,7 @@ export async function compileParameters(
   await db.run(
     `CREATE OR REPLACE TABLE param_promotion_hazard AS
        SELECT base_rate::DOUBLE AS base_rate, level_dampener_factor::DOUBLE AS level_dampener_factor
-       FROM read_csv($path, header = true, all_varchar = true)`,
+       FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
     { path: tables.path('config_promotion_hazard_base.csv') },
   );
   for (const [table, file, key] of [
@@ -108,7 +109,7 @@ export async function compileParameters(
     await db.run(
       `CREATE OR REPLACE TABLE ${table} AS
          SELECT ${key}::VARCHAR AS ${key}, multiplier::DOUBLE AS multiplier
-         FROM read_csv($path, header = true, all_varchar = true)`,
+         FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
       { path: tables.path(file) },
     );
   }
@@ -118,7 +119,7 @@ export async function compileParameters(
     `CREATE OR REPLACE TABLE param_raise_timing AS
        WITH seed AS (
           SELECT month::INTEGER AS month, percentage::DECIMAL(18,6) AS percentage
-          FROM read_csv($path, header = true, all_varchar = true)
+          FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')
           WHERE industry_profile = 'general_corporate'
        )
        SELECT month,
@@ -142,7 +143,7 @@ export async function compileParameters(
      WITH seed AS (
         SELECT scenario_id, fiscal_year::INTEGER AS fiscal_year, job_level::INTEGER AS level_id,
                upper(event_type) AS event_type, parameter_name, parameter_value::DECIMAL(18,6) AS value
-        FROM read_csv($path, header = true, all_varchar = true)
+        FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')
         WHERE parameter_value::DECIMAL(18,6) >= 0
      ),
      scoped AS (
@@ -167,7 +168,7 @@ export async function compileParameters(
   );
   const range = await db.one<{ first_year: number; last_year: number }>(
     `SELECT min(fiscal_year::INTEGER) AS first_year, max(fiscal_year::INTEGER) AS last_year
-     FROM read_csv($path, header = true, all_varchar = true)`,
+     FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
     { path: tables.path('comp_levers.csv') },
   );
   if (range !== undefined) {

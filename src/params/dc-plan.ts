@@ -160,7 +160,7 @@ export async function compileDcPlanParameters(
                nullif(super_catch_up_max_age, '')::INTEGER AS super_catch_up_max_age,
                compensation_limit::DECIMAL(18,2) AS compensation_limit,
                annual_additions_limit::DECIMAL(18,2) AS annual_additions_limit
-        FROM read_csv($path, header = true, all_varchar = true)
+        FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')
      ),
      years AS (SELECT range::INTEGER AS simulation_year FROM range($start_year, $end_year + 1))
      SELECT y.simulation_year, s.*
@@ -171,7 +171,7 @@ export async function compileDcPlanParameters(
   );
   const range = await db.one<{ first_year: number; last_year: number }>(
     `SELECT min(limit_year::INTEGER) AS first_year, max(limit_year::INTEGER) AS last_year
-     FROM read_csv($path, header = true, all_varchar = true)`,
+     FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
     { path: tables.path('irs_limits.csv') },
   );
   if (range !== undefined) {

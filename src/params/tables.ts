@@ -426,10 +426,11 @@ function cellProblem(value: string, cell: Cell): string | undefined {
   ]
     .filter((s) => s !== undefined)
     .join(' ');
-  const number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  // Whole numbers are written as digits only: the checks across rows compare the text ("1" ≠ "1.0").
+  const pattern = cell.kind === 'integer' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  const number = pattern.test(value) ? Number(value) : Number.NaN;
   const ok =
     Number.isFinite(number) &&
-    (cell.kind === 'number' || Number.isInteger(number)) &&
     (cell.min === undefined || number >= cell.min) &&
     (cell.max === undefined || number <= cell.max);
   return ok ? undefined : `"${value}" is not allowed; allowed: ${allowed}`;

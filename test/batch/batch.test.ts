@@ -8,7 +8,7 @@ import { batchCommand } from '../../src/cli/commands/batch.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ExitCode } from '../../src/errors.js';
-import { DEFAULT_MEMORY_LIMIT_MIB } from '../../src/db/database.js';
+import { defaultMemoryLimit } from '../../src/db/database.js';
 import { CLI } from '../support/cli.js';
 import { query } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
@@ -147,9 +147,9 @@ describe('planalign batch: three growth scenarios, two at a time', () => {
     expect(databasesBelow(batchDir).sort()).toEqual(['growth_0', 'growth_3', 'growth_6'].map((n) => join(batchDir, `${n}.duckdb`)));
     const summary = readSummary(batchDir);
     expect(summary.parallel).toBe(2);
-    // Two runs at once share the cores and the default memory limit: each child applied its half.
+    // Two runs at once share the cores and the memory: each child applied its share.
     const threads = Math.max(1, Math.floor(availableParallelism() / 2));
-    const memory = `${Math.floor(DEFAULT_MEMORY_LIMIT_MIB / 2)}MiB`;
+    const memory = defaultMemoryLimit(2);
     expect([summary.threads, summary.memoryLimit]).toEqual([threads, memory]);
     expect(stderr).toContain(`each with ${threads} DuckDB thread(s) and ${memory} of memory`);
     for (const name of ['growth_0', 'growth_3', 'growth_6']) {

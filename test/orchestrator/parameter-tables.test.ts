@@ -91,6 +91,15 @@ describe('an invalid parameter table is refused with its file, row, column and w
     ]);
   });
 
+  it('a whole number written with a decimal point or an exponent (the checks across rows compare the text)', () => {
+    const dir = tablesFolder({
+      'config_job_levels.csv': edited('config_job_levels.csv', 'Executive leadership roles,[\'Executive\'],5,', 'Executive leadership roles,[\'Executive\'],5.0,'),
+    });
+    expect(refusal(() => loadParameterTables(dir)).issues).toEqual([
+      `${join(dir, 'config_job_levels.csv')}, row 5, column level_id: "5.0" is not allowed; allowed: a whole number from 1 to 100`,
+    ]);
+  });
+
   it('a misspelt column, a missing band, a job level without its comp levers', () => {
     const dir = tablesFolder({
       'config_promotion_hazard_age_multipliers.csv': 'age_band,multiplier\n< 25,1.6\n25-34,1.4\n35-44,1.1\n45-54,0.7\n55-64,0.3\n',

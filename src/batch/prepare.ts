@@ -9,6 +9,7 @@ import { Document, parseDocument } from 'yaml';
 import { loadConfig, parseConfig, type SimulationConfig } from '../config/index.js';
 import { applyOverride, envOverrides } from '../config/env.js';
 import { ConfigError, PlanAlignError } from '../errors.js';
+import { loadParameterTables } from '../params/tables.js';
 import type { ScenarioFile } from './discover.js';
 import { cloneData, deepMerge, isMapping, normalizeSections, type Mapping } from './merge.js';
 
@@ -153,6 +154,14 @@ function prepareOne(
   if (tablesDir !== undefined) {
     const resolvedDir = resolveConfigured(tablesDir, 'parameter_tables_dir', overlay.sections, scenario.path, basePath);
     applyOverride(raw, ['setup', 'parameter_tables_dir'], resolvedDir);
+    // Checked before any run starts, as the configs are: a bad table would fail every run using it.
+    try {
+      loadParameterTables(resolvedDir);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.issues);
+      return undefined;
+    }
   }
   const resolved = parseConfig(raw, { source }); // cannot fail where the first pass succeeded
 

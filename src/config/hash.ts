@@ -29,7 +29,27 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/** SHA-256 (hex) of the canonical JSON of a resolved configuration. */
+/**
+ * Keys that steer how a run behaves, not what it computes: left out of the hash (and of the stored
+ * config JSON), so that changing one never makes --resume refuse a run.
+ */
+const RUN_BEHAVIOUR_KEYS: ReadonlyArray<readonly [string, string]> = [['setup', 'fail_on_validation_error']];
+
+/** The canonical JSON of what a resolved configuration computes: what configHash hashes and a run stores. */
+export function configJson(config: unknown): string {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) return canonicalJson(config);
+  const copy: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  for (const [section, key] of RUN_BEHAVIOUR_KEYS) {
+    const value = copy[section];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && key in value) {
+      const { [key]: _omitted, ...rest } = value as Record<string, unknown>;
+      copy[section] = rest;
+    }
+  }
+  return canonicalJson(copy);
+}
+
+/** SHA-256 (hex) of a resolved configuration's configJson. */
 export function configHash(config: unknown): string {
-  return createHash('sha256').update(canonicalJson(config), 'utf8').digest('hex');
+  return createHash('sha256').update(configJson(config), 'utf8').digest('hex');
 }

@@ -16,7 +16,7 @@ export {
   type MatchPresetName,
   type MatchTier,
 } from './schema.js';
-export { canonicalJson, configHash } from './hash.js';
+export { canonicalJson, configHash, configJson } from './hash.js';
 export { coerceScalar, ENV_PREFIXES } from './env.js';
 export { IGNORED_KEYS, ignoredReason, NOT_MODELLED_SECTIONS } from './ignored.js';
 export { summarizeConfig, describeIgnored, formatPercent } from './summary.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashFile } from '../census/index.js';
-import { canonicalJson, configHash, loadConfig, type SimulationConfig } from '../config/index.js';
+import { configHash, configJson, loadConfig, type SimulationConfig } from '../config/index.js';
 import { Database } from '../db/database.js';
 import { ensureSchema, recordRunEnd, recordRunStart, UNKNOWN_HASH } from '../db/metadata.js';
 import { PlanAlignError, UsageError } from '../errors.js';
@@ -141,7 +141,7 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
           runId: result.runId as string,
           rngVersion: 'reference-engine',
           configHash: options.config !== undefined ? configHash(runConfig) : UNKNOWN_HASH,
-          configJson: options.config !== undefined ? canonicalJson(runConfig) : null,
+          configJson: options.config !== undefined ? configJson(runConfig) : null,
           censusHash,
           // The reference read its own seeds: which tables it used is not known.
           parametersHash: UNKNOWN_HASH,

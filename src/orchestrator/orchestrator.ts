@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { hashFile, loadCensus, type CensusLoadResult } from '../census/index.js';
-import { canonicalJson, configHash, type LoadedConfig, type SimulationConfig } from '../config/index.js';
+import { canonicalJson, configHash, configJson, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import type { EngineServices } from '../factory.js';
 import {
@@ -327,7 +327,7 @@ export class PipelineOrchestrator {
       await markAbandonedRuns(db, reuse?.runId);
       const inputs = {
         configHash: runHash,
-        configJson: canonicalJson(effective),
+        configJson: configJson(effective),
         censusHash: census.hash,
         parametersHash: tables.hash,
         parameterTables: canonicalJson(tables.fingerprint),
@@ -386,7 +386,7 @@ export class PipelineOrchestrator {
       const keys =
         run.configJson === null
           ? 'that run did not keep its config, so the keys cannot be named'
-          : describeConfigChanges(configChanges(JSON.parse(run.configJson), JSON.parse(canonicalJson(current))));
+          : describeConfigChanges(configChanges(JSON.parse(run.configJson), JSON.parse(configJson(current))));
       changed.push(`the config changed since that run (hash ${run.configHash.slice(0, 12)} then, ${currentHash.slice(0, 12)} now): ${keys}`);
     }
     if (run.censusHash !== UNKNOWN_HASH && censusHash !== run.censusHash) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, configHash, loadConfig, parseConfig } from '../../src/config/index.js';
+import { canonicalJson, configHash, configJson, loadConfig, parseConfig } from '../../src/config/index.js';
 import { useTempDir } from '../support/tmp.js';
 import { minimal } from './helpers.js';
 
@@ -54,6 +54,15 @@ simulation:
   start_year: 2025
 `;
     expect(load(reordered).hash).toBe(load(BASE).hash);
+  });
+
+  it('leaves out setup.fail_on_validation_error, which steers a run and computes nothing (config_json too)', () => {
+    const stop = load(`${BASE}setup:\n  fail_on_validation_error: true\n`);
+    expect(stop.config.setup.fail_on_validation_error).toBe(true);
+    expect(stop.hash).toBe(load(BASE).hash);
+    expect(JSON.parse(configJson(stop.config)).setup).not.toHaveProperty('fail_on_validation_error');
+    expect(load(`${BASE}setup:\n  eligibility_waiting_period_days: 1\n  plan_year_end_date: '2024-12-31'\n`).hash).toBe(load(BASE).hash);
+    expect(load(BASE.replace('total_termination_rate: 0.12', 'total_termination_rate: 0.13')).hash).not.toBe(load(BASE).hash);
   });
 
   it('does not change when defaults are written out', () => {

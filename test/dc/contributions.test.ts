@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configWith, type EmployeeInput, runDcModels } from './support.js';
+import { configWith, type EmployeeInput, fullYear, runDcModels } from './support.js';
 
 /**
  * Employee deferrals, employer match and employer core for 2025, through the real SQL models
@@ -17,15 +17,6 @@ import { configWith, type EmployeeInput, runDcModels } from './support.js';
  * Feb 1-Nov 30 = 303, Jul 9-Dec 31 = 176, Jul 10-Dec 31 = 175.
  */
 
-/** A full-year experienced employee aged 45 (born 1980) at a flat deferral rate all year. */
-const fullYear = (id: string, salary: string, rate: string, birthDate = '1980-03-15'): EmployeeInput => ({
-  id,
-  birthDate,
-  hireDate: '2015-06-01',
-  tenure: 9,
-  salary,
-  startRate: rate,
-});
 
 describe('match formulas on a full year of 100,000 (rates below, at and above each tier edge)', () => {
   // [formula, id, deferral rate, deferrals = 100,000 x rate, match by hand]

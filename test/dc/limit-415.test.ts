@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCensus, query, simulate } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
-import { configWith, type EmployeeInput, runDcModels } from './support.js';
+import { configWith, fullYear, runDcModels } from './support.js';
 
 /**
  * 415(c): deferrals (catch-up excluded) + match + core may not exceed the annual-additions limit, the
@@ -13,14 +13,6 @@ import { configWith, type EmployeeInput, runDcModels } from './support.js';
  * (at the 402(g) limit from 117,500 in 2025 and 122,500 in 2026).
  */
 
-const employee = (id: string, salary: string, birthDate = '1980-03-15', rate = '0.20'): EmployeeInput => ({
-  id,
-  birthDate,
-  hireDate: '2015-06-01',
-  tenure: 9,
-  salary,
-  startRate: rate,
-});
 
 /** [id, salary, birth date, deferral rate] */
 type Person = [string, string, string?, string?];
@@ -29,7 +21,7 @@ type Expected = Record<string, [string, string, string, string, string, string, 
 
 async function check(people: Person[], config: Record<string, any>, year: number, expected: Expected): Promise<void> {
   const result = await runDcModels(
-    people.map(([id, salary, birth, rate]) => employee(id, salary, birth, rate)),
+    people.map(([id, salary, birth, rate]) => fullYear(id, salary, rate ?? '0.20', birth)),
     config,
     year,
   );

@@ -46,6 +46,16 @@ export interface EmployeeInput {
   otherEvents?: Array<{ type: string; year: number; date: string; rate?: string }>;
 }
 
+/** A full-year experienced employee aged 45 (born 1980) at a flat deferral rate all year. */
+export const fullYear = (id: string, salary: string, rate: string, birthDate = '1980-03-15'): EmployeeInput => ({
+  id,
+  birthDate,
+  hireDate: '2015-06-01',
+  tenure: 9,
+  salary,
+  startRate: rate,
+});
+
 export type Row = Record<string, unknown>;
 
 export interface DcResult {

@@ -8,6 +8,7 @@ import { ensureSchema, recordRunEnd, recordRunStart, UNKNOWN_HASH } from '../db/
 import { PlanAlignError, UsageError } from '../errors.js';
 import { DEFAULT_CONFIG_PATH, OrchestratorBuilder, type EngineServices } from '../factory.js';
 import { compileParameters } from '../params/compile.js';
+import type { ParameterTables } from '../params/tables.js';
 import { packageRoot } from '../paths.js';
 
 /** The steps of a database migration, in order; each is idempotent. */
@@ -82,7 +83,10 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
   const result: MigrationResult = { success: false, database, completedSteps };
   if (!existsSync(database)) throw new UsageError(`No database at ${database}`, { file: database });
   // Inputs are checked before anything is touched.
-  const config = options.config !== undefined ? loadConfig({ path: options.config, env: {} }).config : defaultConfig();
+  // With --config, its parameter tables (setup.parameter_tables_dir) rebuild the registries, as a simulation would read them.
+  const inputs =
+    options.config !== undefined ? new OrchestratorBuilder().withConfig(options.config).withEnvironment({}).resolveInputs() : undefined;
+  const config = inputs?.config.config ?? defaultConfig();
   const censusHash = options.census !== undefined ? await hashFile(resolve(options.census)) : UNKNOWN_HASH;
 
   const step = async <T>(name: MigrationStep, work: () => Promise<T>): Promise<T> => {
@@ -158,7 +162,7 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
         await recordRunEnd(opened, result.runId as string, 'completed', clock(), 'migrated from the Python engine');
       });
       result.deferralRatesChanged = await step('rebuild_registries', () =>
-        rebuildRegistries(opened, engine, runConfig, years, startedAt),
+        rebuildRegistries(opened, engine, runConfig, years, startedAt, inputs?.parameterTables),
       );
       await step('checkpoint_years', async () => {
         for (const year of years) {
@@ -300,12 +304,14 @@ async function rebuildRegistries(
   config: SimulationConfig,
   years: number[],
   startedAt: Date,
+  tables?: ParameterTables, // default: the bundled tables
 ): Promise<number> {
-  await compileParameters(db, config, {
-    scenarioId: config.scenario_id ?? 'default',
-    planDesignId: config.plan_design_id ?? 'default',
-    startedAt,
-  });
+  await compileParameters(
+    db,
+    config,
+    { scenarioId: config.scenario_id ?? 'default', planDesignId: config.plan_design_id ?? 'default', startedAt },
+    tables,
+  );
   await db.run(
     `CREATE TABLE int_plan_eligibility AS SELECT simulation_year, employee_id FROM fct_workforce_snapshot`,
   );

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { OrchestratorBuilder } from '../../src/factory.js';
 import { migrateDatabaseSchema, rollbackMigration } from '../../src/migration/database.js';
 import { runCli } from '../support/cli.js';
-import { query } from '../support/engine.js';
+import { query, writeConfigFile } from '../support/engine.js';
 import { referenceEngineDatabase } from './reference-db.js';
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -119,5 +119,17 @@ describe('migration suite: database state migration', () => {
     expect(sha256(database)).toBe(original);
     expect(runCli(['migrate', 'rollback', join(dir, 'never.duckdb')]).status).toBe(2);
     expect(runCli(['migrate', 'database', join(dir, 'none.duckdb')]).status).toBe(2);
+  });
+
+  it("--config's parameter tables are checked before anything is touched", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planalign-migrate-tables-'));
+    const { database } = await referenceEngineDatabase(dir, [2025, 2025]);
+    const original = sha256(database);
+    const tables = join(dir, 'tables');
+    mkdirSync(tables);
+    writeFileSync(join(tables, 'config_promotion_hazard_base.csv'), 'base_rate,level_dampener_factor\n0.02,-1\n');
+    const config = writeConfigFile(dir, undefined, (c) => (c.setup.parameter_tables_dir = tables));
+    await expect(migrateDatabaseSchema(database, { config })).rejects.toThrow(/Invalid parameter table/);
+    expect(sha256(database)).toBe(original);
   });
 });

@@ -168,7 +168,8 @@ census
   .command('check')
   .description('Validate a census file without simulating: row counts, warnings, or the errors')
   .argument('<file>', 'census file, CSV or Parquet')
-  .action((file) => runCommand(async () => (await import('./commands/census.js')).check(file)));
+  .option('-c, --config <file>', "read it as a simulation under this config would: its deferral_rates section and first year")
+  .action((file, options) => runCommand(async () => (await import('./commands/census.js')).check(file, options)));
 
 // The benchmark harness reads this process's own peak memory and CPU from here.
 const resourceReport = process.env.PLANALIGN_RESOURCE_REPORT;

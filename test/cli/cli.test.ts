@@ -261,4 +261,27 @@ describe('planalign census', () => {
     expect(result.status).toBe(ExitCode.UsageError);
     expect(result.stderr).toMatch(/employee_gross_compensation/);
   });
+
+  it('check --config reads the census as that config would: its deferral-rate column and first year', () => {
+    const dir = tempDir();
+    const census = writeCsv(dir, 'census.csv', [
+      'employee_id,employee_ssn,employee_birth_date,employee_hire_date,employee_termination_date,employee_gross_compensation,deferral_pct',
+      'E1,SSN-1,1980-03-01,2015-06-01,,70000,6',
+      'E2,SSN-2,1985-03-01,2026-02-01,,70000,4',
+    ]);
+    const config = writeConfigFile(dir, undefined, (c) => {
+      c.deferral_rates = { ...c.deferral_rates, census_rate_field: 'deferral_pct' };
+    });
+    expect(runCli(['census', 'check', census]).status).toBe(0);
+    const result = runCli(['census', 'check', census, '-c', config]);
+    expect(result.status).toBe(ExitCode.UsageError);
+    expect(result.stderr).toContain(`${census} line 3, column employee_hire_date: hire date "2026-02-01" is after the first simulated year`);
+    const later = writeConfigFile(dir, undefined, (c) => {
+      c.deferral_rates = { ...c.deferral_rates, census_rate_field: 'deferral_pct' };
+      c.simulation.start_year = 2026;
+    });
+    const ok = runCli(['census', 'check', census, '-c', later]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/rows 2: 2 active/);
+  });
 });

@@ -1,4 +1,5 @@
 import { loadCensus, writeCensus } from '../../census/index.js';
+import { loadConfig } from '../../config/index.js';
 import { Database } from '../../db/database.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseInteger } from '../options.js';
@@ -13,10 +14,15 @@ export async function generate(options: { employees: string; seed: string; out: 
   return ExitCode.Success;
 }
 
-export async function check(file: string): Promise<number> {
+/**
+ * With a config, the census is read as a simulation under it reads it: its `deferral_rates` rules and
+ * its first year (nobody hired after it); without one, the default rules.
+ */
+export async function check(file: string, options: { config?: string } = {}): Promise<number> {
+  const config = options.config === undefined ? undefined : loadConfig({ path: options.config }).config;
   const db = await Database.open(':memory:');
   try {
-    const result = await loadCensus(db, file);
+    const result = await loadCensus(db, file, config?.deferral_rates, config?.simulation.start_year);
     const lines = [
       `Census ${result.path} is valid (${result.format})`,
       `  rows ${result.rows}: ${result.activeRows} active, ${result.terminatedRows} terminated`,

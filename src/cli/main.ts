@@ -166,7 +166,7 @@ census
   .action((options) => runCommand(async () => (await import('./commands/census.js')).generate(options)));
 census
   .command('check')
-  .description('Validate a census file without simulating: row counts, warnings, or the errors')
+  .description('Validate a census file without simulating: row counts, warnings, or the errors (columns: docs/CENSUS.md)')
   .argument('<file>', 'census file, CSV or Parquet')
   .option('-c, --config <file>', "read it as a simulation under this config would: its deferral_rates section and first year")
   .action((file, options) => runCommand(async () => (await import('./commands/census.js')).check(file, options)));

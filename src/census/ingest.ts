@@ -243,6 +243,10 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
       'Add the column (0 or empty for a non-participant) or set deferral_rates.census_rate_field to the column that holds the rates.',
     );
   }
+  if (rateColumn === undefined) {
+    // The one optional column whose absence changes results: participation starts at zero.
+    warnings.push(`No ${RATE} column: every census employee starts as a non-participant (add the column, or name yours in deferral_rates.census_rate_field)`);
+  }
   // How problems name a column: the rate by its name in the file.
   const fileColumn = (column: string): string => (column === RATE ? (rateColumn ?? RATE) : column);
   const unknown = found.filter((c) => !known.has(c.toLowerCase()));

@@ -170,7 +170,7 @@ describe('loadCensus: valid files', () => {
     });
   });
 
-  it('fills defaults for missing optional columns and ignores unknown ones with one warning', async () => {
+  it('fills defaults for missing optional columns, warns that without deferral rates nobody participates, and ignores unknown ones', async () => {
     const dir = tempDir();
     const csv = writeText(dir, 'minimal.csv', [
       'Employee_ID,employee_birth_date,employee_hire_date,employee_gross_compensation,department,cost_center',
@@ -179,7 +179,10 @@ describe('loadCensus: valid files', () => {
     ]);
     await withDb(join(dir, 'sim.duckdb'), async (db) => {
       const result = await loadCensus(db, csv);
-      expect(result.warnings).toEqual(['Ignored 2 unknown census columns: department, cost_center']);
+      expect(result.warnings).toEqual([
+        'No employee_deferral_rate column: every census employee starts as a non-participant (add the column, or name yours in deferral_rates.census_rate_field)',
+        'Ignored 2 unknown census columns: department, cost_center',
+      ]);
       expect(result.activeRows).toBe(2);
       const rows = await db.all(
         `SELECT employee_id, employee_ssn, employee_hire_date, employee_termination_date, employee_deferral_rate,

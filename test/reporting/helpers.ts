@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, vi } from 'vitest';
 import { makeCensus, simulate, type SimulationRun } from '../support/engine.js';
+import { parseCsv as parseRfc4180 } from '../../src/params/tables.js';
 
 export const START_YEAR = 2025;
 export const END_YEAR = 2027;
@@ -37,43 +38,11 @@ export function copyDatabase(database: string, dir: string, name = 'copy.duckdb'
   return target;
 }
 
-/** A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF line ends. */
+/** The rows of an exported CSV, read by the parameter tables' RFC 4180 reader (a malformed file throws). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  const parsed = parseRfc4180(text);
+  if ('error' in parsed) throw new Error(`not valid CSV: ${parsed.error}`);
+  return parsed.rows;
 }
 
 /** Captures what a function writes to stdout and stderr. */

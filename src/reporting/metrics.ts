@@ -1,0 +1,142 @@
+import type { Database } from '../db/database.js';
+
+/**
+ * The headline metrics: one definition of each, with the reference's ids, read by the console, `analyze`,
+ * exports, `compare`, the batch workbook, the ensembles and the Studio. Every figure of a year comes from
+ * that year's rows of `fct_workforce_snapshot` (which carries the year's contributions), so any two
+ * readers of one database show the same numbers.
+ *
+ * Units: counts are whole numbers, money is in dollars rounded to the cent, rates are fractions (0.06 =
+ * 6 %). Nothing here is formatted; renderers add `$` and `%`.
+ */
+
+export type MetricUnit = 'count' | 'usd' | 'fraction';
+
+export interface MetricDefinition {
+  readonly id: HeadlineMetricId;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  /** What the figure is, in words (help texts, export column notes, the workbook). */
+  readonly description: string;
+}
+
+export const HEADLINE_METRIC_IDS = [
+  'active_headcount',
+  'total_compensation',
+  'participation_rate',
+  'avg_deferral_rate',
+  'employee_contributions',
+  'employer_match_cost',
+  'employer_core_cost',
+  'total_employer_plan_cost',
+] as const;
+export type HeadlineMetricId = (typeof HEADLINE_METRIC_IDS)[number];
+
+export const HEADLINE_METRICS: readonly MetricDefinition[] = [
+  { id: 'active_headcount', label: 'Active headcount', unit: 'count', description: 'Employees active at the end of the year' },
+  {
+    id: 'total_compensation',
+    label: 'Total compensation',
+    unit: 'usd',
+    description: 'Σ prorated pay of everyone employed at some point in the year (leavers and hires for their days worked)',
+  },
+  {
+    id: 'participation_rate',
+    label: 'Participation rate',
+    unit: 'fraction',
+    description: 'Participating actives (deferral rate > 0 at year end) / actives at year end',
+  },
+  {
+    id: 'avg_deferral_rate',
+    label: 'Average deferral rate',
+    unit: 'fraction',
+    description: 'Mean year-end deferral rate of participating actives',
+  },
+  {
+    id: 'employee_contributions',
+    label: 'Employee contributions',
+    unit: 'usd',
+    description: 'Σ employee deferrals of the year, everyone employed in the year',
+  },
+  { id: 'employer_match_cost', label: 'Employer match', unit: 'usd', description: 'Σ employer match of the year' },
+  { id: 'employer_core_cost', label: 'Employer core', unit: 'usd', description: 'Σ employer core (non-elective) contributions of the year' },
+  {
+    id: 'total_employer_plan_cost',
+    label: 'Total employer plan cost',
+    unit: 'usd',
+    description: 'Employer match + employer core of the year',
+  },
+];
+
+/** The headline metrics of one simulated year, plus the participant count the per-participant figures divide by. */
+export type YearMetrics = { year: number; participants: number } & Record<HeadlineMetricId, number>;
+
+/**
+ * The headline metrics of every simulated year in the database (ascending), or of the years
+ * `from`..`to` (inclusive) only. One statement over the snapshot: a year without rows is absent, never
+ * zero-filled.
+ */
+export async function readYearMetrics(db: Database, years?: { from: number; to: number }): Promise<YearMetrics[]> {
+  const filter = years === undefined ? '' : 'WHERE simulation_year BETWEEN $from AND $to';
+  const rows = await db.all<Record<string, number>>(
+    `SELECT simulation_year::INTEGER AS year,
+            count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active_headcount,
+            count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
+              AS participants,
+            round(coalesce(sum(prorated_annual_compensation), 0), 2)::DOUBLE AS total_compensation,
+            coalesce(avg(current_deferral_rate) FILTER (WHERE employment_status = 'active'
+                                                          AND participation_status = 'participating'), 0)::DOUBLE
+              AS avg_deferral_rate,
+            round(coalesce(sum(ytd_contributions), 0), 2)::DOUBLE AS employee_contributions,
+            round(coalesce(sum(employer_match_amount), 0), 2)::DOUBLE AS employer_match_cost,
+            round(coalesce(sum(employer_core_amount), 0), 2)::DOUBLE AS employer_core_cost
+       FROM fct_workforce_snapshot ${filter}
+      GROUP BY 1 ORDER BY 1`,
+    years === undefined ? [] : { from: years.from, to: years.to },
+  );
+  return rows.map((r) => {
+    const activeHeadcount = Number(r.active_headcount);
+    const participants = Number(r.participants);
+    const match = Number(r.employer_match_cost);
+    const core = Number(r.employer_core_cost);
+    return {
+      year: Number(r.year),
+      participants,
+      active_headcount: activeHeadcount,
+      total_compensation: Number(r.total_compensation),
+      participation_rate: activeHeadcount === 0 ? 0 : participants / activeHeadcount,
+      avg_deferral_rate: Number(r.avg_deferral_rate),
+      employee_contributions: Number(r.employee_contributions),
+      employer_match_cost: match,
+      employer_core_cost: core,
+      total_employer_plan_cost: cents(match + core),
+    };
+  });
+}
+
+/** Dollars rounded to the cent (sums of rounded figures drift in binary floating point). */
+export function cents(dollars: number): number {
+  return Math.round(dollars * 100) / 100;
+}
+
+/** The definition of a metric id (throws on an id that is not a headline metric: a programming error). */
+export function metricDefinition(id: HeadlineMetricId): MetricDefinition {
+  const definition = HEADLINE_METRICS.find((m) => m.id === id);
+  if (definition === undefined) throw new Error(`Unknown headline metric ${id}`);
+  return definition;
+}
+
+/** A metric value with its unit, for consoles: `$1,234,567`, `78.4 %`, `4,512`. */
+export function formatMetric(unit: MetricUnit, value: number, options: { cents?: boolean } = {}): string {
+  switch (unit) {
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
+    case 'usd': {
+      const digits = options.cents ? 2 : 0;
+      const text = Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      return `${value < 0 ? '-' : ''}$${text}`;
+    }
+    case 'fraction':
+      return `${(value * 100).toFixed(1)} %`;
+  }
+}

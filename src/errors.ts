@@ -64,13 +64,13 @@ export class DatabaseInUseError extends PlanAlignError {
   constructor(
     readonly path: string,
     readonly pid: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
     super(
       `Database ${path} is in use by ${pid === undefined ? 'another process' : `PID ${pid}`}`,
       { file: path },
-      'Wait for the other run to finish, close tools that hold the file open, or use another --database.',
-      options,
+      options?.hint ?? 'Wait for the other run to finish, close tools that hold the file open, or use another --database.',
+      { cause: options?.cause },
     );
   }
 }

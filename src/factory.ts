@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
+import type { CensusIntakeOptions } from './census/intake.js';
 import { loadConfig, parseConfig, type LoadedConfig } from './config/index.js';
 import { Database } from './db/database.js';
 import { CensusError, ConfigError } from './errors.js';
@@ -39,6 +40,7 @@ export class OrchestratorBuilder {
   private readonly overrides: Record<string, unknown> = {};
   private databasePath = DEFAULT_DATABASE_PATH;
   private censusPath: string | undefined;
+  private censusIntake: CensusIntakeOptions = {};
   private threads: number | undefined;
   private memoryLimit: string | undefined;
   private progress: ProgressSink = silentProgress;
@@ -68,6 +70,12 @@ export class OrchestratorBuilder {
 
   withCensus(path: string): this {
     this.censusPath = path;
+    return this;
+  }
+
+  /** How the census is read (the command line's intake options; they win over its sidecar). */
+  withCensusIntake(options: CensusIntakeOptions): this {
+    this.censusIntake = options;
     return this;
   }
 
@@ -181,6 +189,7 @@ export class OrchestratorBuilder {
       dbCreated,
       config,
       censusPath,
+      censusIntake: this.censusIntake,
       parameterTables,
       reporters: [...this.reporters],
       hooks,

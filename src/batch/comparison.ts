@@ -1,44 +1,72 @@
 /**
- * The cross-scenario comparison: per scenario and year, the headline figures of each scenario's
- * database (opened read-only), and the workbook that lays them side by side.
+ * The cross-scenario comparison of a batch: each completed scenario's headline metrics (its database
+ * opened read-only), compared against the baseline by the scenario comparison `planalign compare`
+ * prints, and the workbook that lays it out with the scenarios as columns, plus its charts.
  */
 import ExcelJS from 'exceljs';
-import { Database } from '../db/database.js';
-import { summarizeYear, type YearSummary } from '../reporting/year-summary.js';
-
-/** One scenario × year: that year's summary (as `planalign simulate` prints it) and the scenario. */
-export type ComparisonRow = YearSummary & { scenario: string };
+import { renderPng, type LineChartSpec } from '../charts/render.js';
+import type { MetricUnit } from '../reporting/metrics.js';
+import {
+  COMPARED_METRICS,
+  readScenarioMetrics,
+  type ComparedFigure,
+  type ComparedMetric,
+  type ScenarioComparison,
+  type ScenarioMetrics,
+} from '../reporting/scenario-compare.js';
 
 /**
- * Reads every scenario's figures, opening each database read-only, so nothing can write to a
- * scenario's file. A database that cannot be read is reported, not fatal.
+ * Reads every scenario's headline metrics, opening each database read-only, so nothing can write to
+ * a scenario's file. A database that cannot be read is reported, not fatal.
  */
 export async function readComparison(
   scenarios: ReadonlyArray<{ name: string; database: string }>,
-): Promise<{ rows: ComparisonRow[]; errors: Array<{ scenario: string; error: string }> }> {
-  const rows: ComparisonRow[] = [];
+): Promise<{ scenarios: ScenarioMetrics[]; errors: Array<{ scenario: string; error: string }> }> {
+  const read: ScenarioMetrics[] = [];
   const errors: Array<{ scenario: string; error: string }> = [];
   for (const scenario of scenarios) {
-    let db: Database;
     try {
-      db = await Database.open(scenario.database, { readOnly: true, threads: 1 });
+      read.push(await readScenarioMetrics(scenario.name, scenario.database));
     } catch (error) {
       errors.push({ scenario: scenario.name, error: (error as Error).message });
-      continue;
-    }
-    try {
-      // The same per-year figures as `planalign simulate` prints: one definition of each.
-      const years = await db.all<{ y: number }>(`SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`);
-      for (const { y } of years) rows.push({ scenario: scenario.name, ...(await summarizeYear(db, y)) });
-    } catch (error) {
-      errors.push({ scenario: scenario.name, error: (error as Error).message });
-    } finally {
-      db.close();
     }
   }
-  return { rows, errors };
+  return { scenarios: read, errors };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Charts
+
+/** The metrics charted by year, one line per scenario. */
+const CHARTED: ReadonlyArray<{ id: 'active_headcount' | 'total_employer_plan_cost' | 'participation_rate' | 'employer_cost_share_of_payroll'; yLabel: string }> = [
+  { id: 'active_headcount', yLabel: 'Employees' },
+  { id: 'total_employer_plan_cost', yLabel: 'Employer cost' },
+  { id: 'participation_rate', yLabel: 'Participation' },
+  { id: 'employer_cost_share_of_payroll', yLabel: 'Employer cost ÷ payroll' },
+];
+
+/** The workbook's charts: a metric by year, one line per scenario (the baseline first). */
+export function comparisonCharts(comparison: ScenarioComparison): Array<{ id: string; spec: LineChartSpec }> {
+  const names = comparison.scenarios.map((s) => s.name);
+  return CHARTED.map(({ id, yLabel }) => {
+    const metric = COMPARED_METRICS.find((m) => m.id === id) as ComparedMetric;
+    return {
+      id,
+      spec: {
+        kind: 'line',
+        title: `${metric.label} by year`,
+        subtitle: `One line per scenario; baseline: ${comparison.baseline}`,
+        yLabel,
+        unit: metric.unit,
+        categories: comparison.years.shown,
+        series: names.map((name) => ({
+          name,
+          values: comparison.by_year.map((y) => y.metrics[id].values[name] ?? null),
+        })),
+      },
+    };
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // The workbook
@@ -64,37 +92,24 @@ interface Column<T> {
   numFmt?: string;
 }
 
-const COUNT = '#,##0';
-const MONEY = '#,##0';
-const PCT1 = '0.0%';
-const PCT2 = '0.00%';
+/** Number formats of a figure, and of its difference from the baseline (signed), by unit. */
+const FORMAT: Record<MetricUnit, { value: string; delta: string }> = {
+  count: { value: '#,##0', delta: '+#,##0;-#,##0;0' },
+  usd: { value: '"$"#,##0', delta: '+"$"#,##0;-"$"#,##0;"$"0' },
+  fraction: { value: '0.00%', delta: '+0.00%;-0.00%;0.00%' },
+};
+const DELTA_PCT = '+0.0%;-0.0%;0.0%';
+export const ALL_YEARS = 'All years';
 
-const METRIC_COLUMNS: Array<Column<ComparisonRow>> = [
-  { header: 'Scenario', value: (r) => r.scenario },
-  { header: 'Year', value: (r) => r.year },
-  { header: 'Starting headcount', value: (r) => r.startingActives, numFmt: COUNT },
-  { header: 'Active headcount', value: (r) => r.activeHeadcount, numFmt: COUNT },
-  { header: 'Hires', value: (r) => r.hires, numFmt: COUNT },
-  { header: 'Terminations', value: (r) => r.experiencedTerminations + r.newHireTerminations, numFmt: COUNT },
-  { header: 'Growth %', value: (r) => r.growthPct / 100, numFmt: PCT2 },
-  { header: 'Total compensation', value: (r) => r.totalCompensation, numFmt: MONEY },
-  { header: 'Participation rate', value: (r) => r.participationRate, numFmt: PCT1 },
-  { header: 'Avg deferral rate', value: (r) => r.averageDeferralRate, numFmt: PCT2 },
-  { header: 'Employee contributions', value: (r) => r.employeeContributions, numFmt: MONEY },
-  { header: 'Employer match', value: (r) => r.employerMatch, numFmt: MONEY },
-  { header: 'Employer core', value: (r) => r.employerCore, numFmt: MONEY },
-  { header: 'Employer cost', value: (r) => r.employerCost, numFmt: MONEY },
-];
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E78' } };
+const BAND_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF3F8' } };
 
-/** The headers of the Comparison and Final year sheets, in column order (tests read cells by them). */
-export const COMPARISON_HEADERS: readonly string[] = METRIC_COLUMNS.map((c) => c.header);
-
-type FinalRow = ComparisonRow & { cumulativeEmployerCost: number };
-
-const FINAL_COLUMNS: Array<Column<FinalRow>> = [
-  ...(METRIC_COLUMNS as Array<Column<FinalRow>>),
-  { header: 'Employer cost, all years', value: (r) => r.cumulativeEmployerCost, numFmt: MONEY },
-];
+/** The Comparison sheet's headers: Metric, Year, each scenario, then per other scenario its difference and relative difference. */
+export function comparisonHeaders(comparison: ScenarioComparison): string[] {
+  const base = comparison.baseline;
+  const names = comparison.scenarios.map((s) => s.name);
+  return ['Metric', 'Year', ...names, ...names.filter((n) => n !== base).flatMap((o) => [`${o} − ${base}`, `${o} vs ${base} %`])];
+}
 
 const SCENARIO_COLUMNS: Array<Column<ScenarioSheetRow>> = [
   { header: 'Scenario', value: (r) => r.name },
@@ -110,60 +125,126 @@ const SCENARIO_COLUMNS: Array<Column<ScenarioSheetRow>> = [
   { header: 'Error', value: (r) => r.error ?? null },
 ];
 
-/** The last year of each scenario, with its employer cost summed over all years. */
-export function finalYearRows(rows: readonly ComparisonRow[]): FinalRow[] {
-  const out = new Map<string, FinalRow>();
-  for (const row of rows) {
-    const previous = out.get(row.scenario);
-    const cumulative = (previous?.cumulativeEmployerCost ?? 0) + row.employerCost;
-    const latest = previous === undefined || row.year > previous.year ? row : previous;
-    out.set(row.scenario, { ...latest, cumulativeEmployerCost: cumulative });
-  }
-  return [...out.values()];
-}
-
+/**
+ * Comparison (rows = metric × year and all years, columns = scenarios and their differences from the
+ * baseline), Charts, Scenarios (every scenario's run) and Notes (the baseline, the discount rate and
+ * each metric's definition). Without a comparison (no scenario completed), Scenarios alone.
+ */
 export async function writeComparisonWorkbook(
   path: string,
-  rows: readonly ComparisonRow[],
+  comparison: ScenarioComparison | null,
   scenarios: readonly ScenarioSheetRow[],
 ): Promise<void> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'PlanAlign';
   workbook.created = new Date();
-  addSheet(workbook, 'Comparison', METRIC_COLUMNS, rows);
-  addSheet(workbook, 'Final year', FINAL_COLUMNS, finalYearRows(rows));
+  if (comparison !== null) {
+    addComparisonSheet(workbook, comparison);
+    addChartsSheet(workbook, comparison);
+  }
   addSheet(workbook, 'Scenarios', SCENARIO_COLUMNS, scenarios);
+  if (comparison !== null) addNotesSheet(workbook, comparison);
   await workbook.xlsx.writeFile(path);
+}
+
+function addComparisonSheet(workbook: ExcelJS.Workbook, comparison: ScenarioComparison): void {
+  const sheet = workbook.addWorksheet('Comparison', { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+  const headers = comparisonHeaders(comparison);
+  const names = comparison.scenarios.map((s) => s.name);
+  const others = names.filter((n) => n !== comparison.baseline);
+  sheet.addRow(headers);
+  styleHeader(sheet.getRow(1));
+
+  const addFigure = (metric: ComparedMetric, year: number | string, f: ComparedFigure, band: boolean): void => {
+    const row = sheet.addRow([
+      metric.label,
+      year,
+      ...names.map((n) => f.values[n] ?? null),
+      ...others.flatMap((o) => [f.delta[o] ?? null, f.delta_pct[o] ?? null]),
+    ]);
+    names.forEach((_, i) => (row.getCell(3 + i).numFmt = FORMAT[metric.unit].value));
+    others.forEach((_, i) => {
+      row.getCell(3 + names.length + 2 * i).numFmt = FORMAT[metric.unit].delta;
+      row.getCell(4 + names.length + 2 * i).numFmt = DELTA_PCT;
+    });
+    if (year === ALL_YEARS) row.font = { bold: true };
+    if (band) row.eachCell({ includeEmpty: true }, (cell) => (cell.fill = BAND_FILL));
+  };
+  COMPARED_METRICS.forEach((metric, i) => {
+    const band = i % 2 === 1;
+    if (metric.id !== 'present_value_employer_cost') {
+      for (const y of comparison.by_year) addFigure(metric, y.year, y.metrics[metric.id], band);
+    }
+    // A headcount does not add up over years; everything else has an all-years figure.
+    if (metric.id !== 'active_headcount' && comparison.total.years.length > 0) {
+      addFigure(metric, ALL_YEARS, comparison.total.metrics[metric.id], band);
+    }
+  });
+
+  sheet.getColumn(1).width = Math.max(...COMPARED_METRICS.map((m) => m.label.length)) + 2;
+  sheet.getColumn(2).width = ALL_YEARS.length + 2;
+  for (let c = 3; c <= headers.length; c++) sheet.getColumn(c).width = Math.min(Math.max((headers[c - 1] as string).length + 2, 16), 40);
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: headers.length } };
+}
+
+/** Chart images are drawn at twice their size in the sheet, so they stay sharp when zoomed. */
+const CHART_WIDTH = 800;
+const CHART_HEIGHT = 450;
+const ROWS_PER_CHART = 25;
+
+function addChartsSheet(workbook: ExcelJS.Workbook, comparison: ScenarioComparison): void {
+  const sheet = workbook.addWorksheet('Charts');
+  comparisonCharts(comparison).forEach(({ spec }, i) => {
+    const png = renderPng({ ...spec, width: CHART_WIDTH, height: CHART_HEIGHT }, { scale: 2 });
+    // As base64: exceljs types its `buffer` as an ArrayBuffer, which a Node Buffer is not.
+    const image = workbook.addImage({ base64: png.toString('base64'), extension: 'png' });
+    sheet.addImage(image, { tl: { col: 0.2, row: i * ROWS_PER_CHART + 0.5 }, ext: { width: CHART_WIDTH, height: CHART_HEIGHT } });
+  });
+}
+
+function addNotesSheet(workbook: ExcelJS.Workbook, comparison: ScenarioComparison): void {
+  const sheet = workbook.addWorksheet('Notes');
+  const facts: Array<[string, string | number]> = [
+    ['Baseline', comparison.baseline],
+    ['Differences', `each scenario − ${comparison.baseline}; relative: ÷ |${comparison.baseline}|`],
+    ['Discount rate', comparison.discount_rate],
+    ['Present value at', comparison.valuation_date ?? 'no year in every scenario'],
+    ['All years', comparison.total.years.length === 0 ? 'no year in every scenario' : comparison.total.years.join(', ')],
+    ...comparison.notes.map((n): [string, string] => ['Note', n]),
+  ];
+  for (const [what, value] of facts) {
+    const row = sheet.addRow([what, value]);
+    row.getCell(1).font = { bold: true };
+    if (what === 'Discount rate') row.getCell(2).numFmt = '0.00%';
+    row.getCell(2).alignment = { horizontal: 'left' };
+  }
+  sheet.addRow([]);
+  const header = sheet.addRow(['Metric', 'Id', 'Unit', 'Definition', 'All years']);
+  styleHeader(header);
+  for (const m of COMPARED_METRICS) {
+    const unit = m.unit === 'usd' ? 'dollars' : m.unit === 'fraction' ? '% (a fraction)' : 'count';
+    sheet.addRow([m.label, m.id, unit, m.description, m.total]).alignment = { wrapText: true, vertical: 'top' };
+  }
+  [32, 32, 16, 70, 50].forEach((w, i) => (sheet.getColumn(i + 1).width = w));
+}
+
+function styleHeader(header: ExcelJS.Row): void {
+  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  header.eachCell((cell) => (cell.fill = HEADER_FILL));
+  header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  header.height = 30;
 }
 
 function addSheet<T>(workbook: ExcelJS.Workbook, name: string, columns: Array<Column<T>>, rows: readonly T[]): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(columns.map((c) => c.header));
   for (const row of rows) sheet.addRow(columns.map((c) => c.value(row)));
-
-  const header = sheet.getRow(1);
-  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E78' } };
-  header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
-  header.border = { bottom: { style: 'thin', color: { argb: 'FF000000' } } };
-  header.height = 30;
-
+  styleHeader(sheet.getRow(1));
   columns.forEach((column, i) => {
     const sheetColumn = sheet.getColumn(i + 1);
     if (column.numFmt !== undefined) sheetColumn.numFmt = column.numFmt;
-    const longest = Math.max(
-      column.header.length,
-      ...rows.map((row) => displayLength(column.value(row), column.numFmt)),
-    );
+    const longest = Math.max(column.header.length, ...rows.map((row) => String(column.value(row) ?? '').length));
     sheetColumn.width = Math.min(Math.max(longest + 2, 8), 60);
   });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-}
-
-/** Roughly how wide a value shows in its number format. */
-function displayLength(value: string | number | null, numFmt: string | undefined): number {
-  if (value === null) return 0;
-  if (typeof value === 'string') return value.length;
-  if (numFmt?.endsWith('%')) return (value * 100).toFixed(2).length + 1;
-  return Math.round(value).toLocaleString('en-US').length + (numFmt === '0.0' ? 2 : 0);
 }

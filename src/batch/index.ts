@@ -14,7 +14,8 @@ import { ExitCode, PlanAlignError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { writeAtomically, writeTextAtomically } from '../reporting/atomic.js';
 import { runChild, type ChildOutcome } from './child.js';
-import { readComparison, writeComparisonWorkbook, type ComparisonRow } from './comparison.js';
+import { chooseBaseline, compareScenarios, type ScenarioComparison } from '../reporting/scenario-compare.js';
+import { readComparison, writeComparisonWorkbook } from './comparison.js';
 import { discoverScenarios, selectScenarios } from './discover.js';
 import { runPool } from './pool.js';
 import { prepareScenarios, writeScenarioConfig, type PreparedScenario } from './prepare.js';
@@ -23,7 +24,7 @@ export { deepMerge, normalizeSections } from './merge.js';
 export { discoverScenarios, selectScenarios, type ScenarioFile } from './discover.js';
 export { prepareScenarios, type PreparedScenario } from './prepare.js';
 export { runPool } from './pool.js';
-export { COMPARISON_HEADERS, finalYearRows, readComparison, writeComparisonWorkbook, type ComparisonRow } from './comparison.js';
+export { comparisonCharts, comparisonHeaders, readComparison, writeComparisonWorkbook } from './comparison.js';
 
 export const DEFAULT_BASE_CONFIG = 'config/simulation_config.yaml';
 export const DEFAULT_OUTPUT_DIR = 'outputs';
@@ -47,6 +48,10 @@ export interface BatchOptions {
   memoryLimit?: string | undefined;
   /** Seed of every scenario (default: each merged config's simulation.random_seed). */
   seed?: number | undefined;
+  /** The scenario the others are compared with (default: the one named `baseline`, else the first by name). */
+  baseline?: string | undefined;
+  /** Annual discount rate of the present value of employer cost, a fraction (default 0). */
+  discountRate?: number | undefined;
   /** Source of PLANALIGN_/NAV_ overrides, applied here and written into each scenario config (default process.env). */
   env?: Record<string, string | undefined> | undefined;
   /** Aborting stops new runs and interrupts running ones (each rolls back its year in progress). */
@@ -108,7 +113,8 @@ export interface BatchResult {
   /** 0 all completed, 1 some failed, 130 interrupted. */
   exitCode: number;
   scenarios: ScenarioResult[];
-  comparison: ComparisonRow[];
+  /** The completed scenarios compared with the baseline; null when none could be read. */
+  comparison: ScenarioComparison | null;
   warnings: string[];
 }
 
@@ -130,6 +136,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   // 1. Everything that can be wrong is found before anything runs or is written.
   const files = selectScenarios(discoverScenarios(options.scenariosDir), options.scenarios);
   const prepared = prepareScenarios({ baseConfig, scenarios: files, census: options.census, seed: options.seed, env });
+  const baseline = chooseBaseline(
+    prepared.map((p) => p.name),
+    options.baseline,
+  );
+  const discountRate = options.discountRate ?? 0;
+  if (!(discountRate >= 0 && discountRate < 1)) throw new UsageError(`--discount-rate must be a rate from 0 to below 1, got ${discountRate}`);
 
   // 2. The batch folder, and each scenario's config written for its child (and for a rerun by hand).
   const batchDir = createBatchDir(resolve(options.outputDir ?? DEFAULT_OUTPUT_DIR), startedAt);
@@ -198,13 +210,20 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   // 4. The comparison, from the databases of the completed runs.
   const warnings = [...new Set(prepared.flatMap((p) => p.warnings)), ...runWarnings];
   const completed = results.filter((r) => r.status === 'completed');
-  let comparison: ComparisonRow[] = [];
+  let comparison: ScenarioComparison | null = null;
   let workbookPath: string | undefined = join(batchDir, 'comparison.xlsx');
   try {
     const read = await readComparison(completed.map((r) => ({ name: r.name, database: r.database })));
-    comparison = read.rows;
     for (const e of read.errors) warnings.push(`comparison: cannot read the database of scenario ${e.scenario}: ${e.error}`);
-    await writeAtomically(workbookPath, (temp) => writeComparisonWorkbook(temp, comparison, results));
+    if (read.scenarios.length > 0) {
+      const names = read.scenarios.map((s) => s.name);
+      // Without the baseline's figures, the others are compared with the default choice among those read.
+      const against = names.includes(baseline) ? baseline : chooseBaseline(names);
+      if (against !== baseline) warnings.push(`comparison: the baseline ${baseline} has no figures; differences are against ${against}`);
+      comparison = compareScenarios(read.scenarios, { baseline: against, discountRate });
+    }
+    const compared = comparison;
+    await writeAtomically(workbookPath, (temp) => writeComparisonWorkbook(temp, compared, results));
   } catch (error) {
     warnings.push(`comparison workbook not written: ${(error as Error).message}`);
     workbookPath = undefined;
@@ -389,6 +408,8 @@ function summaryJson(result: BatchResult, baseConfig: string, options: BatchOpti
     completed,
     failed,
     comparisonWorkbook: result.workbookPath ?? null,
+    // Every figure of the workbook's Comparison sheet, with the differences from the baseline.
+    comparison: result.comparison,
     warnings: result.warnings,
     scenarios: result.scenarios.map(({ years, ...scenario }) => ({ ...scenario, error: scenario.error ?? null, years: years ?? [] })),
   };

@@ -1,4 +1,8 @@
-export { loadCensus, hashFile, MAX_REPORTED_PROBLEMS, type CensusLoadResult } from './ingest.js';
+export { loadCensus, hashFile, hashCensus, MAX_REPORTED_PROBLEMS, type CensusLoadResult } from './ingest.js';
+export type { CensusIntakeOptions } from './intake.js';
+export { CENSUS_SYNONYMS, describeMapping, type CensusColumnMapping, type MappedColumn } from './mapping.js';
+export { readSidecar, sidecarPath, writeSidecar, SIDECAR_SUFFIX } from './sidecar.js';
+export { writeProblemReport, PROBLEM_REPORT_HEADER, type CensusProblem } from './report.js';
 export {
   censusRows,
   generateCensusRows,

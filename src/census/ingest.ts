@@ -1,36 +1,49 @@
 /**
- * Census ingestion: read a CSV or Parquet census into `stg_census_data`, or reject it with one
- * CensusError that lists the first problems found (file, line/row, column, value).
+ * Census ingestion: read a CSV, XLSX or Parquet census (read.ts) into `stg_census_data`, or reject it
+ * with one CensusError that lists the first problems found (file, line/row, column, value).
  *
  * Everything is read as text first into TEMP tables (never persisted in the database file), checked
  * with set-based SQL, and only a fully valid census is written, by one `CREATE OR REPLACE TABLE ... AS`
  * statement. A rejected census therefore leaves the database exactly as it was. The caller may wrap the
  * call in a transaction; this module never begins or commits one itself.
  *
- * The file path reaches DuckDB only as a bound parameter (`read_csv($1, ...)`, `read_parquet($1, ...)`),
- * which DuckDB 1.5 accepts, so no path is ever spliced into SQL text. The only names written into SQL
- * are the constant census column names and internally generated temp-table names.
+ * The file path reaches DuckDB only as a bound parameter (read.ts), so no path is ever spliced into SQL
+ * text. The only names written into SQL are the constant census column names and internally generated
+ * temp-table names; values are parsed by values.ts.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CensusError } from '../errors.js';
-import { isResourceError } from '../errors-catalog.js';
 import {
   CENSUS_COLUMNS,
   DEFAULT_CENSUS_RATE_RULES,
-  REQUIRED_CENSUS_COLUMNS,
-  type CensusColumn,
   type CensusRateRules,
 } from './columns.js';
+import { hashFile, readRawCensus, type CensusFormat, type RawCensus } from './read.js';
+import {
+  describeValueProblem,
+  parsedColumnsSql,
+  quoteValue as quote,
+  RATE_PERCENT_SIGN,
+  valueProblems,
+  valueReading,
+  type ValueReading,
+} from './values.js';
+import type { CensusIntakeOptions } from './intake.js';
+import { mapColumns, type CensusColumnMapping, type ExplicitHeader } from './mapping.js';
+import { CensusProblemsError, problemsOf, writeProblemReport, type CensusProblem } from './report.js';
+import { censusHash, mergeIntake, readingOptions, readSidecar, type IntakeSource, type ReadingOptions, type Sidecar } from './sidecar.js';
 
 export interface CensusLoadResult {
   /** Absolute path of the file that was loaded. */
   path: string;
-  format: 'csv' | 'parquet';
-  /** sha256 (hex) of the file bytes. */
+  format: CensusFormat;
+  /**
+   * sha256 (hex) of the file bytes; with a sidecar or intake options, of the file's hash, the
+   * sidecar's bytes and the options given (see censusHash).
+   */
   hash: string;
   /** Rows written to `stg_census_data` (after duplicates were dropped). */
   rows: number;
@@ -40,63 +53,98 @@ export interface CensusLoadResult {
   terminatedRows: number;
   duplicatesDropped: number;
   warnings: string[];
+  /** Which file header became which census column, the optional columns not found, the ignored headers. */
+  mapping: CensusColumnMapping;
+  /** The reading options used (given, from the sidecar, sniffed) with the header mapping: what --save-mapping writes. */
+  intake: ReadingOptions;
+  /** The sidecar read, if any. */
+  sidecar?: string;
 }
 
-/** At most this many problems are listed in a rejection message. */
-export const MAX_REPORTED_PROBLEMS = 5;
+/** At most this many problems are listed in a rejection message (--report-errors writes them all). */
+export const MAX_REPORTED_PROBLEMS = 20;
 
 const STAGING_TABLE = 'stg_census_data';
 /** Our name for the deferral rate, whichever census column it is read from. */
 const RATE = 'employee_deferral_rate';
 
-/** `YYYY-MM-DD`, optionally followed by a time (`HH:MM[:SS[.fff]]`) and a zone suffix. */
-const DATE_PATTERN = String.raw`\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?`;
-/** A plain decimal number, optionally signed and with an exponent (Parquet doubles print as `1e-05`). */
-const NUMBER_PATTERN = String.raw`[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?`;
+const HINT = 'Fix the listed values and load again; nothing was written to the database.';
 
-const HINT =
-  'Fix the listed values and load again (dates as YYYY-MM-DD, amounts and rates as plain numbers); ' +
-  'nothing was written to the database.';
+export { hashFile };
 
-/** sha256 (hex) of a file's bytes, streamed. */
-export async function hashFile(path: string): Promise<string> {
-  return (await scanFile(path, false)).hash;
+/** The hash loadCensus records for this census read with these options (its sidecar included). */
+export async function hashCensus(path: string, intake: CensusIntakeOptions = {}): Promise<string> {
+  const sidecar = await readSidecar(path);
+  return censusHash(await hashFile(path), sidecar?.bytes, intake);
 }
 
 /**
  * Loads the census; `rules` (config section `deferral_rates`) say which column holds the deferral rate
  * and how it becomes each participant's starting rate in `stg_census_data.employee_deferral_rate`.
  * With `firstYear` (a simulation's first year), an employee hired after that year is refused: the
- * first year starts from the census, so nobody in it can be hired later.
+ * first year starts from the census, so nobody in it can be hired later. `intake` (the command line's
+ * options) wins over the census's sidecar, key by key; with `intake.reportErrors` every problem is
+ * written there, the census refused or not.
  */
 export async function loadCensus(
   db: Database,
   path: string,
   rules: CensusRateRules = DEFAULT_CENSUS_RATE_RULES,
   firstYear?: number,
+  intake: CensusIntakeOptions = {},
 ): Promise<CensusLoadResult> {
   const file = resolve(path);
+  const report = intake.reportErrors;
+  try {
+    const sidecar = await readSidecar(file);
+    const merged = mergeIntake(intake, sidecar);
+    const result = await readCensus(db, file, rules, firstYear, { intake: merged.options, sources: merged.sources, sidecar, given: intake, report });
+    if (report !== undefined) await writeProblemReport(report, []);
+    return { ...result, hash: censusHash(result.hash, sidecar?.bytes, intake) };
+  } catch (error) {
+    if (report !== undefined && error instanceof CensusError) await writeProblemReport(report, problemsOf(error));
+    throw error;
+  }
+}
+
+/** How loadCensus reads this file: the merged intake options and where each came from. */
+interface Intake {
+  intake: CensusIntakeOptions;
+  sources: Partial<Record<keyof ReadingOptions, IntakeSource>>;
+  sidecar: Sidecar | undefined;
+  /** The options given by the caller (the command line), before the sidecar's were merged in. */
+  given: CensusIntakeOptions;
+  /** Set when every problem is wanted (not just the first MAX_REPORTED_PROBLEMS). */
+  report: string | undefined;
+}
+
+async function readCensus(
+  db: Database,
+  file: string,
+  rules: CensusRateRules,
+  firstYear: number | undefined,
+  how: Intake,
+): Promise<CensusLoadResult> {
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) {
     throw new CensusError(`Census file not found: ${file}`, { file }, 'Check the census path (setup.census_parquet_path or --census).');
   }
   if (!info.isFile()) {
-    throw new CensusError(`Census path is not a file: ${file}`, { file }, 'Point the census path at a .csv or .parquet file.');
+    throw new CensusError(`Census path is not a file: ${file}`, { file }, 'Point the census path at a .csv, .xlsx or .parquet file.');
   }
   if (info.size === 0) {
     throw new CensusError(`Census file ${file} line 1: the file is empty (no header, no data rows)`, { file, row: 1 }, HINT);
   }
 
-  const format = await detectFormat(file);
-  const scan = await scanFile(file, format === 'csv');
   const tag = randomBytes(6).toString('hex');
   const raw = `census_raw_${tag}`;
   const typed = `census_typed_${tag}`;
   try {
-    await readRaw(db, file, format, raw);
-    return await validateAndStage(db, { file, format, scan, raw, typed, rules, firstYear });
+    const source = await readRawCensus(db, file, raw, how.intake);
+    return await validateAndStage(db, { file, source, raw, typed, rules, firstYear, how });
   } finally {
     // Temp tables vanish with the connection anyway; dropping them keeps a long-lived session tidy.
+    await db.run(`DROP TABLE IF EXISTS temp.main.${typed}_problems`).catch(() => undefined);
     await db.run(`DROP TABLE IF EXISTS temp.main.${typed}`).catch(() => undefined);
     await db.run(`DROP TABLE IF EXISTS temp.main.${raw}`).catch(() => undefined);
   }
@@ -104,101 +152,20 @@ export async function loadCensus(
 
 // ---------------------------------------------------------------------------------------------------
 
-interface FileScan {
-  hash: string;
-  /** Lines up to the last non-blank one (CSV only). */
-  lines: number;
-  /** A blank line occurs before a non-blank one (DuckDB skips those, so line numbers would shift). */
-  blankLineInside: boolean;
-}
-
-/** Hashes the file and, for CSV, counts its lines in the same pass. */
-async function scanFile(path: string, countLines: boolean): Promise<FileScan> {
-  const hash = createHash('sha256');
-  let lines = 0; // completed lines so far that end at or before the last non-blank content
-  let pendingBlank = 0; // blank lines seen since the last non-blank content
-  let lineHasContent = false;
-  let sawContent = false;
-  let blankLineInside = false;
-  const stream = createReadStream(path);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (!countLines) continue;
-    for (let i = 0; i < chunk.length; i += 1) {
-      const byte = chunk[i];
-      if (byte === 0x0a) {
-        if (lineHasContent) {
-          lines += pendingBlank + 1;
-          pendingBlank = 0;
-        } else {
-          pendingBlank += 1;
-        }
-        lineHasContent = false;
-      } else if (byte !== 0x0d) {
-        if (!lineHasContent && pendingBlank > 0 && sawContent) blankLineInside = true;
-        lineHasContent = true;
-        sawContent = true;
-      }
-    }
-  }
-  if (lineHasContent) lines += pendingBlank + 1;
-  return { hash: hash.digest('hex'), lines, blankLineInside };
-}
-
-async function detectFormat(file: string): Promise<'csv' | 'parquet'> {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.parquet') return 'parquet';
-  const handle = await open(file, 'r');
-  try {
-    const magic = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(magic, 0, 4, 0);
-    return bytesRead === 4 && magic.toString('latin1') === 'PAR1' ? 'parquet' : 'csv';
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Copies the file, every column as VARCHAR, into a temp table with a 1-based `__census_row`. */
-async function readRaw(db: Database, file: string, format: 'csv' | 'parquet', raw: string): Promise<void> {
-  const sql =
-    format === 'csv'
-      ? // A fixed dialect: the sniffer must not guess a header or skip rows. Insertion order is preserved,
-        // so row_number() OVER () is the data-row index.
-        `CREATE TEMP TABLE ${raw} AS SELECT row_number() OVER () AS __census_row, * FROM read_csv($1,
-           all_varchar = true, header = true, delim = ',', quote = '"', escape = '"', skip = 0)`
-      : `CREATE TEMP TABLE ${raw} AS SELECT file_row_number + 1 AS __census_row,
-           COLUMNS(* EXCLUDE (file_row_number))::VARCHAR FROM read_parquet($1, file_row_number = true)`;
-  try {
-    await db.run(sql, [file]);
-  } catch (error) {
-    // Running out of memory or disk says nothing about the file: report it as what it is.
-    if (isResourceError(error)) throw error;
-    const detail = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 2).join(' ');
-    throw new CensusError(
-      `Census file ${file} cannot be read as ${format === 'csv' ? 'CSV' : 'Parquet'}: ${detail}`,
-      { file },
-      format === 'csv'
-        ? 'The census CSV must be comma-separated, with a header line and the same number of fields on every line.'
-        : 'Check that the file is a valid Parquet file.',
-      { cause: error },
-    );
-  }
-}
-
 interface StageContext {
   file: string;
-  format: 'csv' | 'parquet';
-  scan: FileScan;
+  source: RawCensus;
   raw: string;
   typed: string;
   rules: CensusRateRules;
   firstYear: number | undefined;
+  how: Intake;
 }
 
 async function validateAndStage(db: Database, ctx: StageContext): Promise<CensusLoadResult> {
-  const { file, format, scan, raw, typed, rules, firstYear } = ctx;
-  const warnings: string[] = [];
+  const { file, source, raw, typed, rules, firstYear, how } = ctx;
+  const { label, labelRow } = source;
+  const warnings: string[] = [...source.warnings];
 
   // --- columns --------------------------------------------------------------------------------------
   const found = (
@@ -209,93 +176,70 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
       [raw],
     )
   ).map((r) => r.column_name);
-  // The rate is read from the column named by deferral_rates.census_rate_field (matched, like every
-  // census column, case-insensitively); a file column called employee_deferral_rate is then unknown.
-  const rateKey = rules.census_rate_field.toLowerCase();
-  if (rateKey !== RATE && CENSUS_COLUMNS.some((c) => c.name === rateKey)) {
-    throw new CensusError(
-      `deferral_rates.census_rate_field names the census column ${rules.census_rate_field}, which already means something else`,
-      { file, column: rules.census_rate_field },
-      'Name the census column that holds the deferral rates.',
-    );
-  }
-  const known = new Set(CENSUS_COLUMNS.map((c) => (c.name === RATE ? rateKey : c.name)));
-  const present = new Set(
-    found.map((c) => c.toLowerCase()).filter((c) => known.has(c)).map((c) => (c === rateKey ? RATE : c)),
-  );
-  const missing = REQUIRED_CENSUS_COLUMNS.filter((c) => !present.has(c));
-  const where = format === 'csv' ? 'line 1 (header)' : 'schema';
-  if (missing.length > 0) {
-    throw new CensusError(
-      `Census file ${file} ${where}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; ` +
-        `columns found: ${found.length > 0 ? found.join(', ') : '(none)'}`,
-      { file, ...(format === 'csv' ? { row: 1 } : {}), column: missing[0] },
-      `A census needs ${REQUIRED_CENSUS_COLUMNS.join(', ')} (column names are matched case-insensitively).`,
-    );
-  }
-  // The standard column is optional (without it nobody participates); a column the config names is not.
-  const rateColumn = found.find((c) => c.toLowerCase() === rateKey);
-  if (rateColumn === undefined && rateKey !== RATE) {
-    throw new CensusError(
-      `Census file ${file} ${where}: missing deferral-rate column ${rules.census_rate_field} (deferral_rates.census_rate_field); ` +
-        `columns found: ${found.join(', ')}`,
-      { file, ...(format === 'csv' ? { row: 1 } : {}), column: rules.census_rate_field },
-      'Add the column (0 or empty for a non-participant) or set deferral_rates.census_rate_field to the column that holds the rates.',
-    );
-  }
+  const mapping = mapColumns(found, explicitHeaders(file, rules, how), {
+    file,
+    where: source.header,
+    ...(source.headerRow === undefined ? {} : { row: source.headerRow }),
+  });
+  const headerOf = new Map(mapping.columns.map((m) => [m.column, m.header]));
+  const rateColumn = headerOf.get(RATE);
   if (rateColumn === undefined) {
-    // The one optional column whose absence changes results: participation starts at zero.
+    // The optional columns whose absence changes results: participation starts at zero, nobody has left.
     warnings.push(`No ${RATE} column: every census employee starts as a non-participant (add the column, or name yours in deferral_rates.census_rate_field)`);
   }
-  // How problems name a column: the rate by its name in the file.
-  const fileColumn = (column: string): string => (column === RATE ? (rateColumn ?? RATE) : column);
-  const unknown = found.filter((c) => !known.has(c.toLowerCase()));
-  if (unknown.length > 0) {
-    warnings.push(`Ignored ${unknown.length} unknown census column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+  if (!headerOf.has('employee_termination_date')) {
+    warnings.push('No employee_termination_date column: every row is read as an active employee (none is skipped as terminated)');
   }
-
-  const count = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${raw}`);
-  const rawRows = count?.n ?? 0;
-  if (rawRows === 0) {
-    throw new CensusError(
-      `Census file ${file} ${format === 'csv' ? 'line 2' : 'row 1'}: no data rows (the file holds only ${format === 'csv' ? 'a header' : 'a schema'})`,
-      { file, row: format === 'csv' ? 2 : 1 },
-      HINT,
-    );
+  // How problems name a column: by its header in the file.
+  const fileColumn = (column: string): string => headerOf.get(column) ?? column;
+  if (mapping.ignored.length > 0) {
+    warnings.push(`Ignored ${mapping.ignored.length} unknown census column${mapping.ignored.length > 1 ? 's' : ''}: ${mapping.ignored.join(', ')}`);
   }
-
-  // CSV line numbers are exact when every record is one line and no blank line was skipped.
-  const linesExact = format === 'csv' && !scan.blankLineInside && scan.lines === rawRows + 1;
-  if (format === 'csv' && !linesExact) {
-    warnings.push(
-      'The census CSV has blank lines or multi-line fields; problems are reported by record number instead of line number.',
-    );
-  }
-  const label = (row: number): string =>
-    format === 'parquet' ? `row ${row}` : linesExact ? `line ${row + 1}` : `record ${row}`;
-  const labelRow = (row: number): number => (format === 'csv' && linesExact ? row + 1 : row);
 
   // --- parse -------------------------------------------------------------------------------------------
-  await db.run(buildTypedTableSql(raw, typed, rateColumn !== undefined, present), rateColumn === undefined ? [] : [rateColumn]);
+  const typedTable = buildTypedTableSql(raw, typed, headerOf);
+  await db.run(typedTable.sql, typedTable.params);
+  // The date order is read from the whole file before any date is parsed.
+  const reading = await valueReading(db, typed, how.intake, { file, label, labelRow, fileColumn });
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${typed} AS SELECT *, ${parsedColumnsSql(reading)} FROM ${typed}`);
 
   // --- validate ----------------------------------------------------------------------------------------
-  const problems = await db.all<{ source_row: number; col: string; value: string | null; other: string | null; code: string; total: number }>(
-    `SELECT source_row::INTEGER AS source_row, col, value, other, code, (count(*) OVER ())::INTEGER AS total
-       FROM (${buildProblemsSql(typed, firstYear)})
-      ORDER BY source_row, ord
-      LIMIT ${MAX_REPORTED_PROBLEMS}`,
+  // Every problem goes into one temp table: counted per kind, the first ones listed, all of them
+  // written when a report is asked for.
+  const problemTable = `${typed}_problems`;
+  await db.run(
+    `CREATE TEMP TABLE ${problemTable} AS
+     SELECT source_row::INTEGER AS source_row, ord, col, value, other, code FROM (${buildProblemsSql(typed, firstYear, reading)})`,
   );
-  if (problems.length > 0) {
-    const total = problems[0]?.total ?? problems.length;
-    const lines = problems.map(
+  const kinds = await db.all<{ code: string; col: string; n: number }>(
+    `SELECT code, col, count(*)::INTEGER AS n FROM ${problemTable} GROUP BY code, col ORDER BY n DESC, min(ord)`,
+  );
+  if (kinds.length > 0) {
+    const total = kinds.reduce((sum, k) => sum + k.n, 0);
+    const rows = await db.all<{ source_row: number; col: string; value: string | null; other: string | null; code: string }>(
+      `SELECT source_row, col, value, other, code FROM ${problemTable} ORDER BY source_row, ord
+       ${how.report === undefined ? `LIMIT ${MAX_REPORTED_PROBLEMS}` : ''}`,
+    );
+    const problems: CensusProblem[] = rows.map((p) => ({
+      line: labelRow(p.source_row),
+      column: fileColumn(p.col),
+      value: p.value,
+      problem: describeProblem(p.code, p.value, p.other),
+    }));
+    const shown = rows.slice(0, MAX_REPORTED_PROBLEMS);
+    const lines = shown.map(
       (p) => `  - ${file} ${label(p.source_row)}, column ${fileColumn(p.col)}: ${describeProblem(p.code, p.value, p.other)}`,
     );
-    const first = problems[0];
-    throw new CensusError(
+    const first = shown[0];
+    throw new CensusProblemsError(
       `Census file ${file} rejected: ${total} problem${total > 1 ? 's' : ''} found` +
-        `${total > problems.length ? ` (first ${problems.length} shown)` : ''}:\n${lines.join('\n')}`,
+        `${total > shown.length ? ` (first ${shown.length} shown)` : ''}:\n${lines.join('\n')}\n` +
+        `By kind: ${kinds.map((k) => `${k.n} ${kindLabel(k.code, k.n)} in ${fileColumn(k.col)}`).join('; ')}`,
       first === undefined ? { file } : { file, row: labelRow(first.source_row), column: fileColumn(first.col) },
-      HINT,
+      how.report === undefined
+        ? `${HINT} --report-errors FILE writes every problem (line, column, value, problem) to a CSV file.`
+        : `${HINT} Every problem is listed in ${how.report}.`,
+      problems,
     );
   }
 
@@ -313,18 +257,28 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
     );
   }
 
-  const stats = await summarise(db, typed, keepOrder, rules);
+  const rate = rateRule(rules, how);
+  const stats = await summarise(db, typed, keepOrder, rate, firstYear);
   const values = (n: number): string => `${n} ${fileColumn(RATE)} value${n > 1 ? 's' : ''}`;
+  const rowsWord = source.rowWord;
+  /** `lines 2, 7, 9` (the first few), then `…` when there are more. */
+  const firstRows = (list: string, n: number): string => {
+    const shown = list === '' ? [] : list.split(',').map((r) => labelRow(Number(r)));
+    return `${rowsWord}${n > 1 ? 's' : ''} ${shown.join(', ')}${n > shown.length ? ', …' : ''}`;
+  };
   if (stats.percent > 0) {
     warnings.push(
-      `${values(stats.percent)} above 1 read as percents (divided by 100)` +
-        (stats.fractions > 0 ? `, while ${stats.fractions} between 0 and 1 were read as fractions of pay: check the column's unit` : ''),
+      `${values(stats.percent)} read as percents (divided by 100: 6 is 0.06) by ${rate.why}, ${firstRows(stats.percent_rows, stats.percent)}` +
+        (stats.fractions > 0
+          ? `, while ${stats.fractions} ${rate.unit === 'percent' ? 'of 1 or less were read as percents too (0.06 is 0.0006)' : 'between 0 and 1 were read as fractions of pay'}: ` +
+            `check the column's unit (--rate-unit percent or fraction settles it)`
+          : ''),
     );
   }
   if (stats.unusable > 0) {
     warnings.push(
-      `${values(stats.unusable)} above ${rules.normalize_percentages ? '100 %' : '1 (deferral_rates.normalize_percentages is off)'} ` +
-        `cannot be a deferral rate: ${stats.unusable > 1 ? 'those participants start' : 'that participant starts'} ` +
+      `${values(stats.unusable)} above ${rate.unit === 'fraction' ? `1 (read as fractions by ${rate.why})` : '100 %'} ` +
+        `cannot be a deferral rate, ${firstRows(stats.unusable_rows, stats.unusable)}: ${stats.unusable > 1 ? 'those participants start' : 'that participant starts'} ` +
         `at deferral_rates.pre_enrolled_fallback (${rules.pre_enrolled_fallback})`,
     );
   }
@@ -335,6 +289,36 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
     warnings.push(
       `${stats.inconsistent} row${stats.inconsistent > 1 ? 's have' : ' has'} an 'active' flag that disagrees with ` +
         `employee_termination_date; the simulation treats rows without a termination date as active`,
+    );
+  }
+  if (stats.terminated > 0) {
+    warnings.push(
+      `${stats.terminated} row${stats.terminated > 1 ? 's have' : ' has'} a termination date: past employees, skipped ` +
+        `(the starting workforce is the ${stats.active.toLocaleString('en-US')} other${stats.active === 1 ? '' : 's'})`,
+    );
+  }
+  // About the starting workforce (the rows that are simulated): values that are likely mistakes.
+  const pay = fileColumn('employee_gross_compensation');
+  if (stats.pay_outliers > 0) {
+    warnings.push(
+      `${stats.pay_outliers} ${pay} value${stats.pay_outliers > 1 ? 's look' : ' looks'} implausible for a year's pay ` +
+        `(below $${PAY_FLOOR.toLocaleString('en-US')}, above $${PAY_CEILING.toLocaleString('en-US')} or above ${PAY_MEDIAN_MULTIPLE}× the median ` +
+        `$${Math.round(stats.median_pay).toLocaleString('en-US')}), ${firstRows(stats.pay_outlier_rows, stats.pay_outliers)}: ` +
+        'they are simulated as given (pay drives raises, contributions, match, core and the job level); check the unit (a monthly or hourly figure?)',
+    );
+  }
+  if (firstYear !== undefined && stats.hired_late > 0) {
+    warnings.push(
+      `${stats.hired_late} employee${stats.hired_late > 1 ? 's' : ''} hired after the census date ${firstYear - 1}-12-31, ` +
+        `${firstRows(stats.hired_late_rows, stats.hired_late)}: they start in the workforce of ${firstYear} (not as its new hires), ` +
+        'paid from their hire date',
+    );
+  }
+  if (stats.odd_age > 0) {
+    warnings.push(
+      `${stats.odd_age} employee${stats.odd_age > 1 ? 's are' : ' is'} younger than ${MIN_HIRE_AGE} or older than ${MAX_HIRE_AGE} at hire ` +
+        `(${fileColumn('employee_birth_date')} vs ${fileColumn('employee_hire_date')}), ${firstRows(stats.odd_age_rows, stats.odd_age)}: ` +
+        'simulated as given (age drives terminations, promotions, enrollment and eligibility); check the dates',
     );
   }
 
@@ -361,18 +345,21 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
        FROM ${typed}
      QUALIFY row_number() OVER (${keepOrder}) = 1
       ORDER BY source_row`,
-    rateRuleParams(rules, ['normalize', 'use_census', 'cap', 'fallback']),
+    rateRuleParams(rate, ['unit', 'use_census', 'cap', 'fallback']),
   );
 
   return {
     path: file,
-    format,
-    hash: scan.hash,
+    format: source.format,
+    hash: source.hash,
     rows: stats.rows,
     activeRows: stats.active,
     terminatedRows: stats.terminated,
     duplicatesDropped,
     warnings,
+    mapping,
+    intake: { ...sniffed(source, reading), ...readingOptions(how.intake), columns: Object.fromEntries(mapping.columns.map((m) => [m.column, m.header])) },
+    ...(how.sidecar === undefined ? {} : { sidecar: how.sidecar.path }),
   };
 }
 
@@ -381,50 +368,122 @@ type CensusStats = {
   active: number;
   terminated: number;
   inconsistent: number;
-  /** Rates read as percents, and rates between 0 and 1 beside them. */
+  /** Rates read as percents, and the rates of 1 or less beside them. */
   percent: number;
   fractions: number;
   /** Participants whose rate cannot be one (they start at the fallback). */
   unusable: number;
   capped: number;
-};
+  /** The starting workforce: pay outliers, hires after the census date, odd ages at hire. */
+  median_pay: number;
+  pay_outliers: number;
+  hired_late: number;
+  odd_age: number;
+} & Record<`${'percent' | 'unusable' | 'pay_outlier' | 'hired_late' | 'odd_age'}_rows`, string>;
 
-async function summarise(db: Database, typed: string, keepOrder: string, rules: CensusRateRules): Promise<CensusStats> {
+/** Pay below or above these, or above this multiple of the median, is likely not a year's pay. */
+const PAY_FLOOR = 1_000;
+const PAY_CEILING = 10_000_000;
+const PAY_MEDIAN_MULTIPLE = 20;
+/** An age at hire outside these is likely a wrong date. */
+const MIN_HIRE_AGE = 14;
+const MAX_HIRE_AGE = 80;
+/** Rows named in a warning. */
+const WARNING_ROWS = 5;
+
+async function summarise(
+  db: Database,
+  typed: string,
+  keepOrder: string,
+  rate: RateRule,
+  firstYear: number | undefined,
+): Promise<CensusStats> {
+  // The first source rows of a set, as text (`2,7,9`).
+  const rows = (condition: string): string =>
+    `coalesce(array_to_string(list_slice(list(source_row ORDER BY source_row) FILTER (WHERE ${condition}), 1, ${WARNING_ROWS}), ','), '')`;
+  const percent = `employee_deferral_rate > 0 AND NOT ${RATE_PERCENT_SIGN} AND ($unit = 'percent' OR ($unit = 'auto' AND employee_deferral_rate > 1))`;
+  const payOutlier = `(employee_gross_compensation < ${PAY_FLOOR} OR employee_gross_compensation > ${PAY_CEILING}
+                      OR employee_gross_compensation > ${PAY_MEDIAN_MULTIPLE} * median_pay)`;
+  // A whole number from the validated config, not text.
+  const hiredLate = firstYear === undefined ? 'false' : `employee_hire_date > make_date(${Math.trunc(firstYear) - 1}, 12, 31)`;
+  // date_sub counts whole years (date_diff would count the year boundaries crossed).
+  const oddAge = `(date_sub('year', employee_birth_date, employee_hire_date) < ${MIN_HIRE_AGE}
+                  OR date_sub('year', employee_birth_date, employee_hire_date) > ${MAX_HIRE_AGE})`;
   const row = await db.one<CensusStats>(
     `WITH kept AS (SELECT *, ${normalizedRateSql()} AS normalized_rate
-                     FROM ${typed} QUALIFY row_number() OVER (${keepOrder}) = 1)
-     SELECT count(*)::INTEGER AS rows,
-            count(*) FILTER (WHERE employee_termination_date IS NULL)::INTEGER AS active,
-            count(*) FILTER (WHERE employee_termination_date IS NOT NULL)::INTEGER AS terminated,
-            count(*) FILTER (WHERE active IS NOT NULL AND active <> (employee_termination_date IS NULL))::INTEGER AS inconsistent,
-            count(*) FILTER (WHERE $normalize AND employee_deferral_rate > 1)::INTEGER AS percent,
-            count(*) FILTER (WHERE employee_deferral_rate > 0 AND employee_deferral_rate <= 1)::INTEGER AS fractions,
-            count(*) FILTER (WHERE normalized_rate > 1)::INTEGER AS unusable,
-            count(*) FILTER (WHERE $use_census AND normalized_rate <= 1 AND normalized_rate > $cap)::INTEGER AS capped
-       FROM kept`,
-    rateRuleParams(rules, ['normalize', 'use_census', 'cap']),
+                     FROM ${typed} QUALIFY row_number() OVER (${keepOrder}) = 1),
+          workforce AS (SELECT *, median(employee_gross_compensation) OVER () AS median_pay
+                          FROM kept WHERE employee_termination_date IS NULL),
+          rates AS (
+            SELECT count(*)::INTEGER AS rows,
+                   count(*) FILTER (WHERE employee_termination_date IS NULL)::INTEGER AS active,
+                   count(*) FILTER (WHERE employee_termination_date IS NOT NULL)::INTEGER AS terminated,
+                   count(*) FILTER (WHERE active IS NOT NULL AND active <> (employee_termination_date IS NULL))::INTEGER AS inconsistent,
+                   count(*) FILTER (WHERE ${percent})::INTEGER AS percent,
+                   ${rows(percent)} AS percent_rows,
+                   count(*) FILTER (WHERE employee_deferral_rate > 0 AND employee_deferral_rate <= 1 AND NOT ${RATE_PERCENT_SIGN})::INTEGER AS fractions,
+                   count(*) FILTER (WHERE normalized_rate > 1)::INTEGER AS unusable,
+                   ${rows('normalized_rate > 1')} AS unusable_rows,
+                   count(*) FILTER (WHERE $use_census AND normalized_rate <= 1 AND normalized_rate > $cap)::INTEGER AS capped
+              FROM kept),
+          checks AS (
+            SELECT coalesce(any_value(median_pay), 0)::DOUBLE AS median_pay,
+                   count(*) FILTER (WHERE ${payOutlier})::INTEGER AS pay_outliers,
+                   ${rows(payOutlier)} AS pay_outlier_rows,
+                   count(*) FILTER (WHERE ${hiredLate})::INTEGER AS hired_late,
+                   ${rows(hiredLate)} AS hired_late_rows,
+                   count(*) FILTER (WHERE ${oddAge})::INTEGER AS odd_age,
+                   ${rows(oddAge)} AS odd_age_rows
+              FROM workforce)
+     SELECT * FROM rates, checks`,
+    rateRuleParams(rate, ['unit', 'use_census', 'cap']),
   );
-  return row ?? { rows: 0, active: 0, terminated: 0, inconsistent: 0, percent: 0, fractions: 0, unusable: 0, capped: 0 };
+  if (row === undefined) throw new Error('census summary returned no row');
+  return row;
 }
 
 // --- the starting deferral rate (one definition, used by the staging and the warnings) --------------------
 
-type RateParam = 'use_census' | 'fallback' | 'cap' | 'normalize';
+/**
+ * How the rate column's values become fractions: `percent` (every value is divided by 100), `fraction`
+ * (read as is), `auto` (a value above 1 is a percent: deferral_rates.normalize_percentages). The
+ * `--rate-unit` option wins over the sidecar's `rate_unit`, which wins over the config.
+ */
+interface RateRule {
+  rules: CensusRateRules;
+  unit: 'percent' | 'fraction' | 'auto';
+  /** Which setting decided the unit, for the warnings. */
+  why: string;
+}
+
+function rateRule(rules: CensusRateRules, how: Intake): RateRule {
+  const unit = how.intake.rateUnit;
+  if (unit !== undefined) {
+    const why = how.sources.rateUnit === 'sidecar' && how.sidecar !== undefined ? `rate_unit: ${unit} in ${how.sidecar.path}` : `--rate-unit ${unit}`;
+    return { rules, unit, why };
+  }
+  return rules.normalize_percentages
+    ? { rules, unit: 'auto', why: 'deferral_rates.normalize_percentages (a value above 1 is a percent)' }
+    : { rules, unit: 'fraction', why: 'deferral_rates.normalize_percentages: false' };
+}
+
+type RateParam = 'use_census' | 'fallback' | 'cap' | 'unit';
 
 /** The named parameters a statement uses (DuckDB refuses a bound name the statement does not use). */
-function rateRuleParams(rules: CensusRateRules, names: readonly RateParam[]): Record<string, number | boolean> {
-  const all: Record<RateParam, number | boolean> = {
-    use_census: rules.use_census_rates,
-    fallback: rules.pre_enrolled_fallback,
-    cap: rules.plan_deferral_cap,
-    normalize: rules.normalize_percentages,
+function rateRuleParams(rate: RateRule, names: readonly RateParam[]): Record<string, number | boolean | string> {
+  const all: Record<RateParam, number | boolean | string> = {
+    use_census: rate.rules.use_census_rates,
+    fallback: rate.rules.pre_enrolled_fallback,
+    cap: rate.rules.plan_deferral_cap,
+    unit: rate.unit,
   };
   return Object.fromEntries(names.map((n) => [n, all[n]]));
 }
 
-/** The census value as a fraction of pay: above 1 it is a percent when normalizing. */
+/** The census value as a fraction of pay, by the unit rule; a value written with `%` is a percent. */
 function normalizedRateSql(): string {
-  return `(CASE WHEN $normalize AND employee_deferral_rate > 1 THEN employee_deferral_rate / 100 ELSE employee_deferral_rate END)`;
+  return `(CASE WHEN ${RATE_PERCENT_SIGN} OR $unit = 'percent' OR ($unit = 'auto' AND employee_deferral_rate > 1)
+                THEN employee_deferral_rate / 100 ELSE employee_deferral_rate END)`;
 }
 
 /** 0 for a non-participant (no value, or 0); the fallback without census rates or for a rate above 1; else capped. */
@@ -436,46 +495,48 @@ function startingRateSql(): string {
 
 // --- SQL builders (only constant column names and generated temp names are written into SQL) ------------
 
-function sqlString(constant: string): string {
-  // Used for the module's own constant patterns only, never for data or paths.
-  return `'${constant.replaceAll("'", "''")}'`;
+/**
+ * The census's text table (the values.ts parse adds the typed columns) and its parameters: the file's
+ * headers, bound ($1, $2...), never written into SQL.
+ */
+function buildTypedTableSql(raw: string, typed: string, headerOf: ReadonlyMap<string, string>): { sql: string; params: string[] } {
+  const params: string[] = [];
+  const rawColumns = CENSUS_COLUMNS.map((c) => {
+    const header = headerOf.get(c.name);
+    if (header === undefined) return `NULL::VARCHAR AS "r_${c.name}"`;
+    params.push(header);
+    return `NULLIF(trim(CAST(COLUMNS(c -> c = $${params.length}) AS VARCHAR)), '') AS "r_${c.name}"`;
+  });
+  const sql = `CREATE TEMP TABLE ${typed} AS SELECT __census_row AS source_row, ${rawColumns.join(',\n ')} FROM ${raw}`;
+  return { sql, params };
 }
 
-function parseExpr(column: CensusColumn, r: string): string {
-  switch (column.kind) {
-    case 'id':
-    case 'text':
-      return r;
-    case 'date':
-      return `CASE WHEN regexp_full_match(${r}, ${sqlString(DATE_PATTERN)})
-                    AND (length(${r}) = 10 OR TRY_CAST(regexp_extract(${r}, '^.{10}[ T]([0-9:.]+)', 1) AS TIME) IS NOT NULL)
-               THEN TRY_CAST(left(${r}, 10) AS DATE) END`;
-    case 'money':
-      return `CASE WHEN regexp_full_match(${r}, ${sqlString(NUMBER_PATTERN)}) THEN TRY_CAST(${r} AS DECIMAL(18,2)) END`;
-    case 'rate':
-      return `CASE WHEN regexp_full_match(${r}, ${sqlString(NUMBER_PATTERN)}) THEN TRY_CAST(${r} AS DOUBLE) END`;
-    case 'bool':
-      return `CASE WHEN lower(${r}) IN ('true', 't', '1', 'yes', 'y') THEN true
-                   WHEN lower(${r}) IN ('false', 'f', '0', 'no', 'n') THEN false END`;
+/**
+ * The headers named explicitly, by census column: the `columns` intake option, else the sidecar's, and
+ * for the rate, else `deferral_rates.census_rate_field` when it names another column than the standard.
+ */
+function explicitHeaders(file: string, rules: CensusRateRules, how: Intake): Record<string, ExplicitHeader> {
+  const explicit: Record<string, ExplicitHeader> = {};
+  const rateKey = rules.census_rate_field.toLowerCase();
+  if (rateKey !== RATE) {
+    if (CENSUS_COLUMNS.some((c) => c.name === rateKey)) {
+      throw new CensusError(
+        `deferral_rates.census_rate_field names the census column ${rules.census_rate_field}, which already means something else`,
+        { file, column: rules.census_rate_field },
+        'Name the census column that holds the deferral rates.',
+      );
+    }
+    explicit[RATE] = { header: rules.census_rate_field, source: 'deferral_rates.census_rate_field', by: 'census_rate_field' };
   }
+  for (const [column, header] of Object.entries(how.intake.columns ?? {})) {
+    const fromOption = how.given.columns?.[column] !== undefined;
+    const source = fromOption || how.sidecar === undefined ? 'the columns intake option' : `columns.${column} in ${how.sidecar.path}`;
+    explicit[column] = { header, source, by: 'columns' };
+  }
+  return explicit;
 }
 
-function buildTypedTableSql(raw: string, typed: string, hasRate: boolean, present: ReadonlySet<string>): string {
-  // The rate's column is named by the config: it is selected by a bound name ($1), never written here.
-  const rawColumns = CENSUS_COLUMNS.map((c) =>
-    c.name === RATE && hasRate
-      ? `NULLIF(trim(CAST(COLUMNS(c -> c = $1) AS VARCHAR)), '') AS "r_${c.name}"`
-      : present.has(c.name)
-        ? `NULLIF(trim(CAST("${c.name}" AS VARCHAR)), '') AS "r_${c.name}"`
-        : `NULL::VARCHAR AS "r_${c.name}"`,
-  );
-  const parsed = CENSUS_COLUMNS.map((c) => `${parseExpr(c, `"r_${c.name}"`)} AS "${c.name}"`);
-  return `CREATE TEMP TABLE ${typed} AS
-          WITH r AS (SELECT __census_row AS source_row, ${rawColumns.join(',\n ')} FROM ${raw})
-          SELECT *, ${parsed.join(',\n ')} FROM r`;
-}
-
-function buildProblemsSql(typed: string, firstYear: number | undefined): string {
+function buildProblemsSql(typed: string, firstYear: number | undefined, reading: ValueReading): string {
   const parts: string[] = [];
   let ord = 0;
   const add = (column: string, code: string, condition: string, other = 'NULL::VARCHAR'): void => {
@@ -489,30 +550,7 @@ function buildProblemsSql(typed: string, firstYear: number | undefined): string 
     const r = `"r_${c.name}"`;
     const v = `"${c.name}"`;
     if (c.required) add(c.name, `'empty'`, `${r} IS NULL`);
-    switch (c.kind) {
-      case 'date':
-        add(c.name, `'date'`, `${r} IS NOT NULL AND ${v} IS NULL`);
-        break;
-      case 'money':
-        add(
-          c.name,
-          `CASE WHEN regexp_full_match(${r}, ${sqlString(NUMBER_PATTERN)}) THEN 'range' ELSE 'number' END`,
-          `${r} IS NOT NULL AND ${v} IS NULL`,
-        );
-        // Salary must not be negative; carried contribution amounts may be (corrections).
-        if (c.required) add(c.name, `'negative'`, `${v} < 0`);
-        break;
-      case 'rate':
-        add(c.name, `'number'`, `${r} IS NOT NULL AND ${v} IS NULL`);
-        add(c.name, `'negative'`, `${v} < 0`);
-        break;
-      case 'bool':
-        add(c.name, `'bool'`, `${r} IS NOT NULL AND ${v} IS NULL`);
-        break;
-      case 'id':
-      case 'text':
-        break;
-    }
+    for (const p of valueProblems(c, r, v, reading)) add(c.name, p.code, p.condition, p.other);
   }
   add(
     'employee_termination_date',
@@ -529,25 +567,31 @@ function buildProblemsSql(typed: string, firstYear: number | undefined): string 
   return parts.join('\nUNION ALL\n');
 }
 
-function quote(value: string | null): string {
-  if (value === null) return '(empty)';
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+/** A kind of problem, counted: `612 unparseable dates`. */
+function kindLabel(code: string, n: number): string {
+  const labels: Record<string, [string, string]> = {
+    empty: ['empty value', 'empty values'],
+    date: ['unparseable date', 'unparseable dates'],
+    date_year: ['date with a two-digit year', 'dates with a two-digit year'],
+    decimal_comma: ['amount with a decimal comma', 'amounts with a decimal comma'],
+    decimal_point: ['amount with a decimal point', 'amounts with a decimal point'],
+    rate_fraction: ['rate above 1 read as a fraction', 'rates above 1 read as fractions'],
+    number: ['value that is not a number', 'values that are not numbers'],
+    range: ['number out of range', 'numbers out of range'],
+    negative: ['negative value', 'negative values'],
+    bool: ['value that is not a boolean', 'values that are not booleans'],
+    term_before_hire: ['termination date before the hire date', 'termination dates before the hire date'],
+    birth_after_hire: ['birth date after the hire date', 'birth dates after the hire date'],
+    hired_after_start: ['hire date after the first simulated year', 'hire dates after the first simulated year'],
+  };
+  const [one, many] = labels[code] ?? ['invalid value', 'invalid values'];
+  return n === 1 ? one : many;
 }
 
 function describeProblem(code: string, value: string | null, other: string | null): string {
   switch (code) {
     case 'empty':
       return 'empty value (the column is required)';
-    case 'date':
-      return `unparseable date ${quote(value)} (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)`;
-    case 'number':
-      return `not a number: ${quote(value)}`;
-    case 'range':
-      return `number out of range: ${quote(value)}`;
-    case 'negative':
-      return `negative value ${quote(value)}`;
-    case 'bool':
-      return `not a boolean: ${quote(value)} (expected true or false)`;
     case 'term_before_hire':
       return `termination date ${quote(value)} is before the hire date ${quote(other)}`;
     case 'birth_after_hire':
@@ -555,6 +599,15 @@ function describeProblem(code: string, value: string | null, other: string | nul
     case 'hired_after_start':
       return `hire date ${quote(value)} is after the first simulated year (it ends ${quote(other)}): the census is the workforce of that year, so leave the row out or start the simulation in its hire year`;
     default:
-      return `invalid value ${quote(value)}`;
+      return describeValueProblem(code, value, other) ?? `invalid value ${quote(value)}`;
   }
+}
+
+/** What was sniffed from the file (the separator, the sheet read, the date order), for --save-mapping. */
+function sniffed(source: RawCensus, reading: ValueReading): ReadingOptions {
+  return {
+    ...(source.separator === undefined ? {} : { separator: source.separator }),
+    ...(source.sheet === undefined ? {} : { sheet: source.sheet }),
+    ...(reading.dateOrder === undefined ? {} : { dateOrder: reading.dateOrder }),
+  };
 }

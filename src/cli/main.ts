@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ENGINE_VERSION } from '../version.js';
 import { ExitCode } from '../errors.js';
+import { censusIntakeFlags, REPORT_ERRORS_HELP } from './options.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -15,7 +16,7 @@ const program = new Command('planalign')
   .showHelpAfterError()
   .exitOverride();
 
-program
+const simulateCommand = program
   .command('simulate')
   .description('Run a multi-year simulation and print a summary per year')
   .argument('[years]', "YYYY or YYYY-YYYY (default: the config's start_year-end_year)")
@@ -37,11 +38,13 @@ program
   .option('-v, --verbose', 'debug-level run log')
   .option('-q, --quiet', 'no progress lines')
   .option('--allow-unknown-keys', 'treat unknown config keys as warnings instead of errors')
+  .option('--report-errors <file>', REPORT_ERRORS_HELP)
   .action((years, options) => runCommand(async () => (await import('./commands/simulate.js')).simulate(years, options)));
+for (const flag of censusIntakeFlags()) simulateCommand.addOption(flag);
 
 program
   .command('batch')
-  .description('Run several scenarios (the base config with one scenario file laid over it), each in its own process and database, and compare them')
+  .description('Run several scenarios (the base config with one scenario file laid over it), each in its own process and database, and compare them with a baseline (console, batch_summary.json, comparison.xlsx with charts)')
   .requiredOption('--scenarios-dir <dir>', "folder of scenario files (*.yaml, *.yml); a file's name is its scenario's name")
   .option('-c, --config <file>', 'base config every scenario is merged into', 'config/simulation_config.yaml')
   .option('--census <file>', "census for every scenario (default: each merged config's setup.census_parquet_path)")
@@ -51,6 +54,8 @@ program
   .option('--threads <n>', 'DuckDB threads of each run (default: the cores shared among the runs at once; results do not depend on it)')
   .option('--memory-limit <size>', 'DuckDB memory limit of each run (default: the 3GiB default shared among the runs at once)')
   .option('--seed <n>', 'random seed of every scenario (overrides simulation.random_seed)')
+  .option('--baseline <name>', 'the scenario the others are compared with (default: the one named baseline, else the first by name)')
+  .option('--discount-rate <rate>', 'annual discount rate of the present value of employer cost, e.g. 0.03 or 3% (default 0)')
   .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
 
 program
@@ -83,6 +88,9 @@ program
   .option('--database <file>', 'DuckDB file of a finished simulation', 'simulation.duckdb')
   .option('-f, --format <format>', 'csv, parquet or xlsx', 'csv')
   .option('-o, --out <dir>', 'output folder (created if missing)', 'exports')
+  .option('--years <years>', 'only these years, YYYY or YYYY-YYYY, in every file (default: every simulated year)')
+  .option('--per-year', "one file per employee-level table and year (fct_workforce_snapshot_2026.csv): each fits a spreadsheet's 1,048,576 rows")
+  .addHelpText('after', '\nUnits: money in dollars to the cent, rates as fractions (0.062 = 6.2 %); README.txt and columns.csv\nbeside the files document every column.')
   .action((options) => runCommand(async () => (await import('./commands/export.js')).exportCommand(options)));
 
 program
@@ -128,14 +136,19 @@ migrate
 
 program
   .command('compare')
-  .description('Compare two simulation databases (PlanAlign or Python engine) year by year; with one database, re-run its latest run and compare')
-  .argument('<a>', 'database A')
-  .argument('[b]', "database B (omitted: re-run A's latest run with this engine, from its recorded config and census, and compare)")
+  .description(
+    'Compare scenario B with the baseline A: headline metrics per year and over all years, their differences, employer cost as % of payroll and per participant, and its present value. ' +
+      'With --identical (or one database, whose latest run is re-run): check that two databases hold the same results (exit 3 when not)',
+  )
+  .argument('<a>', 'database A (the baseline)')
+  .argument('[b]', "database B (omitted: re-run A's latest run with this engine, from its recorded config and census, and check it is identical)")
+  .option('--identical', 'check that A and B hold the same results: a verdict per year and metric, exit 3 when anything differs')
   .option('--years <years>', 'only these years: YYYY or YYYY-YYYY (default: every year of either database)')
-  .option('--tolerance <rate>', 'relative tolerance of the figures other than headcount, hires and terminations, e.g. 0.01 or 1%', '0.01')
-  .option('--limit <n>', 'list at most n employees whose events differ (two PlanAlign databases)', '20')
+  .option('--discount-rate <rate>', 'annual discount rate of the present value of employer cost, e.g. 0.03 or 3% (default 0)')
+  .option('--tolerance <rate>', 'with --identical: relative tolerance of the figures other than headcount, hires and terminations, e.g. 0.01 or 1% (default 0.01)')
+  .option('--limit <n>', 'with --identical: list at most n employees whose events differ (two PlanAlign databases; default 20)')
   .option('--work-dir <dir>', 'with one database: keep the re-run database in this folder (default: a temporary folder, removed)')
-  .option('--json', 'print the report as JSON')
+  .option('--json', 'print the comparison as JSON')
   .action((a, b, options) => runCommand(async () => (await import('./commands/compare.js')).compareCommand(a, b, options)));
 
 const legacy = program.command('legacy').description("The reference engine's command line (python -m planalign_orchestrator)");
@@ -164,12 +177,18 @@ census
   .option('--seed <n>', 'random seed', '42')
   .requiredOption('--out <file>', 'output file (.parquet or .csv)')
   .action((options) => runCommand(async () => (await import('./commands/census.js')).generate(options)));
-census
+const checkCommand = census
   .command('check')
-  .description('Validate a census file without simulating: row counts, warnings, or the errors (columns: docs/CENSUS.md)')
+  .description(
+    'Validate a census file without simulating: the column mapping, row counts, warnings, or the errors. ' +
+      'Reads the sidecar <file>.planalign.yaml when there is one (columns, synonyms, sidecar, flags, problems, warnings: docs/CENSUS.md)',
+  )
   .argument('<file>', 'census file, CSV or Parquet')
   .option('-c, --config <file>', "read it as a simulation under this config would: its deferral_rates section and first year")
+  .option('--save-mapping', 'write the options used and the column mapping to the sidecar <file>.planalign.yaml, read by every later command')
+  .option('--report-errors <file>', REPORT_ERRORS_HELP)
   .action((file, options) => runCommand(async () => (await import('./commands/census.js')).check(file, options)));
+for (const flag of censusIntakeFlags()) checkCommand.addOption(flag);
 
 // The benchmark harness reads this process's own peak memory and CPU from here.
 const resourceReport = process.env.PLANALIGN_RESOURCE_REPORT;

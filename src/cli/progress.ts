@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { ProgressEvent, ProgressSink } from '../orchestrator/progress.js';
+import { formatInteger } from '../reporting/render/text.js';
 
 /**
  * Renders progress on stderr: on a terminal, one line per year rewritten as its stages advance;
@@ -26,7 +27,7 @@ export function consoleProgress(stream: NodeJS.WriteStream, quiet: boolean): Pro
           if (!quiet) {
             const s = event.summary;
             stream.write(
-              `${tty ? '\r\x1b[K' : ''}  ${event.year}  done in ${event.seconds.toFixed(2)}s: ${s.activeHeadcount} active, ${s.hires} hires, ${s.experiencedTerminations + s.newHireTerminations} terminations\n`,
+              `${tty ? '\r\x1b[K' : ''}  ${event.year}  done in ${event.seconds.toFixed(2)}s: ${formatInteger(s.activeHeadcount)} active, ${formatInteger(s.hires)} hires, ${formatInteger(s.experiencedTerminations + s.newHireTerminations)} terminations\n`,
             );
           }
           return;

@@ -161,6 +161,9 @@ const setupSchema = z
     census_parquet_path: z.string().min(1, 'must not be empty').default('data/census_preprocessed.parquet'),
     // A folder of CSV tables replacing the bundled ones of data/seeds/ by name (src/params/tables.ts).
     parameter_tables_dir: z.string().min(1, 'must not be empty').optional(),
+    // Yearly rate at which IRS limits grow past the last published year (src/params/irs-limits.ts);
+    // the limits only ever rise, and 20 % a year is far beyond any cost-of-living adjustment.
+    irs_limit_indexing_rate: between(0, 0.2).default(0.025),
     // Plan years are calendar years (checked below); the start is read by nothing else. The end is
     // the enrollment date of census participants.
     plan_year_start_date: isoDate().default('2024-01-01'),

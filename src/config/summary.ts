@@ -1,7 +1,7 @@
 /** Human-readable lines about a loaded configuration, for `planalign validate`. */
 import { ignoredReason } from './ignored.js';
 import type { LoadedConfig } from './load.js';
-import type { MatchFormula } from './schema.js';
+import type { MatchFormula, SimulationConfig } from './schema.js';
 
 /** 0.035 → "3.5%" (at most two decimals, trailing zeros dropped). */
 export function formatPercent(rate: number): string {
@@ -21,14 +21,40 @@ function describeFormula(f: MatchFormula): string {
   return `${tiers.join(', ')}; at most ${formatPercent(Math.min(tiersPay, f.max_match_percentage))} of pay`;
 }
 
+/**
+ * The plan settings in words, as `planalign validate` and the `simulate` run output show them: one
+ * description of each, for both.
+ */
+export function describeTerminations(c: SimulationConfig): string {
+  return `experienced ${formatPercent(c.workforce.total_termination_rate)}, new hires ${formatPercent(c.workforce.new_hire_termination_rate)}`;
+}
+
+export function describeRaises(c: SimulationConfig): string {
+  return `merit budget ${formatPercent(c.compensation.merit_budget)}, COLA ${formatPercent(c.compensation.cola_rate)}`;
+}
+
+export function describeAutoEnrollment(c: SimulationConfig): string {
+  const ae = c.enrollment.auto_enrollment;
+  return ae.enabled
+    ? `on, default deferral ${formatPercent(ae.default_deferral_rate)}${ae.hire_date_cutoff ? `, hired on or after ${ae.hire_date_cutoff}` : ''}`
+    : 'off';
+}
+
+export function describeMatch(c: SimulationConfig): string {
+  const match = c.employer_match;
+  const formula = match.formulas[match.active_formula];
+  return `${match.active_formula}${formula ? ` (${describeFormula(formula)})` : ''}`;
+}
+
+export function describeCore(c: SimulationConfig): string {
+  const core = c.employer_core_contribution;
+  return core.enabled ? `${formatPercent(core.contribution_rate)} of pay` : 'off';
+}
+
 export function summarizeConfig(loaded: LoadedConfig): string[] {
   const c = loaded.config;
   const { start_year, end_year } = c.simulation;
   const years = end_year - start_year + 1;
-  const ae = c.enrollment.auto_enrollment;
-  const match = c.employer_match;
-  const formula = match.formulas[match.active_formula];
-  const core = c.employer_core_contribution;
 
   const lines = [
     `Config file:         ${loaded.path}`,
@@ -36,15 +62,11 @@ export function summarizeConfig(loaded: LoadedConfig): string[] {
     `Years:               ${start_year}-${end_year} (${years} year${years === 1 ? '' : 's'})`,
     `Random seed:         ${c.simulation.random_seed}`,
     `Target growth:       ${formatPercent(c.simulation.target_growth_rate)} per year`,
-    `Termination rates:   experienced ${formatPercent(c.workforce.total_termination_rate)}, new hires ${formatPercent(c.workforce.new_hire_termination_rate)}`,
+    `Termination rates:   ${describeTerminations(c)}`,
     `Scenario / plan:     ${c.scenario_id ?? 'default'} / ${c.plan_design_id ?? 'default'}`,
-    `Auto-enrollment:     ${
-      ae.enabled
-        ? `on, default deferral ${formatPercent(ae.default_deferral_rate)}${ae.hire_date_cutoff ? `, hired on or after ${ae.hire_date_cutoff}` : ''}`
-        : 'off'
-    }`,
-    `Employer match:      ${match.active_formula}${formula ? ` (${describeFormula(formula)})` : ''}`,
-    `Employer core:       ${core.enabled ? `${formatPercent(core.contribution_rate)} of pay` : 'off'}`,
+    `Auto-enrollment:     ${describeAutoEnrollment(c)}`,
+    `Employer match:      ${describeMatch(c)}`,
+    `Employer core:       ${describeCore(c)}`,
     `Ignored settings:    ${loaded.ignored.length}`,
   ];
   if (loaded.warnings.length > 0) lines.push(`Warnings:            ${loaded.warnings.length}`);

@@ -509,7 +509,7 @@ export async function validateMigration(database: string, options: ValidateMigra
       `The config of run ${run.run_id} in ${database} is unknown (it was given in memory, not as a file), so the run cannot be re-run`,
       [],
       { file: database },
-      'Compare against a run of the same config with: planalign compare A B',
+      'Compare against a run of the same config with: planalign compare --identical A B',
     );
   }
   if (!existsSync(run.config_path)) {
@@ -569,7 +569,7 @@ async function latestRun(database: string): Promise<RecordedRun> {
       throw new DatabaseStateError(
         `${database} has no PlanAlign run record (planalign_runs), so the config and census that made it are unknown`,
         { file: database },
-        'Run the simulation with planalign simulate, then compare the two databases with: planalign compare A B',
+        'Run the simulation with planalign simulate, then compare the two databases with: planalign compare --identical A B',
       );
     }
     const run = await db.one<RecordedRun>(

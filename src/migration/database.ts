@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hashFile } from '../census/index.js';
+import { hashCensus } from '../census/index.js';
 import { configHash, configJson, loadConfig, type SimulationConfig } from '../config/index.js';
 import { Database } from '../db/database.js';
 import { ensureSchema, recordRunEnd, recordRunStart, UNKNOWN_HASH } from '../db/metadata.js';
@@ -87,7 +87,7 @@ export async function migrateDatabaseSchema(path: string, options: MigrationOpti
   const inputs =
     options.config !== undefined ? new OrchestratorBuilder().withConfig(options.config).withEnvironment({}).resolveInputs() : undefined;
   const config = inputs?.config.config ?? defaultConfig();
-  const censusHash = options.census !== undefined ? await hashFile(resolve(options.census)) : UNKNOWN_HASH;
+  const censusHash = options.census !== undefined ? await hashCensus(resolve(options.census)) : UNKNOWN_HASH;
 
   const step = async <T>(name: MigrationStep, work: () => Promise<T>): Promise<T> => {
     options.onStep?.(name);

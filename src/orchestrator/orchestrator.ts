@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { hashFile, loadCensus, type CensusLoadResult } from '../census/index.js';
+import { hashCensus, loadCensus, type CensusLoadResult } from '../census/index.js';
+import type { CensusIntakeOptions } from '../census/intake.js';
 import { canonicalJson, configHash, configJson, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import type { EngineServices } from '../factory.js';
@@ -20,6 +21,7 @@ import { MODELS } from '../models/registry.js';
 import { RNG_VERSION } from '../models/rng.js';
 import type { ModelRunner } from '../models/runner.js';
 import { compileParameters } from '../params/compile.js';
+import { irsLimitProjection, type IrsLimitProjection } from '../params/irs-limits.js';
 import type { ParameterTables } from '../params/tables.js';
 import { REGISTRY_TABLES, type RegistryManager } from '../registries/registry-manager.js';
 import { MultiYearReporter } from '../reporting/multi-year-reporter.js';
@@ -39,6 +41,8 @@ export interface OrchestratorDeps extends EngineServices {
   dbCreated: boolean;
   config: LoadedConfig;
   censusPath: string;
+  /** How the census is read (the command line's options; its sidecar is read by loadCensus). */
+  censusIntake?: CensusIntakeOptions;
   /** The validated parameter tables (bundled, or from setup.parameter_tables_dir). */
   parameterTables: ParameterTables;
   reporters: readonly Reporter[];
@@ -76,6 +80,8 @@ export interface RunResult extends MultiYearSummary {
   /** The years this call computed (a resume skips completed ones). */
   years: YearResult[];
   resumedFrom?: number;
+  /** The run's years whose IRS limits are projected past the last published year; absent when none are. */
+  irsLimitProjection?: IrsLimitProjection;
 }
 
 /** The run being executed: set up once, then read by every year. */
@@ -136,7 +142,10 @@ export class PipelineOrchestrator {
     const run = this.active as ActiveRun;
     const runLog = logger.child({ runId: run.runId });
     progress.emit({ kind: 'run_started', runId: run.runId, startYear: setup.firstYear, endYear });
-    for (const message of setup.notices) progress.emit({ kind: 'notice', message });
+    for (const message of setup.notices) {
+      progress.emit({ kind: 'notice', message });
+      runLog.warn({ notice: message }, 'notice');
+    }
     // DuckDB's threads and memory limit as applied (a batch divides them among its runs).
     const duckdb = await this.deps.db.one(`SELECT current_setting('threads')::INTEGER AS threads, current_setting('memory_limit') AS memory_limit`);
     runLog.info({ firstYear: setup.firstYear, endYear, resumedFrom: setup.resumedFrom, duckdb }, 'run started');
@@ -174,7 +183,8 @@ export class PipelineOrchestrator {
     }
     progress.emit({ kind: 'run_completed', runId: run.runId, seconds: (clock().getTime() - run.startedAt.getTime()) / 1000 });
     runLog.info({ years: years.length }, 'run completed');
-    return { ...summary, census: setup.census, notices: setup.notices, years, resumedFrom: setup.resumedFrom };
+    const irsLimits = await irsLimitProjection(this.deps.db, run.baseYear, endYear, config.config.setup.irs_limit_indexing_rate);
+    return { ...summary, census: setup.census, notices: setup.notices, years, resumedFrom: setup.resumedFrom, irsLimitProjection: irsLimits };
   }
 
   /** One year, in one transaction ending with its checkpoint. Sets a run up for it when none is active. */
@@ -259,7 +269,7 @@ export class PipelineOrchestrator {
     const { db, config, clock, parameterTables: tables } = this.deps;
     await assertNotForeign(db);
     const notices: string[] = [];
-    const censusHash = await hashFile(this.deps.censusPath).catch(() => '');
+    const censusHash = await hashCensus(this.deps.censusPath, this.deps.censusIntake).catch(() => '');
     const existing = await this.existingRun();
     const completed = new Set((await this.checkpoints.list()).map((c) => c.year));
     const simulatedYears = await this.simulatedYears();
@@ -315,7 +325,7 @@ export class PipelineOrchestrator {
     const setup = await db.transaction(async () => {
       await this.checkpoints.upgradeTables(await ensureSchema(db, clock()));
       await this.runner.installMacros();
-      const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates, baseYear);
+      const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates, baseYear, this.deps.censusIntake);
       const compiled = await compileParameters(
         db,
         effective,

@@ -1,12 +1,12 @@
 import type { EmployerEligibility, SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
-import { lastParameterYear, outsideRangeNotice } from './seeds.js';
+import { compileIrsLimits } from './irs-limits.js';
 import type { ParameterTables } from './tables.js';
 
 /**
  * DC-plan parameters: one row of plan settings (`param_dc_plan`), the active match formula as tiers
  * (`param_match_tiers`), the voluntary deferral-rate matrix (`param_deferral_rate_matrix`) and the
- * IRS limits of every simulated year (`param_irs_limits`). Values are bound, never spliced into SQL.
+ * IRS limits of every simulated year (`param_irs_limits`, irs-limits.ts). Values are bound, never spliced into SQL.
  */
 export async function compileDcPlanParameters(
   db: Database,
@@ -147,37 +147,7 @@ export async function compileDcPlanParameters(
     ]);
   }
 
-  // Published IRS limits; a simulated year past the table reuses its last row (never an invented limit).
-  await db.run(
-    `CREATE OR REPLACE TABLE param_irs_limits AS
-     WITH seed AS (
-        SELECT limit_year::INTEGER AS limit_year,
-               elective_deferral_limit::DECIMAL(18,2) AS base_limit,
-               catch_up_contribution::DECIMAL(18,2) AS catch_up,
-               catch_up_age::INTEGER AS catch_up_age,
-               coalesce(nullif(super_catch_up_contribution, '')::DECIMAL(18,2), catch_up_contribution::DECIMAL(18,2)) AS super_catch_up,
-               nullif(super_catch_up_min_age, '')::INTEGER AS super_catch_up_min_age,
-               nullif(super_catch_up_max_age, '')::INTEGER AS super_catch_up_max_age,
-               compensation_limit::DECIMAL(18,2) AS compensation_limit,
-               annual_additions_limit::DECIMAL(18,2) AS annual_additions_limit
-        FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')
-     ),
-     years AS (SELECT range::INTEGER AS simulation_year FROM range($start_year, $end_year + 1))
-     SELECT y.simulation_year, s.*
-     FROM years y
-     JOIN seed s ON s.limit_year = greatest((SELECT min(limit_year) FROM seed), least((SELECT max(limit_year) FROM seed), y.simulation_year))
-     ORDER BY 1`,
-    { path: tables.path('irs_limits.csv'), start_year: config.simulation.start_year, end_year: lastParameterYear(config.simulation.start_year) },
-  );
-  const range = await db.one<{ first_year: number; last_year: number }>(
-    `SELECT min(limit_year::INTEGER) AS first_year, max(limit_year::INTEGER) AS last_year
-     FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
-    { path: tables.path('irs_limits.csv') },
-  );
-  if (range !== undefined) {
-    const notice = outsideRangeNotice('IRS limits (published)', range.first_year, range.last_year, config.simulation);
-    if (notice) notices.push(notice);
-  }
+  await compileIrsLimits(db, config, notices, tables);
 }
 
 function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {

@@ -228,11 +228,16 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
       super_catch_up_max_age: { kind: 'integer', min: 0, max: 120, optional: true },
       compensation_limit: DOLLARS,
       annual_additions_limit: DOLLARS,
+      // Carried into param_irs_limits (projected like the others) for the compliance tests; may be empty.
+      hce_compensation_threshold: { ...DOLLARS, optional: true },
+      key_employee_compensation_threshold: { ...DOLLARS, optional: true },
+      social_security_wage_base: { ...DOLLARS, optional: true },
     },
     unread: ['source'],
     check: (rows) => [
       ...(rows.length === 0 ? [{ message: 'needs at least one year' }] : []),
       ...oneEach(rows, 'limit_year'),
+      ...missingYears(rows, 'limit_year'),
       ...rows.flatMap((r): Problem[] => {
         const [min, max] = [r.values.super_catch_up_min_age ?? '', r.values.super_catch_up_max_age ?? ''];
         if ((min === '') !== (max === '')) {
@@ -246,6 +251,15 @@ export const PARAMETER_TABLES: Record<string, TableSpec> = {
     ],
   },
 };
+
+/** Years missing between the first and the last of `column`: a year-indexed table has no gap. */
+function missingYears(rows: readonly Row[], column: string): Problem[] {
+  const years = new Set(rows.map((r) => Number(r.values[column])));
+  if (years.size === 0) return [];
+  const [first, last] = [Math.min(...years), Math.max(...years)];
+  const missing = Array.from({ length: last - first + 1 }, (_, i) => first + i).filter((y) => !years.has(y));
+  return missing.length === 0 ? [] : [{ column, message: `has no row for ${missing.join(', ')} (between ${first} and ${last})` }];
+}
 
 /** Tables of the reference engine's seed folder that PlanAlign does not read, and why. */
 const NOT_READ: Record<string, string> = {

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { readYearMetrics, type YearMetrics } from './metrics.js';
 
 /**
  * Aggregate analyses of a simulated database for `planalign analyze`: the workforce per year and
@@ -8,23 +9,21 @@ import type { Database } from '../db/database.js';
 export const ANALYSIS_TARGETS = ['workforce', 'events'] as const;
 export type AnalysisTarget = (typeof ANALYSIS_TARGETS)[number];
 
-export interface WorkforceAnalysisRow {
-  year: number;
+/**
+ * One year of the workforce analysis: the headline metrics (readYearMetrics, under their ids) and the
+ * counts behind them. Rates are fractions, money in dollars. Field names are the file columns.
+ */
+export type WorkforceAnalysisRow = YearMetrics & {
   /** Snapshot rows: everyone employed at some point in the year. */
-  totalRows: number;
-  active: number;
+  total_rows: number;
   terminated: number;
-  /** Participating actives. */
-  participating: number;
-  /** participating / active. */
-  participationRate: number;
   /** Actives at the end of the previous year; for the first year its start-of-year population. */
-  previousActives: number;
-  /** (active − previousActives) / previousActives × 100. */
-  growthPct: number;
+  previous_actives: number;
+  /** (active_headcount − previous_actives) / previous_actives. */
+  growth_rate: number;
   /** Mean year-end pay of actives. */
-  averagePay: number;
-}
+  average_pay: number;
+};
 
 export interface WorkforceAnalysis {
   target: 'workforce';
@@ -33,18 +32,18 @@ export interface WorkforceAnalysis {
 
 export type EventsAnalysisRow = {
   year: number;
-  eventType: string;
+  event_type: string;
   events: number;
-  uniqueEmployees: number;
+  unique_employees: number;
 };
 
 export interface EventsAnalysis {
   target: 'events';
   /** Every event type seen, sorted (employer match events as 'employer_match'). */
-  eventTypes: string[];
+  event_types: string[];
   rows: EventsAnalysisRow[];
   /** Per year: all events, and the employees with at least one. */
-  totals: Array<{ year: number; events: number; uniqueEmployees: number }>;
+  totals: Array<{ year: number; events: number; unique_employees: number }>;
 }
 
 export type Analysis = WorkforceAnalysis | EventsAnalysis;
@@ -58,38 +57,30 @@ export async function analyze(db: Database, target: AnalysisTarget): Promise<Ana
 }
 
 export async function analyzeWorkforce(db: Database): Promise<WorkforceAnalysis> {
-  const rows = await db.all<Omit<WorkforceAnalysisRow, 'participationRate' | 'growthPct'>>(
-    `WITH snap AS (
-       SELECT simulation_year::INTEGER AS year,
-              count(*)::INTEGER AS total_rows,
-              count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active,
-              count(*) FILTER (WHERE employment_status = 'terminated')::INTEGER AS terminated,
-              count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
-                AS participating,
-              coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_pay,
-              -- the start-of-year population: the year's rows less its hires
-              count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER AS starting
-       FROM fct_workforce_snapshot GROUP BY 1)
-     SELECT year, total_rows AS "totalRows", active, terminated, participating,
-            coalesce(lag(active) OVER (ORDER BY year), starting, 0)::INTEGER AS "previousActives",
-            average_pay AS "averagePay"
-     FROM snap
-     ORDER BY year`,
+  const metrics = await readYearMetrics(db);
+  const counts = await db.all<{ year: number; total_rows: number; terminated: number; starting: number; average_pay: number }>(
+    `SELECT simulation_year::INTEGER AS year,
+            count(*)::INTEGER AS total_rows,
+            count(*) FILTER (WHERE employment_status = 'terminated')::INTEGER AS terminated,
+            -- the start-of-year population: the year's rows less its hires
+            count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER AS starting,
+            coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_pay
+     FROM fct_workforce_snapshot GROUP BY 1 ORDER BY 1`,
   );
-  return {
-    target: 'workforce',
-    rows: rows.map((r) => ({
-      year: r.year,
-      totalRows: r.totalRows,
-      active: r.active,
-      terminated: r.terminated,
-      participating: r.participating,
-      participationRate: r.active === 0 ? 0 : r.participating / r.active,
-      previousActives: r.previousActives,
-      growthPct: r.previousActives === 0 ? 0 : ((r.active - r.previousActives) / r.previousActives) * 100,
-      averagePay: r.averagePay,
-    })),
-  };
+  const byYear = new Map(counts.map((c) => [c.year, c]));
+  const rows = metrics.map((m, i): WorkforceAnalysisRow => {
+    const c = byYear.get(m.year);
+    const previous = i > 0 ? (metrics[i - 1] as YearMetrics).active_headcount : (c?.starting ?? 0);
+    return {
+      ...m,
+      total_rows: c?.total_rows ?? 0,
+      terminated: c?.terminated ?? 0,
+      previous_actives: previous,
+      growth_rate: previous === 0 ? 0 : (m.active_headcount - previous) / previous,
+      average_pay: c?.average_pay ?? 0,
+    };
+  });
+  return { target: 'workforce', rows };
 }
 
 export async function analyzeEvents(db: Database): Promise<EventsAnalysis> {
@@ -99,15 +90,15 @@ export async function analyzeEvents(db: Database): Promise<EventsAnalysis> {
        UNION ALL SELECT simulation_year, 'employer_match', employee_id FROM fct_employer_match_events`
     : `SELECT simulation_year, event_type, employee_id FROM fct_yearly_events`;
   const rows = await db.all<EventsAnalysisRow>(
-    `SELECT simulation_year::INTEGER AS year, event_type AS "eventType", count(*)::INTEGER AS events,
-            count(DISTINCT employee_id)::INTEGER AS "uniqueEmployees"
+    `SELECT simulation_year::INTEGER AS year, event_type, count(*)::INTEGER AS events,
+            count(DISTINCT employee_id)::INTEGER AS unique_employees
      FROM (${events}) GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   const totals = await db.all<EventsAnalysis['totals'][number]>(
     `SELECT simulation_year::INTEGER AS year, count(*)::INTEGER AS events,
-            count(DISTINCT employee_id)::INTEGER AS "uniqueEmployees"
+            count(DISTINCT employee_id)::INTEGER AS unique_employees
      FROM (${events}) GROUP BY 1 ORDER BY 1`,
   );
-  const eventTypes = [...new Set(rows.map((r) => r.eventType))].sort();
-  return { target: 'events', eventTypes, rows, totals };
+  const eventTypes = [...new Set(rows.map((r) => r.event_type))].sort();
+  return { target: 'events', event_types: eventTypes, rows, totals };
 }

@@ -13,10 +13,10 @@ export interface ReportData {
 
 /**
  * Reads the report of a finished database: its latest run, over the years the output tables hold
- * (an interrupted run reports the years it completed).
+ * (an interrupted run reports the years it completed), or over `options.years` of them.
  */
-export async function collectReport(db: Database, options: { generatedAt?: Date } = {}): Promise<ReportData> {
-  const years = await requireSimulatedYears(db);
+export async function collectReport(db: Database, options: { generatedAt?: Date; years?: readonly number[] } = {}): Promise<ReportData> {
+  const years = options.years ?? (await requireSimulatedYears(db));
   const run = await latestRun(db);
   const startYear = years[0] as number;
   const endYear = years[years.length - 1] as number;

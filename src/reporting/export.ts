@@ -1,9 +1,13 @@
+import { basename, relative } from 'node:path';
 import type { Database } from '../db/database.js';
 import { DatabaseStateError, UsageError } from '../errors.js';
-import { writeAtomically } from './atomic.js';
+import { writeAtomically, writeTextAtomically } from './atomic.js';
 import { collectReport } from './collect.js';
+import { unitOfDatabaseColumn, YEARLY_AGGREGATE_COLUMNS, type ColumnDoc } from './columns.js';
 import { REPORT_FILES, writeReports, type ReportFormat } from './file-reporter.js';
+import { formatYears } from './inputs.js';
 import { ensureOutDir, outputPath } from './paths.js';
+import { columnsCsv } from './render/csv.js';
 import { openSimulationDatabase, requireSimulatedYears } from './source.js';
 
 export const EXPORT_FORMATS = ['csv', 'parquet', 'xlsx'] as const;
@@ -30,10 +34,15 @@ const COPY_OPTIONS: Record<Exclude<ExportFormat, 'xlsx'>, string> = {
   parquet: 'FORMAT parquet, COMPRESSION zstd',
 };
 
+/** The most rows a spreadsheet sheet holds (Excel, LibreOffice): the header row included. */
+export const SPREADSHEET_MAX_ROWS = 1_048_576;
+
 export interface ExportedFile {
   path: string;
-  /** The table it holds (employee-level exports); absent for report files. */
+  /** The table it holds (employee-level exports); absent for report files and the column notes. */
   table?: string;
+  /** The year it holds (--per-year). */
+  year?: number;
   /** Rows written (employee-level exports). */
   rows?: number;
 }
@@ -45,44 +54,97 @@ export interface ExportResult {
   runId: string;
   years: number[];
   files: ExportedFile[];
+  /** CSV files too long for a spreadsheet, with what to do. */
+  warnings: string[];
 }
 
 export interface ExportOptions {
   database: string;
   format: ExportFormat;
   outDir: string;
+  /** Only these years (inclusive); every one must be simulated. Default: every simulated year. */
+  years?: { from: number; to: number };
+  /** One file per employee-level table and year: `<table>_<year>.<csv|parquet>`. */
+  perYear?: boolean;
   /** The report's generated-at stamp (default now). */
   generatedAt?: Date;
+  /** The row limit the CSV warning is about (default SPREADSHEET_MAX_ROWS; tests lower it). */
+  spreadsheetMaxRows?: number;
 }
+
+/** The notes written beside every export: the unit convention and each column's unit and meaning. */
+export const EXPORT_NOTES = ['README.txt', 'columns.csv'] as const;
 
 /**
  * Exports a simulated database into `outDir` (created when missing):
- *   csv | parquet → each employee-level table of EXPORT_TABLES as `<table>.<csv|parquet>`, plus the
- *                   report files `yearly_aggregates.csv`, `summary.json` and `year_audits.json`;
- *   xlsx          → only the report workbook `planalign_report.xlsx` (aggregates, never employees).
- * Every file lands inside `outDir`, written under a temporary name and renamed when complete (an
- * export that fails leaves no half-written file); paths are bound into COPY, never spliced into SQL.
+ *   csv | parquet → each employee-level table of EXPORT_TABLES as `<table>.<csv|parquet>` (with
+ *                   `perYear`, `<table>_<year>.<csv|parquet>`), plus the report files
+ *                   `yearly_aggregates.csv`, `summary.json` and `year_audits.json`;
+ *   xlsx          → only the report workbook `planalign_report.xlsx` (aggregates, never employees);
+ * and README.txt and columns.csv beside them. Every file holds the years of `years` only, lands
+ * inside `outDir`, and is written under a temporary name and renamed when complete (an export that
+ * fails leaves no half-written file); paths and years are bound into COPY, never spliced into SQL.
  */
 export async function exportDatabase(options: ExportOptions): Promise<ExportResult> {
   const { format } = options;
   if (!isExportFormat(format)) {
     throw new UsageError(`Unknown export format "${String(format)}": expected ${EXPORT_FORMATS.join(', ')}`);
   }
+  if (options.perYear && format === 'xlsx') {
+    throw new UsageError('--per-year applies to the employee-level tables of a csv or parquet export, not to the xlsx report workbook');
+  }
   const db = await openSimulationDatabase(options.database);
   try {
-    const years = await requireSimulatedYears(db, options.database);
+    const years = selectYears(await requireSimulatedYears(db, options.database), options.years, options.database);
     const outDir = ensureOutDir(options.outDir);
     const files: ExportedFile[] = [];
+    const columns: Array<{ file: string; columns: readonly ColumnDoc[] }> = [];
     if (format !== 'xlsx') {
-      for (const { table, orderBy } of EXPORT_TABLES) files.push(await copyTable(db, table, orderBy, format, outDir));
+      for (const { table, orderBy } of EXPORT_TABLES) {
+        const tableColumns = await databaseColumns(db, table);
+        const slices = options.perYear ? years.map((year) => ({ from: year, to: year, year })) : [{ from: years[0] as number, to: years.at(-1) as number }];
+        for (const slice of slices) {
+          const file = await copyTable(db, table, orderBy, format, outDir, slice);
+          files.push(file);
+          columns.push({ file: basename(file.path), columns: tableColumns });
+        }
+      }
     }
-    const report = await collectReport(db, { generatedAt: options.generatedAt });
+    const report = await collectReport(db, { generatedAt: options.generatedAt, years });
     const reportFormats: ReportFormat[] = format === 'xlsx' ? ['xlsx'] : ['csv', 'json'];
     for (const path of await writeReports(outDir, reportFormats, report)) files.push({ path });
-    return { database: options.database, format, outDir, runId: report.summary.runId, years, files };
+    columns.push(
+      format === 'xlsx'
+        ? { file: `${REPORT_FILES.xlsx[0]} (Workforce by year)`, columns: YEARLY_AGGREGATE_COLUMNS }
+        : { file: REPORT_FILES.csv[0], columns: YEARLY_AGGREGATE_COLUMNS },
+    );
+    const [readme, columnsFile] = EXPORT_NOTES;
+    const readmePath = outputPath(outDir, readme);
+    await writeTextAtomically(readmePath, exportReadme(options.database, report.summary.runId, years, files, outDir));
+    const columnsPath = outputPath(outDir, columnsFile);
+    await writeTextAtomically(columnsPath, columnsCsv(columns));
+    files.push({ path: readmePath }, { path: columnsPath });
+    const maxRows = options.spreadsheetMaxRows ?? SPREADSHEET_MAX_ROWS;
+    const warnings = format === 'csv' ? tooLongWarnings(files, maxRows, options.perYear === true) : [];
+    return { database: options.database, format, outDir, runId: report.summary.runId, years, files, warnings };
   } finally {
     db.close();
   }
+}
+
+/** The simulated years within `wanted`, refusing a wanted year the database does not hold. */
+function selectYears(simulated: number[], wanted: { from: number; to: number } | undefined, database: string): number[] {
+  if (wanted === undefined) return simulated;
+  const missing: number[] = [];
+  for (let year = wanted.from; year <= wanted.to; year += 1) if (!simulated.includes(year)) missing.push(year);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `Database ${database} holds no simulated year ${formatYears(missing)}: it holds ${formatYears(simulated)}`,
+      { file: database },
+      `Pass --years within ${formatYears(simulated)}.`,
+    );
+  }
+  return simulated.filter((year) => year >= wanted.from && year <= wanted.to);
 }
 
 async function copyTable(
@@ -91,20 +153,68 @@ async function copyTable(
   orderBy: string,
   format: Exclude<ExportFormat, 'xlsx'>,
   outDir: string,
+  slice: { from: number; to: number; year?: number },
 ): Promise<ExportedFile> {
+  const path = outputPath(outDir, slice.year === undefined ? `${table}.${format}` : `${table}_${slice.year}.${format}`);
+  const where = 'WHERE simulation_year BETWEEN $from AND $to';
+  await writeAtomically(path, (temp) =>
+    db.run(`COPY (SELECT * FROM ${table} ${where} ORDER BY ${orderBy}) TO $path (${COPY_OPTIONS[format]})`, {
+      path: temp,
+      from: slice.from,
+      to: slice.to,
+    }),
+  );
+  const count = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table} ${where}`, { from: slice.from, to: slice.to });
+  return { path, table, rows: count?.n ?? 0, ...(slice.year === undefined ? {} : { year: slice.year }) };
+}
+
+/** The columns of an exported table with their unit, from the database's types. */
+async function databaseColumns(db: Database, table: string): Promise<ColumnDoc[]> {
   if (!(await db.tableExists(table))) {
     throw new DatabaseStateError(`Database ${db.path} has no table ${table} to export`, { file: db.path });
   }
-  const path = outputPath(outDir, `${table}.${format}`);
-  await writeAtomically(path, (temp) =>
-    db.run(`COPY (SELECT * FROM ${table} ORDER BY ${orderBy}) TO $path (${COPY_OPTIONS[format]})`, { path: temp }),
+  const rows = await db.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+      WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position`,
+    [table],
   );
-  const count = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
-  return { path, table, rows: count?.n ?? 0 };
+  return rows.map((r) => ({ name: r.name, unit: unitOfDatabaseColumn(r.name, r.type), description: `DuckDB type ${r.type}` }));
+}
+
+function tooLongWarnings(files: readonly ExportedFile[], maxRows: number, perYear: boolean): string[] {
+  return files
+    .filter((f) => f.rows !== undefined && f.rows + 1 > maxRows)
+    .map(
+      (f) =>
+        `${basename(f.path)} has ${(f.rows as number).toLocaleString('en-US')} rows: more than a spreadsheet opens ` +
+        `(${maxRows.toLocaleString('en-US')} rows with the header); ` +
+        (perYear ? 'export fewer years with --years, or read it with DuckDB or pandas' : 'export one file per year with --per-year, or fewer years with --years'),
+    );
+}
+
+function exportReadme(database: string, runId: string, years: readonly number[], files: readonly ExportedFile[], outDir: string): string {
+  return [
+    `PlanAlign export of run ${runId}, years ${formatYears(years)}, from ${database}.`,
+    '',
+    'Units, in every file:',
+    '  counts        whole numbers',
+    '  money         US dollars, rounded to the cent (at most 2 decimals)',
+    '  rates         fractions: 0.062 = 6.2 % (participation, deferral, growth, termination rates)',
+    '  dates         ISO, YYYY-MM-DD',
+    'Column names are snake_case; the headline metrics carry the same ids in every file and command',
+    '(active_headcount, total_compensation, participation_rate, avg_deferral_rate, employee_contributions,',
+    'employer_match_cost, employer_core_cost, total_employer_plan_cost).',
+    'columns.csv lists every column of every file with its unit and meaning.',
+    '',
+    'Files:',
+    ...files.map((f) => `  ${relative(outDir, f.path)}${f.rows === undefined ? '' : `  (${f.rows.toLocaleString('en-US')} rows)`}`),
+    `  ${EXPORT_NOTES.join(', ')}`,
+    '',
+  ].join('\n');
 }
 
 /** The file names an export of `format` writes (for help texts and tests). */
 export function exportFileNames(format: ExportFormat): string[] {
-  if (format === 'xlsx') return [...REPORT_FILES.xlsx];
-  return [...EXPORT_TABLES.map((t) => `${t.table}.${format}`), ...REPORT_FILES.csv, ...REPORT_FILES.json];
+  if (format === 'xlsx') return [...REPORT_FILES.xlsx, ...EXPORT_NOTES];
+  return [...EXPORT_TABLES.map((t) => `${t.table}.${format}`), ...REPORT_FILES.csv, ...REPORT_FILES.json, ...EXPORT_NOTES];
 }

@@ -6,7 +6,7 @@ import type { ReportData } from './collect.js';
 import { ensureOutDir, outputPath } from './paths.js';
 import { formatMultiYearSummary, formatYearAudit } from './render/console.js';
 import { yearlyAggregatesCsv } from './render/csv.js';
-import { toJson } from './render/json.js';
+import { auditRecord, summaryRecord, toJson } from './render/json.js';
 import { writeReportWorkbook } from './render/xlsx.js';
 import { readRunMetadata, type RunMetadata } from './source.js';
 import type { MultiYearSummary, Reporter, YearAudit } from './types.js';
@@ -30,8 +30,8 @@ export function isReportFormat(value: string): value is ReportFormat {
  * Writes the report files of `formats` into `outDir` (created when missing); returns their paths.
  * Each file is written under a temporary name and renamed: none is ever left half-written.
  *   console → summary.txt (the run summary and every year's audit, as printed)
- *   json    → summary.json (the MultiYearSummary), year_audits.json (the YearAudits)
- *   csv     → yearly_aggregates.csv (one row per year: the YearSummary fields)
+ *   json    → summary.json (the MultiYearSummary), year_audits.json (the YearAudits), snake_case
+ *   csv     → yearly_aggregates.csv (one row per year: YEARLY_AGGREGATE_COLUMNS)
  *   xlsx    → planalign_report.xlsx (Summary, Events summary, Workforce by year, Validation, Metadata)
  */
 export async function writeReports(outDir: string, formats: readonly ReportFormat[], report: ReportData): Promise<string[]> {
@@ -51,8 +51,8 @@ export async function writeReports(outDir: string, formats: readonly ReportForma
         );
         break;
       case 'json':
-        await write(REPORT_FILES.json[0], toJson(report.summary));
-        await write(REPORT_FILES.json[1], toJson(report.audits));
+        await write(REPORT_FILES.json[0], toJson(summaryRecord(report.summary)));
+        await write(REPORT_FILES.json[1], toJson(report.audits.map(auditRecord)));
         break;
       case 'csv':
         await write(REPORT_FILES.csv[0], yearlyAggregatesCsv(report.summary.workforceProgression));

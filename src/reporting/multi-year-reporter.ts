@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { DatabaseStateError } from '../errors.js';
 import { singleHash, yearInputs } from './inputs.js';
+import { cents } from './metrics.js';
 import { readRun, simulatedYears } from './source.js';
 import type { MultiYearSummary } from './types.js';
 import { compareText } from './year-auditor.js';
@@ -34,9 +35,6 @@ export function growthAnalysis(startingActives: number, endingActives: number, y
     cagrPct: ((endingActives / startingActives) ** (1 / years) - 1) * 100,
   };
 }
-
-/** Money sums rounded to cents, so that float addition leaves no 0.1 + 0.2 tails in reports. */
-export const cents = (x: number): number => Math.round(x * 100) / 100;
 
 /** The multi-year summary of a run, read from the output tables. */
 export class MultiYearReporter {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { UNKNOWN_HASH } from '../db/metadata.js';
-import { DatabaseStateError, UsageError } from '../errors.js';
+import { DatabaseInUseError, DatabaseStateError, UsageError } from '../errors.js';
 
 /**
  * Reading a finished simulation database: opening it for reports and exports, the simulated years,
@@ -59,7 +59,12 @@ export async function openSimulationDatabase(path: string): Promise<Database> {
       'Run planalign simulate first, or pass the database file with --database <file>.',
     );
   }
-  const db = await Database.open(resolve(path), { readOnly: true });
+  let db: Database;
+  try {
+    db = await Database.open(resolve(path), { readOnly: true });
+  } catch (error) {
+    throw error instanceof DatabaseInUseError ? readerInUseError(path, error) : error;
+  }
   try {
     await requireSimulatedYears(db, path);
   } catch (error) {
@@ -67,6 +72,21 @@ export async function openSimulationDatabase(path: string): Promise<Database> {
     throw error;
   }
   return db;
+}
+
+/**
+ * A database held for writing (a simulation still running, say) cannot be read until its holder lets
+ * go: DuckDB locks the file. The message names the holder; the hint says how to read it anyway.
+ */
+function readerInUseError(path: string, error: DatabaseInUseError): DatabaseInUseError {
+  const holder = error.pid === undefined ? 'the other process' : `PID ${error.pid}`;
+  return new DatabaseInUseError(path, error.pid, {
+    cause: error.cause,
+    hint:
+      `${holder} has it open for writing (planalign status --database ${path} shows a run's progress). ` +
+      `Wait for it to finish, or copy ${path} (and ${path}.wal if present) and pass the copy with --database: ` +
+      `it holds what the run had committed when copied.`,
+  });
 }
 
 /** The simulated years of the database, ascending; [] when it has no snapshot table. */

@@ -1,9 +1,15 @@
 import type { Database } from '../db/database.js';
+import { HEADLINE_METRIC_IDS, readYearMetrics, type HeadlineMetricId, type YearMetrics } from './metrics.js';
 
-/** Headline figures of one simulated year, read from the output tables. Money in dollars. */
+/**
+ * The figures of one simulated year. Money in dollars (to the cent), rates as fractions, growthPct ×100.
+ * The headline metrics come from `readYearMetrics` (src/reporting/metrics.ts, their one definition)
+ * under the camelCase names of YEAR_SUMMARY_METRIC_FIELDS; the other figures are read here.
+ */
 export interface YearSummary {
   year: number;
   startingActives: number;
+  /** active_headcount */
   activeHeadcount: number;
   hires: number;
   experiencedTerminations: number;
@@ -11,66 +17,83 @@ export interface YearSummary {
   growthPct: number;
   promotions: number;
   raises: number;
-  /** Σ prorated pay of everyone employed at some point in the year. */
+  /** total_compensation */
   totalCompensation: number;
   /** Mean year-end pay of the year's actives. */
   averageActivePay: number;
-  /** Participating actives (deferral rate > 0 at year end) / actives. */
+  /** participation_rate */
   participationRate: number;
-  /** Mean year-end deferral rate of participating actives. */
+  /** avg_deferral_rate */
   averageDeferralRate: number;
+  /** employee_contributions */
   employeeContributions: number;
+  /** employer_match_cost */
   employerMatch: number;
+  /** employer_core_cost */
   employerCore: number;
-  /** Match + core. */
+  /** total_employer_plan_cost */
   employerCost: number;
 }
 
+/**
+ * The one mapping between a headline metric id and its YearSummary field. Every file output names the
+ * figure by the id; only in-memory objects use the field.
+ */
+export const YEAR_SUMMARY_METRIC_FIELDS = {
+  active_headcount: 'activeHeadcount',
+  total_compensation: 'totalCompensation',
+  participation_rate: 'participationRate',
+  avg_deferral_rate: 'averageDeferralRate',
+  employee_contributions: 'employeeContributions',
+  employer_match_cost: 'employerMatch',
+  employer_core_cost: 'employerCore',
+  total_employer_plan_cost: 'employerCost',
+} as const satisfies Record<HeadlineMetricId, keyof YearSummary>;
+
+type MetricField = (typeof YEAR_SUMMARY_METRIC_FIELDS)[HeadlineMetricId];
+
+/** A headline metric of a YearSummary, by its id. */
+export function yearSummaryMetric(summary: YearSummary, id: HeadlineMetricId): number {
+  return summary[YEAR_SUMMARY_METRIC_FIELDS[id]];
+}
+
+function metricFields(metrics: YearMetrics): Pick<YearSummary, MetricField> {
+  return Object.fromEntries(HEADLINE_METRIC_IDS.map((id) => [YEAR_SUMMARY_METRIC_FIELDS[id], metrics[id]])) as Pick<
+    YearSummary,
+    MetricField
+  >;
+}
+
 export async function summarizeYear(db: Database, year: number): Promise<YearSummary> {
-  const row = await db.one<Record<string, string | number | null>>(
+  const [metrics] = await readYearMetrics(db, { from: year, to: year });
+  if (metrics === undefined) throw new Error(`No summary for year ${year}`);
+  const row = await db.one<Record<string, number>>(
     `WITH snap AS (SELECT * FROM fct_workforce_snapshot WHERE simulation_year = $1),
-          ev AS (SELECT * FROM fct_yearly_events WHERE simulation_year = $1),
-          -- the start-of-year population: the year's snapshot rows less its hires (works on migrated files too)
-          start AS (SELECT count(*) AS n FROM snap WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))
+          ev AS (SELECT * FROM fct_yearly_events WHERE simulation_year = $1)
      SELECT
-       (SELECT n FROM start)::INTEGER AS starting_actives,
-       (SELECT count(*) FROM snap WHERE employment_status = 'active')::INTEGER AS active_headcount,
+       -- the start-of-year population: the year's snapshot rows less its hires (works on migrated files too)
+       (SELECT count(*) FROM snap WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER
+         AS starting_actives,
        (SELECT count(*) FROM ev WHERE event_type = 'hire')::INTEGER AS hires,
        (SELECT count(*) FROM snap WHERE detailed_status_code = 'experienced_termination')::INTEGER AS experienced_terminations,
        (SELECT count(*) FROM snap WHERE detailed_status_code = 'new_hire_termination')::INTEGER AS new_hire_terminations,
        (SELECT count(*) FROM ev WHERE event_type = 'promotion')::INTEGER AS promotions,
        (SELECT count(*) FROM ev WHERE event_type = 'raise')::INTEGER AS raises,
-       (SELECT coalesce(sum(prorated_annual_compensation), 0) FROM snap)::DOUBLE AS total_compensation,
-       (SELECT coalesce(avg(current_compensation), 0) FROM snap WHERE employment_status = 'active')::DOUBLE AS average_active_pay,
-       (SELECT coalesce(count(*) FILTER (WHERE participation_status = 'participating') / nullif(count(*), 0), 0)
-          FROM snap WHERE employment_status = 'active')::DOUBLE AS participation_rate,
-       (SELECT coalesce(avg(current_deferral_rate), 0) FROM snap
-          WHERE employment_status = 'active' AND participation_status = 'participating')::DOUBLE AS average_deferral_rate,
-       (SELECT coalesce(sum(ytd_contributions), 0) FROM snap)::DOUBLE AS employee_contributions,
-       (SELECT coalesce(sum(employer_match_amount), 0) FROM snap)::DOUBLE AS employer_match,
-       (SELECT coalesce(sum(employer_core_amount), 0) FROM snap)::DOUBLE AS employer_core`,
+       (SELECT coalesce(avg(current_compensation), 0) FROM snap WHERE employment_status = 'active')::DOUBLE AS average_active_pay`,
     [year],
   );
   if (row === undefined) throw new Error(`No summary for year ${year}`);
   const startingActives = Number(row.starting_actives);
-  const activeHeadcount = Number(row.active_headcount);
   return {
     year,
     startingActives,
-    activeHeadcount,
     hires: Number(row.hires),
     experiencedTerminations: Number(row.experienced_terminations),
     newHireTerminations: Number(row.new_hire_terminations),
-    growthPct: startingActives === 0 ? 0 : ((activeHeadcount - startingActives) / startingActives) * 100,
+    growthPct: startingActives === 0 ? 0 : ((metrics.active_headcount - startingActives) / startingActives) * 100,
     promotions: Number(row.promotions),
     raises: Number(row.raises),
-    totalCompensation: Number(row.total_compensation),
     averageActivePay: Number(row.average_active_pay),
-    participationRate: Number(row.participation_rate),
-    averageDeferralRate: Number(row.average_deferral_rate),
-    employeeContributions: Number(row.employee_contributions),
-    employerMatch: Number(row.employer_match),
-    employerCore: Number(row.employer_core),
-    employerCost: Math.round((Number(row.employer_match) + Number(row.employer_core)) * 100) / 100,
+    ...metricFields(metrics),
   };
 }

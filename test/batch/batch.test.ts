@@ -3,11 +3,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPARISON_HEADERS, runBatch } from '../../src/batch/index.js';
+import { comparisonHeaders, runBatch } from '../../src/batch/index.js';
 import { batchCommand } from '../../src/cli/commands/batch.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ExitCode } from '../../src/errors.js';
+import type { ScenarioComparison } from '../../src/reporting/scenario-compare.js';
 import { defaultMemoryLimit } from '../../src/db/database.js';
 import { CLI } from '../support/cli.js';
 import { query } from '../support/engine.js';
@@ -43,6 +44,7 @@ interface SummaryJson {
   completed: string[];
   failed: string[];
   comparisonWorkbook: string | null;
+  comparison: ScenarioComparison | null;
   warnings: string[];
   scenarios: Array<{
     name: string;
@@ -128,7 +130,7 @@ describe('planalign batch: three growth scenarios, two at a time', () => {
       'growth_6.yml': { simulation: { target_growth_rate: 0.06 } },
     });
     const { value: code, stdout, stderr } = await captureOutput(() =>
-      batchCommand({ scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, parallel: '2' }),
+      batchCommand({ scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, parallel: '2', baseline: 'growth_3', discountRate: '5%' }),
     );
     expect(code, stderr).toBe(ExitCode.Success);
     const batchDir = onlyBatchDir(f.outputDir);
@@ -190,55 +192,89 @@ describe('planalign batch: three growth scenarios, two at a time', () => {
     expect(finalActive[0]).toBeLessThan(finalActive[1] as number);
     expect(finalActive[1]).toBeLessThan(finalActive[2] as number);
 
-    // The workbook, read back, against SQL on each database and the runs' own summaries.
+    // The comparison, in batch_summary.json: against the named baseline, every figure from the databases.
+    const comparison = summary.comparison as ScenarioComparison;
+    expect(comparison.baseline).toBe('growth_3');
+    expect(comparison.discount_rate).toBe(0.05);
+    expect(comparison.scenarios.map((s) => s.name)).toEqual(['growth_3', 'growth_0', 'growth_6']);
+    const sql = Object.fromEntries(await Promise.all(runs.map(async (r) => [r.name, await figuresBySql(r.database)] as const)));
+    const cost = (name: string, year: number) => {
+      const y = sql[name]?.find((s) => s.year === year) as Record<string, number>;
+      return (y.match as number) + (y.core as number);
+    };
+    const pv = (name: string) => cost(name, 2025) / 1.05 + cost(name, 2026) / 1.05 ** 2;
+    const pvFigure = comparison.total.metrics.present_value_employer_cost;
+    for (const name of ['growth_0', 'growth_3', 'growth_6']) expect(pvFigure.values[name]).toBeCloseTo(pv(name), 2);
+    expect(pvFigure.delta.growth_6).toBeCloseTo(pv('growth_6') - pv('growth_3'), 2);
+    expect(pvFigure.delta).not.toHaveProperty('growth_3');
+    // The console shows the differences from the baseline.
+    expect(stdout).toContain('Scenarios (baseline: growth_3; employer cost over 2025-2026 and its present value at 5.00 % a year to 2025-01-01;');
+    expect(stdout).toMatch(/^growth_3\s+completed.*\bbaseline\b/m);
+    const headcountDelta = (comparison.by_year[1]?.metrics.active_headcount.delta.growth_6 ?? 0);
+    expect(headcountDelta).toBeGreaterThan(0);
+    expect(stdout).toMatch(new RegExp(`^growth_6\\s+completed.*\\+${headcountDelta} \\(\\+\\d+\\.\\d %\\)`, 'm'));
+
+    // The workbook, read back: scenarios as columns (the baseline first), rows metric × year.
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(batchDir, 'comparison.xlsx'));
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Comparison', 'Final year', 'Scenarios']);
-    const comparison = workbook.getWorksheet('Comparison') as ExcelJS.Worksheet;
-    expect((comparison.getRow(1).values as unknown[]).slice(1)).toEqual(COMPARISON_HEADERS);
-    expect(comparison.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(comparison.getCell('A1').font?.bold).toBe(true);
-    expect(comparison.getColumn(1).width).toBeGreaterThanOrEqual(8);
-    expect(comparison.getColumn(COMPARISON_HEADERS.indexOf('Growth %') + 1).numFmt).toBe('0.00%');
-
-    const rows = sheetRows(comparison);
-    expect(rows.map((r) => `${r.Scenario} ${r.Year}`)).toEqual([
-      'growth_0 2025', 'growth_0 2026', 'growth_3 2025', 'growth_3 2026', 'growth_6 2025', 'growth_6 2026',
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Comparison', 'Charts', 'Scenarios', 'Notes']);
+    const sheet = workbook.getWorksheet('Comparison') as ExcelJS.Worksheet;
+    const headers = comparisonHeaders(comparison);
+    expect(headers).toEqual([
+      'Metric', 'Year', 'growth_3', 'growth_0', 'growth_6',
+      'growth_0 − growth_3', 'growth_0 vs growth_3 %', 'growth_6 − growth_3', 'growth_6 vs growth_3 %',
     ]);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(headers);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 1 });
+    expect(sheet.getCell('A1').font?.bold).toBe(true);
+    const rows = sheetRows(sheet);
+    const find = (metric: string, year: number | string) => {
+      const found = rows.filter((r) => r.Metric === metric && r.Year === year);
+      expect(found, `${metric} ${year}`).toHaveLength(1);
+      return found[0] as Record<string, number>;
+    };
+    expect(rows.filter((r) => r.Metric === 'Active headcount').map((r) => r.Year)).toEqual([2025, 2026]);
+    expect(rows.filter((r) => r.Metric === 'Total employer plan cost').map((r) => r.Year)).toEqual([2025, 2026, 'All years']);
     for (const run of runs) {
-      const sql = await figuresBySql(run.database);
-      expect(sql.map((s) => s.year)).toEqual([2025, 2026]);
-      for (const s of sql) {
-        const cell = rows.find((r) => r.Scenario === run.name && r.Year === s.year) as Record<string, number>;
+      for (const s of sql[run.name] ?? []) {
         const json = run.years.find((y) => y.year === s.year) as Record<string, number>;
-        expect(cell['Active headcount']).toBe(s.active);
-        expect(cell.Hires).toBe(s.hires);
-        expect(cell.Terminations).toBe(s.terminations);
-        expect(cell['Starting headcount']).toBe(s.employed - s.hires);
-        expect(cell['Total compensation']).toBeCloseTo(s.comp as number, 2);
-        expect(cell['Participation rate']).toBeCloseTo(s.participation as number, 12);
-        expect(cell['Avg deferral rate']).toBeCloseTo(s.deferral as number, 12);
-        expect(cell['Employee contributions']).toBeCloseTo(s.contributions as number, 2);
-        expect(cell['Employer match']).toBeCloseTo(s.match as number, 2);
-        expect(cell['Employer core']).toBeCloseTo(s.core as number, 2);
-        expect(cell['Employer cost']).toBeCloseTo((s.match as number) + (s.core as number), 2);
-        // ...and the runs' own JSON summaries agree with the databases.
-        expect(cell['Active headcount']).toBe(json.activeHeadcount);
-        expect(cell['Starting headcount']).toBe(json.startingActives);
-        expect(cell.Terminations).toBe((json.experiencedTerminations as number) + (json.newHireTerminations as number));
-        expect((cell['Growth %'] as number) * 100).toBeCloseTo(json.growthPct as number, 9);
-        expect(cell['Employer cost']).toBeCloseTo(json.employerCost as number, 2);
+        expect(find('Active headcount', s.year)[run.name]).toBe(s.active);
+        expect(find('Active headcount', s.year)[run.name]).toBe(json.activeHeadcount);
+        expect(find('Total compensation', s.year)[run.name]).toBeCloseTo(s.comp as number, 2);
+        expect(find('Participation rate', s.year)[run.name]).toBeCloseTo(s.participation as number, 12);
+        expect(find('Average deferral rate', s.year)[run.name]).toBeCloseTo(s.deferral as number, 12);
+        expect(find('Employee contributions', s.year)[run.name]).toBeCloseTo(s.contributions as number, 2);
+        expect(find('Employer match', s.year)[run.name]).toBeCloseTo(s.match as number, 2);
+        expect(find('Employer core', s.year)[run.name]).toBeCloseTo(s.core as number, 2);
+        expect(find('Total employer plan cost', s.year)[run.name]).toBeCloseTo(cost(run.name, s.year), 2);
+        expect(find('Employer cost, % of payroll', s.year)[run.name]).toBeCloseTo(cost(run.name, s.year) / (s.comp as number), 12);
       }
     }
+    // The difference column is the scenario's cell minus the baseline's, with its unit's signed format.
+    const cost2026 = find('Total employer plan cost', 2026);
+    expect(cost2026['growth_6 − growth_3']).toBeCloseTo(cost2026.growth_6 - cost2026.growth_3, 2);
+    expect(cost2026['growth_6 vs growth_3 %']).toBeCloseTo((cost2026.growth_6 - cost2026.growth_3) / cost2026.growth_3, 12);
+    const costRow = sheet.getRow(rows.indexOf(cost2026) + 2);
+    expect(costRow.getCell(headers.indexOf('growth_6') + 1).numFmt).toBe('"$"#,##0');
+    expect(costRow.getCell(headers.indexOf('growth_6 − growth_3') + 1).numFmt).toBe('+"$"#,##0;-"$"#,##0;"$"0');
+    expect(costRow.getCell(headers.indexOf('growth_6 vs growth_3 %') + 1).numFmt).toBe('+0.0%;-0.0%;0.0%');
+    const head2026 = find('Active headcount', 2026);
+    expect(head2026['growth_0 − growth_3']).toBe(head2026.growth_0 - head2026.growth_3);
+    expect(find('Present value of employer cost', 'All years').growth_0).toBeCloseTo(pv('growth_0'), 2);
+    expect(sheet.getRow(rows.indexOf(find('Participation rate', 2025)) + 2).getCell(3).numFmt).toBe('0.00%');
 
-    const finals = sheetRows(workbook.getWorksheet('Final year') as ExcelJS.Worksheet);
-    expect(finals.map((r) => [r.Scenario, r.Year])).toEqual([['growth_0', 2026], ['growth_3', 2026], ['growth_6', 2026]]);
-    for (const final of finals) {
-      const last = rows.find((r) => r.Scenario === final.Scenario && r.Year === 2026) as Record<string, number>;
-      const first = rows.find((r) => r.Scenario === final.Scenario && r.Year === 2025) as Record<string, number>;
-      expect(final['Active headcount']).toBe(last['Active headcount']);
-      expect(final['Employer cost, all years']).toBeCloseTo((first['Employer cost'] as number) + (last['Employer cost'] as number), 2);
+    // Charts: PNG images of headcount, employer cost, participation and cost ÷ payroll by year.
+    const charts = workbook.getWorksheet('Charts') as ExcelJS.Worksheet;
+    const images = charts.getImages();
+    expect(images.length).toBeGreaterThanOrEqual(3);
+    for (const image of images) {
+      const media = workbook.getImage(Number(image.imageId));
+      expect(media.extension).toBe('png');
+      expect((media.buffer as unknown as Buffer).subarray(1, 4).toString('latin1')).toBe('PNG');
     }
+    const notes = sheetRows(workbook.getWorksheet('Notes') as ExcelJS.Worksheet);
+    expect(notes.slice(0, 2).map((r) => Object.values(r))).toEqual([['Differences', 'each scenario − growth_3; relative: ÷ |growth_3|'], ['Discount rate', 0.05]]);
+
     const scenarioSheet = sheetRows(workbook.getWorksheet('Scenarios') as ExcelJS.Worksheet);
     expect(scenarioSheet.map((r) => [r.Scenario, r.Status, r['Exit code'], r.Database])).toEqual(
       runs.map((r) => [r.name, 'completed', 0, r.database]),
@@ -256,9 +292,11 @@ describe('planalign batch: failures', () => {
       'c_ok.yaml': { simulation: { target_growth_rate: 0.05 } },
     });
     const { value: code, stdout, stderr } = await captureOutput(() =>
-      batchCommand({ scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, parallel: '3' }),
+      batchCommand({ scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, parallel: '3', baseline: 'b_no_census' }),
     );
     expect(code).toBe(ExitCode.RunFailure);
+    expect(stderr).toContain('Warning: comparison: the baseline b_no_census has no figures; differences are against a_ok');
+    expect(stdout).toMatch(/^b_no_census\s+failed\s+2\s+[\d.]+\s+2025-2026\s+-\s+-\s+-/m);
     expect(stderr).toMatch(/\[\d\/3\] FAILED {4}b_no_census in [\d.]+s: exit code 2: Error: .*\/no\/such\/census\.parquet/);
     expect(stdout).toMatch(/^b_no_census\s+failed\s+2\s/m);
     expect(stdout).toContain('2 completed, 1 failed');
@@ -274,10 +312,10 @@ describe('planalign batch: failures', () => {
     expect(failed?.pid).toBeGreaterThan(0);
     expect(readFileSync(failed?.stderrPath as string, 'utf8')).toContain('/no/such/census.parquet');
 
-    // The comparison holds the completed scenarios; the Scenarios sheet all three.
+    // The comparison holds the completed scenarios (a_ok the baseline in b_no_census's stead); the Scenarios sheet all three.
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(batchDir, 'comparison.xlsx'));
-    expect(sheetRows(workbook.getWorksheet('Comparison') as ExcelJS.Worksheet).map((r) => r.Scenario)).toEqual(['a_ok', 'a_ok', 'c_ok', 'c_ok']);
+    expect((workbook.getWorksheet('Comparison')?.getRow(1).values as unknown[]).slice(1)).toEqual(['Metric', 'Year', 'a_ok', 'c_ok', 'c_ok − a_ok', 'c_ok vs a_ok %']);
     const scenarios = sheetRows(workbook.getWorksheet('Scenarios') as ExcelJS.Worksheet);
     expect(scenarios.map((r) => [r.Scenario, r.Status])).toEqual([['a_ok', 'completed'], ['b_no_census', 'failed'], ['c_ok', 'completed']]);
     expect(String(scenarios[1]?.Error)).toMatch(/census\.parquet/);
@@ -313,6 +351,9 @@ describe('planalign batch: failures', () => {
     };
     const base = { scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir };
     expect(await exitOf({ ...base, scenarios: 'a,zzz' })).toEqual({ code: 2, stderr: 'Error: Unknown scenario "zzz"; available: a, b\n' });
+    expect(await exitOf({ ...base, baseline: 'zzz' })).toEqual({ code: 2, stderr: 'Error: Unknown baseline "zzz"; the scenarios are: a, b\n' });
+    expect((await exitOf({ ...base, scenarios: 'b', baseline: 'a' })).stderr).toBe('Error: Unknown baseline "a"; the scenarios are: b\n');
+    expect((await exitOf({ ...base, discountRate: '7' })).stderr).toMatch(/--discount-rate must be below 100 %/);
     expect((await exitOf({ ...base, parallel: '0' })).stderr).toMatch(/--parallel must be at least 1/);
     expect((await exitOf({ ...base, threads: 'two' })).stderr).toMatch(/--threads must be a whole number/);
     expect(await exitOf({ ...base, memoryLimit: 'lots' })).toEqual({
@@ -363,7 +404,9 @@ describe('planalign batch: name filter, .yaml over .yml, census, seed and thread
     expect(databasesBelow(result.batchDir).sort()).toEqual([join(result.batchDir, 'a.duckdb'), join(result.batchDir, 'b.duckdb')]);
     const runs = await query<{ seed: string; census_path: string }>(join(result.batchDir, 'a.duckdb'), 'SELECT seed::VARCHAR AS seed, census_path FROM planalign_runs');
     expect(runs).toEqual([{ seed: '7', census_path: f.census }]);
-    expect(result.comparison.map((r) => `${r.scenario} ${r.year}`)).toEqual(['a 2025', 'a 2026', 'b 2025']);
+    // b ends in 2025: its 2026 is shown empty and named, and the all-years figures cover 2025.
+    expect(result.comparison?.years).toEqual({ shown: [2025, 2026], in_all: [2025], missing: { a: [], b: [2026] } });
+    expect(result.comparison?.notes).toEqual([`b (${join(result.batchDir, 'b.duckdb')}) has no year 2026: left out of the all-years figures and the present value`]);
     // --threads and --memory-limit given: every child gets them as they are.
     expect([result.threads, result.memoryLimit]).toEqual([2, '700MB']);
     for (const name of ['a', 'b']) {

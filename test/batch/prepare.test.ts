@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createBatchDir, deepMerge, discoverScenarios, normalizeSections, prepareScenarios, runPool, selectScenarios } from '../../src/batch/index.js';
-import { finalYearRows, readComparison, type ComparisonRow } from '../../src/batch/comparison.js';
+import { readComparison } from '../../src/batch/comparison.js';
 import { readRunSummary } from '../../src/batch/index.js';
 import { writeScenarioConfig } from '../../src/batch/prepare.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -293,20 +293,11 @@ describe('batch helpers', () => {
 
   it('reports a database it cannot attach instead of failing the comparison', async () => {
     const dir = tempDir();
-    expect(await readComparison([])).toEqual({ rows: [], errors: [] });
+    expect(await readComparison([])).toEqual({ scenarios: [], errors: [] });
     const read = await readComparison([{ name: 'ghost', database: join(dir, "it's missing.duckdb") }]);
-    expect(read.rows).toEqual([]);
+    expect(read.scenarios).toEqual([]);
     expect(read.errors).toHaveLength(1);
     expect(read.errors[0]?.scenario).toBe('ghost');
     expect(existsSync(join(dir, "it's missing.duckdb"))).toBe(false);
-  });
-
-  it('takes the last year of each scenario, with the employer cost of all years', () => {
-    const row = (scenario: string, year: number, employerCost: number) => ({ scenario, year, employerCost }) as ComparisonRow;
-    const finals = finalYearRows([row('a', 2026, 3), row('a', 2025, 2), row('b', 2025, 5)]);
-    expect(finals.map((r) => [r.scenario, r.year, r.employerCost, r.cumulativeEmployerCost])).toEqual([
-      ['a', 2026, 3, 5],
-      ['b', 2025, 5, 5],
-    ]);
   });
 });

@@ -57,10 +57,11 @@ describe('deferral_rates.normalize_percentages', () => {
       H: '0.00000',
     });
     expect(warnings).toContainEqual(
-      "4 employee_deferral_rate values above 1 read as percents (divided by 100), while 2 between 0 and 1 were read as fractions of pay: check the column's unit",
+      '4 employee_deferral_rate values read as percents (divided by 100: 6 is 0.06) by deferral_rates.normalize_percentages (a value above 1 is a percent), ' +
+        "lines 2, 3, 5, 6, while 2 between 0 and 1 were read as fractions of pay: check the column's unit (--rate-unit percent or fraction settles it)",
     );
     expect(warnings).toContainEqual(
-      '1 employee_deferral_rate value above 100 % cannot be a deferral rate: that participant starts at deferral_rates.pre_enrolled_fallback (0.03)',
+      '1 employee_deferral_rate value above 100 % cannot be a deferral rate, line 6: that participant starts at deferral_rates.pre_enrolled_fallback (0.03)',
     );
     expect(warnings).toContainEqual('2 employee_deferral_rate values capped at deferral_rates.plan_deferral_cap (0.75)');
   });
@@ -69,7 +70,8 @@ describe('deferral_rates.normalize_percentages', () => {
     const { rates, warnings } = await stage({ A: '6', B: '1', C: '1.00001', D: '0.06' }, { normalize_percentages: false });
     expect(rates).toEqual({ A: '0.03000', B: '0.75000', C: '0.03000', D: '0.06000' });
     expect(warnings).toContainEqual(
-      '2 employee_deferral_rate values above 1 (deferral_rates.normalize_percentages is off) cannot be a deferral rate: those participants start at deferral_rates.pre_enrolled_fallback (0.03)',
+      '2 employee_deferral_rate values above 1 (read as fractions by deferral_rates.normalize_percentages: false) cannot be a deferral rate, lines 2, 4: ' +
+        'those participants start at deferral_rates.pre_enrolled_fallback (0.03)',
     );
     expect(warnings.some((w) => w.includes('percents'))).toBe(false);
   });
@@ -117,7 +119,7 @@ describe('deferral_rates.census_rate_field', () => {
         { employee_id: 'B', employee_deferral_rate: '0.00000' },
       ]);
       expect(result.warnings).toContainEqual('Ignored 1 unknown census column: employee_deferral_rate');
-      expect(result.warnings).toContainEqual(expect.stringMatching(/^1 Deferral Pct value above 1 read as percents/));
+      expect(result.warnings).toContainEqual(expect.stringMatching(/^1 Deferral Pct value read as percents/));
     });
   });
 

@@ -1,6 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { DEFAULT_CENSUS_RATE_RULES } from '../../src/census/columns.js';
+import { loadCensus } from '../../src/census/index.js';
+import type { CensusIntakeOptions } from '../../src/census/intake.js';
 import { Database } from '../../src/db/database.js';
+import { CensusError } from '../../src/errors.js';
 
 export const HEADER =
   'employee_id,employee_ssn,employee_birth_date,employee_hire_date,employee_termination_date,employee_gross_compensation,employee_deferral_rate';
@@ -41,4 +46,17 @@ export async function withDb<T>(path: string, work: (db: Database) => Promise<T>
   } finally {
     db.close();
   }
+}
+
+/** Loading `path` into a fresh database at `dbPath` is refused: the CensusError; the database is left without tables. */
+export async function censusRefusal(dbPath: string, path: string, intake: CensusIntakeOptions = {}): Promise<CensusError> {
+  return withDb(dbPath, async (db) => {
+    const error = await loadCensus(db, path, DEFAULT_CENSUS_RATE_RULES, undefined, intake).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CensusError);
+    expect(await tableNames(db)).toEqual([]);
+    return error as CensusError;
+  });
 }

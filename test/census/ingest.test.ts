@@ -38,7 +38,7 @@ describe('loadCensus: valid files', () => {
         activeRows: 2,
         terminatedRows: 1,
         duplicatesDropped: 0,
-        warnings: [],
+        warnings: ['1 row has a termination date: past employees, skipped (the starting workforce is the 2 others)'],
       });
       expect(result.hash).toBe(await hashFile(csv));
       expect(result.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -163,8 +163,9 @@ describe('loadCensus: valid files', () => {
         E5: '0.06000',
       });
       expect(result.warnings).toContainEqual(
-        '1 employee_deferral_rate value above 1 read as percents (divided by 100), while 3 between 0 and 1 were read as ' +
-          "fractions of pay: check the column's unit",
+        '1 employee_deferral_rate value read as percents (divided by 100: 6 is 0.06) by deferral_rates.normalize_percentages ' +
+          "(a value above 1 is a percent), line 2, while 3 between 0 and 1 were read as fractions of pay: check the column's unit " +
+          '(--rate-unit percent or fraction settles it)',
       );
       expect(result.warnings).toContainEqual('2 employee_deferral_rate values capped at deferral_rates.plan_deferral_cap (0.75)');
     });
@@ -181,6 +182,7 @@ describe('loadCensus: valid files', () => {
       const result = await loadCensus(db, csv);
       expect(result.warnings).toEqual([
         'No employee_deferral_rate column: every census employee starts as a non-participant (add the column, or name yours in deferral_rates.census_rate_field)',
+        'No employee_termination_date column: every row is read as an active employee (none is skipped as terminated)',
         'Ignored 2 unknown census columns: department, cost_center',
       ]);
       expect(result.activeRows).toBe(2);
@@ -209,6 +211,7 @@ describe('loadCensus: valid files', () => {
       const result = await loadCensus(db, csv);
       expect(result.warnings).toEqual([
         "1 row has an 'active' flag that disagrees with employee_termination_date; the simulation treats rows without a termination date as active",
+        '1 row has a termination date: past employees, skipped (the starting workforce is the 1 other)',
       ]);
       const row = await db.one(`SELECT * EXCLUDE (source_row) FROM stg_census_data WHERE employee_id = 'EMP_1'`);
       expect(row).toEqual({
@@ -310,8 +313,8 @@ describe('loadCensus: rejected files leave the database untouched', () => {
     },
     {
       name: 'bad deferral rate',
-      lines: [HEADER, 'EMP_1,,1980-01-01,2010-01-01,,50000,6%', 'EMP_2,,1980-01-01,2010-01-01,,50000,-0.01'],
-      expected: ['line 2, column employee_deferral_rate: not a number: "6%"', 'line 3, column employee_deferral_rate: negative value "-0.01"'],
+      lines: [HEADER, 'EMP_1,,1980-01-01,2010-01-01,,50000,six', 'EMP_2,,1980-01-01,2010-01-01,,50000,-0.01'],
+      expected: ['line 2, column employee_deferral_rate: not a number: "six"', 'line 3, column employee_deferral_rate: negative value "-0.01"'],
       row: 2,
       column: 'employee_deferral_rate',
     },
@@ -377,15 +380,15 @@ describe('loadCensus: rejected files leave the database untouched', () => {
     });
   });
 
-  it('lists at most five problems, in file order, and counts the rest', async () => {
+  it('lists at most twenty problems, in file order, and counts the rest', async () => {
     const dir = tempDir();
-    const bad = Array.from({ length: 8 }, (_, i) => `EMP_${i},,1980-01-01,2010-01-01,,x${i},0.05`);
+    const bad = Array.from({ length: 23 }, (_, i) => `EMP_${i},,1980-01-01,2010-01-01,,x${i},0.05`);
     const csv = writeText(dir, 'many.csv', [HEADER, ...bad]);
     await withDb(join(dir, 'sim.duckdb'), async (db) => {
       const error = await rejection(loadCensus(db, csv));
-      expect(error.message).toContain('8 problems found (first 5 shown)');
+      expect(error.message).toContain('23 problems found (first 20 shown)');
       const listed = error.message.split('\n').filter((l) => l.startsWith('  - '));
-      expect(listed.map((l) => /line (\d+)/.exec(l)?.[1])).toEqual(['2', '3', '4', '5', '6']);
+      expect(listed.map((l) => /line (\d+)/.exec(l)?.[1])).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 2)));
       for (const line of listed) expect(line).toContain(csv);
     });
   });

@@ -186,11 +186,34 @@ describe('planalign simulate end to end', () => {
   it('runs, prints progress and a summary per year, then refuses to run into the same database again', async () => {
     const dir = tempDir();
     const database = join(dir, 'sim.duckdb');
-    const result = runCli(['simulate', '2025-2026', '--census', census, '--database', database, '--seed', '5']);
+    const result = runCli(['simulate', '2025-2026', '--census', census, '--database', database, '--seed', '5'], {
+      env: { PLANALIGN_WORKFORCE__TOTAL_TERMINATION_RATE: '0.15', PLANALIGN_SIMULATION__RANDOM_SEED: '8' },
+    });
     expect(result.status, result.stderr).toBe(ExitCode.Success);
     expect(result.stderr).toMatch(/2025\s+event_generation done/);
-    expect(result.stdout).toMatch(/Year\s+Start\s+Active\s+Hires\s+Exp\. terms\s+NH terms\s+Growth %\s+Promotions\s+Raises\s+Total comp\s+Avg pay/);
-    expect(result.stdout).toMatch(/^2026\s+\d+/m);
+    const out = result.stdout;
+    // The effective inputs, each override with its source and what the config file says.
+    expect(out).toContain('\nInputs\n  years            2025–2026 (2 years) (from the YEARS argument 2025-2026; config says 2025–2029 (5 years))\n');
+    expect(out).toContain('\n  seed             5 (from --seed, over environment variable PLANALIGN_SIMULATION__RANDOM_SEED; config says 42)\n');
+    expect(out).toContain('\n  target growth    3% a year\n');
+    expect(out).toContain(
+      '\n  terminations     experienced 15%, new hires 25% (from environment variable PLANALIGN_WORKFORCE__TOTAL_TERMINATION_RATE; config says experienced 12%, new hires 25%)\n',
+    );
+    expect(out).toContain('\n  raises           merit budget 2%, COLA 1%\n');
+    expect(out).toContain('\n  auto-enrollment  on, default deferral 2%, hired on or after 2020-01-01\n');
+    expect(out).toContain('\n  employer match   simple_match (50% of deferrals up to 6% of pay; at most 3% of pay)\n');
+    expect(out).toContain('\n  employer core    1% of pay\n');
+    expect(out).toContain(`\n  census           ${census} (from --census; config says examples/census_5000.parquet)\n`);
+    // Units on every figure: counts with separators, growth and rates with %, money with $.
+    expect(out).toMatch(/\nYear\s+Start\s+Active headcount\s+Hires\s+Exp\. terms\s+NH terms\s+Growth\s+Promotions\s+Raises\n/);
+    expect(out).toMatch(/\n2026\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[+-]\d+\.\d\d %\s+[\d,]+\s+[\d,]+\n/);
+    expect(out).toMatch(/\n2026\s+\$\d{1,3}(,\d{3})+\s+\$\d{1,3}(,\d{3})+\s+\d+\.\d %\s+\d+\.\d %\n/);
+    expect(out).toMatch(/\nYear\s+Employee contributions\s+Employer match\s+Employer core\s+Total employer plan cost\n[-\s]+\n2025(\s+\$[\d,]+){4}\n/);
+    expect(out).toMatch(/growth [+-]\d+\.\d\d % over the run, CAGR [+-]\d+\.\d\d %/);
+    // Where to go next, with this database.
+    expect(out).toContain(`\n  planalign analyze workforce --database ${database} `);
+    expect(out).toContain(`\n  planalign export --database ${database} --out exports `);
+    expect(out).toContain('--report DIR');
     const [run] = await query<{ seed: string; status: string }>(database, `SELECT seed::VARCHAR AS seed, status FROM planalign_runs`);
     expect(run).toEqual({ seed: '5', status: 'completed' });
 
@@ -198,6 +221,16 @@ describe('planalign simulate end to end', () => {
     expect(again.status).toBe(ExitCode.UsageError);
     expect(again.stderr).toMatch(/already holds simulated years \(2025, 2026\)/);
     expect(again.stderr).toMatch(/--resume/);
+  });
+
+  it('--quiet prints the tables and the run, without the inputs or the next steps', () => {
+    const result = runCli(['simulate', '2025', '--census', census, '--database', ':memory:', '--quiet']);
+    expect(result.status, result.stderr).toBe(ExitCode.Success);
+    expect(result.stderr).not.toMatch(/event_generation done/);
+    expect(result.stdout).toMatch(/\nYear\s+Start\s+Active headcount/);
+    expect(result.stdout).toContain('Run run-');
+    expect(result.stdout).not.toContain('Inputs');
+    expect(result.stdout).not.toContain('Next');
   });
 
   it('refuses a database written by the Python engine and points at the migration', async () => {

@@ -121,6 +121,15 @@ describe('simulate: validation, NDJSON, status and checkpoints through the CLI',
     expect(summary.event).toBe('summary');
     const [first] = summary.workforceProgression as Array<{ startingActives: number; activeHeadcount: number }>;
     expect(first!.activeHeadcount).toBe(Math.round(first!.startingActives * 1.05));
+    // The effective inputs and every override with its source, as data.
+    expect(summary.effective_inputs).toMatchObject({ start_year: 2025, end_year: 2026, random_seed: 42, target_growth_rate: 0.05, census });
+    expect(summary.effective_inputs.termination_rates).toEqual({ experienced: 0.12, new_hire: 0.25 });
+    expect(summary.overrides).toEqual([
+      { key: 'simulation.start_year', value: 2025, source: 'the YEARS argument 2025-2026', overridden_sources: [], config_value: 2025 },
+      { key: 'simulation.end_year', value: 2026, source: 'the YEARS argument 2025-2026', overridden_sources: [], config_value: 2029 },
+      { key: 'simulation.target_growth_rate', value: 0.05, source: '--growth 5%', overridden_sources: [], config_value: 0.03 },
+      { key: 'setup.census_parquet_path', value: census, source: '--census', overridden_sources: [], config_value: 'examples/census_5000.parquet' },
+    ]);
   });
 
   it('status shows the holder and its progress while another process has the database', async () => {
@@ -201,12 +210,18 @@ describe('simulate: validation, NDJSON, status and checkpoints through the CLI',
     for (const file of ['summary.txt', 'summary.json', 'year_audits.json', 'yearly_aggregates.csv', 'planalign_report.xlsx']) {
       expect(existsSync(join(reports, file)), file).toBe(true);
     }
-    const summary = JSON.parse(readFileSync(join(reports, 'summary.json'), 'utf8')) as { workforceProgression: unknown[] };
-    expect(summary.workforceProgression).toHaveLength(2);
+    const summary = JSON.parse(readFileSync(join(reports, 'summary.json'), 'utf8')) as { workforce_progression: unknown[] };
+    expect(summary.workforce_progression).toHaveLength(2);
     const out = join(dir, 'export');
-    const exported = runCli(['export', '--database', database, '--format', 'parquet', '--out', out]);
+    const exported = runCli(['export', '--database', database, '--format', 'parquet', '--out', out, '--years', '2026', '--per-year']);
     expect(exported.status, exported.stderr).toBe(0);
-    expect(existsSync(join(out, 'fct_workforce_snapshot.parquet'))).toBe(true);
+    expect(exported.stdout).toContain('(2026)');
+    expect(existsSync(join(out, 'fct_workforce_snapshot_2026.parquet'))).toBe(true);
+    expect(existsSync(join(out, 'fct_workforce_snapshot_2025.parquet'))).toBe(false);
+    expect(existsSync(join(out, 'columns.csv'))).toBe(true);
+    const outside = runCli(['export', '--database', database, '--years', '2024-2025', '--out', join(dir, 'x')]);
+    expect(outside.status).toBe(ExitCode.UsageError);
+    expect(outside.stderr).toContain('holds no simulated year 2024: it holds 2025–2026');
     const analysis = runCli(['analyze', 'events', '--database', database, '--json']);
     expect(analysis.status, analysis.stderr).toBe(0);
     expect(JSON.stringify(JSON.parse(analysis.stdout))).toMatch(/hire/);

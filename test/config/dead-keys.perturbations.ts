@@ -96,6 +96,8 @@ export const CONTEXTS = {
   censusFallback: { 'deferral_rates.use_census_rates': false },
   /** Census rates read from the census's percent column. */
   percentRates: { 'deferral_rates.census_rate_field': PERCENT_RATE_COLUMN },
+  /** IRS limits published to 2024 only: 2025 is a projected year. */
+  irsProjected: { 'setup.parameter_tables_dir': 'test/fixtures/parameter-tables/irs-limits-to-2024' },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ContextName = keyof typeof CONTEXTS;
@@ -162,6 +164,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   // Plan years are calendar years: another start is refused.
   'setup.plan_year_start_date': { set: { 'setup.plan_year_start_date': '2024-07-01' }, fails: 'setup.plan_year_start_date' },
   'setup.fail_on_validation_error': { set: { 'setup.fail_on_validation_error': true }, fails: ALWAYS_FAILING_RULE.name },
+  // 2025 projected from 2024 at 20 % instead of 2.5 %: 402(g) 27,500 instead of 23,500, 401(a)(17) 410,000 instead of 350,000.
+  'setup.irs_limit_indexing_rate': { set: { 'setup.irs_limit_indexing_rate': 0.2 }, context: 'irsProjected' },
   // The census participants' enrollment date; the start date moves with it to stay before it.
   'setup.plan_year_end_date': { set: { 'setup.plan_year_start_date': '2023-01-01', 'setup.plan_year_end_date': '2023-12-31' } },
   'eligibility.waiting_period_days': { set: { 'eligibility.waiting_period_days': 365 } },

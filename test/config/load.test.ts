@@ -32,6 +32,8 @@ describe("the reference's shipped config", () => {
       census_parquet_path: 'data/census_preprocessed.parquet',
       plan_year_start_date: '2024-01-01',
       plan_year_end_date: '2024-12-31',
+      // Not in the reference's file: our default.
+      irs_limit_indexing_rate: 0.025,
       fail_on_validation_error: true,
     });
     expect(config.plan_eligibility).toEqual({ waiting_period_days: 0, minimum_age: 21 });

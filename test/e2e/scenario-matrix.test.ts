@@ -109,7 +109,8 @@ describe('scenario matrix', () => {
     const small = await makeCensus(dir, 150, 29);
     const long = await run('thirty_years', () => undefined, { census: small, years: [2025, 2054] });
     expect(long.result.workforceProgression).toHaveLength(30);
-    expect(long.result.notices.join('\n')).toMatch(/IRS limits \(published\) covers 2023–2026; years 2027–2054 use 2026's values/);
+    // IRS limits are projected past 2026 (setup.irs_limit_indexing_rate), not carried forward.
+    expect(long.result.irsLimitProjection).toEqual({ years: Array.from({ length: 28 }, (_, i) => 2027 + i), fromYear: 2026, rate: 0.025 });
     let previous = long.result.census.activeRows;
     for (const y of long.result.workforceProgression) {
       expect(y.activeHeadcount).toBe(Math.round(previous * 1.03));

@@ -119,10 +119,10 @@ describe('migration suite: side-by-side result validation', () => {
     expect(text).toContain('Result: identical over 3 year(s) 2025-2027');
     expect(JSON.parse(comparisonJson(report))).toEqual(report);
 
-    const out = await captureOutput(() => compareCommand(a.database, b.database, {}));
+    const out = await captureOutput(() => compareCommand(a.database, b.database, { identical: true }));
     expect(out.result).toBe(ExitCode.Success);
     expect(out.stdout).toContain('Result: identical');
-    const json = await captureOutput(() => compareCommand(a.database, b.database, { json: true, years: '2026-2027' }));
+    const json = await captureOutput(() => compareCommand(a.database, b.database, { identical: true, json: true, years: '2026-2027' }));
     expect(json.result).toBe(ExitCode.Success);
     expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'identical', yearRange: [2026, 2027], years: { compared: [2026, 2027] } });
 
@@ -197,9 +197,9 @@ describe('migration suite: side-by-side result validation', () => {
     expect(tight.comparisons.flatMap((c) => c.metrics).some((m) => m.relativeDifference !== null && Math.abs(m.relativeDifference) === largest && m.verdict === 'different')).toBe(true);
 
     // The command line: the tolerance as a percentage, and the exit code follows the verdict.
-    const cli = await captureOutput(() => compareCommand(a.database, b.database, { tolerance: `${largest * 100}%`, limit: '2' }));
+    const cli = await captureOutput(() => compareCommand(a.database, b.database, { identical: true, tolerance: `${largest * 100}%`, limit: '2' }));
     expect(cli.result).toBe(zeroBased.length > 0 ? ExitCode.ValidationFailure : ExitCode.Success);
-    const strict = await captureOutput(() => compareCommand(a.database, b.database, { tolerance: '0' }));
+    const strict = await captureOutput(() => compareCommand(a.database, b.database, { identical: true, tolerance: '0' }));
     expect(strict.result).toBe(ExitCode.ValidationFailure);
   });
 
@@ -222,7 +222,7 @@ describe('migration suite: side-by-side result validation', () => {
     }
     expect(report.verdict).toBe('different');
 
-    const out = await captureOutput(() => compareCommand(a.database, b.database, { tolerance: '0.5' }));
+    const out = await captureOutput(() => compareCommand(a.database, b.database, { identical: true, tolerance: '0.5' }));
     expect(out.result).toBe(ExitCode.ValidationFailure);
     expect(out.stdout).toMatch(/active headcount .* different/);
     expect(out.stdout).toMatch(/Result: different over 2 year\(s\) 2025-2026; \d+ figure\(s\) different/);
@@ -307,9 +307,9 @@ describe('migration suite: side-by-side result validation', () => {
     await expect(compareDatabases(three.database, two.database, { years: [2040, 2041] })).rejects.toThrow(
       /Neither .* holds a simulated year in 2040-2041/,
     );
-    const cli = await captureOutput(() => compareCommand(three.database, two.database, {}));
+    const cli = await captureOutput(() => compareCommand(three.database, two.database, { identical: true }));
     expect(cli.result).toBe(ExitCode.ValidationFailure);
-    const cliNarrowed = await captureOutput(() => compareCommand(three.database, two.database, { years: '2025-2026' }));
+    const cliNarrowed = await captureOutput(() => compareCommand(three.database, two.database, { identical: true, years: '2025-2026' }));
     expect(cliNarrowed.result).toBe(ExitCode.Success);
   });
 
@@ -328,13 +328,13 @@ describe('migration suite: side-by-side result validation', () => {
       expect((error as UsageError).exitCode).toBe(ExitCode.UsageError);
       expect((error as Error).message).toMatch(message);
     };
-    await usage(() => compareCommand(run.database, missing, {}), /nope\.duckdb not found/);
-    await usage(() => compareCommand(missing, run.database, {}), /not found/);
-    await usage(() => compareCommand(run.database, run.database, { years: '2025-20x' }), /YYYY or YYYY-YYYY/);
-    await usage(() => compareCommand(run.database, run.database, { years: '2026-2025' }), /before start year/);
-    await usage(() => compareCommand(run.database, run.database, { tolerance: 'abc' }), /--tolerance/);
-    await usage(() => compareCommand(run.database, run.database, { tolerance: '-0.1' }), /--tolerance/);
-    await usage(() => compareCommand(run.database, run.database, { limit: '-1' }), /--limit/);
+    await usage(() => compareCommand(run.database, missing, { identical: true }), /nope\.duckdb not found/);
+    await usage(() => compareCommand(missing, run.database, { identical: true }), /not found/);
+    await usage(() => compareCommand(run.database, run.database, { identical: true, years: '2025-20x' }), /YYYY or YYYY-YYYY/);
+    await usage(() => compareCommand(run.database, run.database, { identical: true, years: '2026-2025' }), /before start year/);
+    await usage(() => compareCommand(run.database, run.database, { identical: true, tolerance: 'abc' }), /--tolerance/);
+    await usage(() => compareCommand(run.database, run.database, { identical: true, tolerance: '-0.1' }), /--tolerance/);
+    await usage(() => compareCommand(run.database, run.database, { identical: true, limit: '-1' }), /--limit/);
     await usage(() => compareDatabases(run.database, run.database, { tolerance: Number.NaN }), /tolerance/);
     await usage(() => compareDatabases(run.database, run.database, { employeeLimit: 1.5 }), /employee limit/);
     await usage(() => compareDatabases(run.database, run.database, { years: [2026, 2025] }), /Invalid year range/);
@@ -461,19 +461,19 @@ describe('migration suite: side-by-side result validation', () => {
     const b = await simulate({ dir, census, name: 'b', years: [2025, 2026] });
     const c = await simulate({ dir, census, name: 'c', years: [2025, 2026], config });
 
-    const same = runCli(['compare', a.database, b.database]);
+    const same = runCli(['compare', '--identical', a.database, b.database]);
     expect(same.status, same.stderr).toBe(0);
     expect(same.stdout).toContain('Result: identical');
-    const json = runCli(['compare', a.database, b.database, '--json', '--years', '2026']);
+    const json = runCli(['compare', '--identical', a.database, b.database, '--json', '--years', '2026']);
     expect(json.status, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'identical', years: { compared: [2026] } });
-    const differs = runCli(['compare', a.database, c.database, '--tolerance', '50%']);
+    const differs = runCli(['compare', '--identical', a.database, c.database, '--tolerance', '50%']);
     expect(differs.status).toBe(3);
     expect(differs.stdout).toMatch(/active headcount .* different/);
-    const usage = runCli(['compare', a.database, join(dir, 'nope.duckdb')]);
+    const usage = runCli(['compare', '--identical', a.database, join(dir, 'nope.duckdb')]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('not found');
-    expect(runCli(['compare', a.database, b.database, '--years', 'x']).status).toBe(2);
-    expect(runCli(['compare', a.database, b.database, '--tolerance', 'x']).status).toBe(2);
+    expect(runCli(['compare', '--identical', a.database, b.database, '--years', 'x']).status).toBe(2);
+    expect(runCli(['compare', '--identical', a.database, b.database, '--tolerance', 'x']).status).toBe(2);
   });
 });

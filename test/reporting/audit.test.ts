@@ -230,8 +230,8 @@ describe('YearAuditor and MultiYearReporter against the simulated database', () 
 
     const summaryText = formatMultiYearSummary(summary);
     expect(summaryText).toContain(`Run ${summary.runId}: 2025-2027 (3 years), seed 42`);
-    expect(summaryText).toMatch(new RegExp(`CAGR %\\s+\\+${summary.growthAnalysis.cagrPct.toFixed(2)}`));
-    expect(summaryText).toMatch(/total\s+[\d,]+\n$/);
+    expect(summaryText).toMatch(new RegExp(`CAGR\\s+\\+${summary.growthAnalysis.cagrPct.toFixed(2)} %`));
+    expect(summaryText).toMatch(/total\s+\$[\d,]+\n$/);
     expect(formatMultiYearSummary({ ...summary, endYear: START_YEAR })).toContain('(1 year)');
   });
 });
@@ -278,8 +278,8 @@ describe('validation outcomes come from the latest run that checked the year', (
       });
       expect(summary.eventTotals.employer_match).toBeUndefined();
       const events = await analyzeEvents(db);
-      expect(events.eventTypes).not.toContain('employer_match');
-      expect(events.rows.find((r) => r.year === 2025 && r.eventType === 'hire')?.events).toBe(summary.eventTotals.hire);
+      expect(events.event_types).not.toContain('employer_match');
+      expect(events.rows.find((r) => r.year === 2025 && r.event_type === 'hire')?.events).toBe(summary.eventTotals.hire);
       expect(summary.eventTotals.hire).toBe(audit.eventsByType.find((e) => e.eventType === 'hire')?.count);
     } finally {
       db.close();

@@ -5,15 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCommand } from '../../src/cli/commands/analyze.js';
 import { exportCommand } from '../../src/cli/commands/export.js';
 import { Database } from '../../src/db/database.js';
-import { DatabaseStateError, ExitCode, PlanAlignError, UsageError } from '../../src/errors.js';
+import { DatabaseInUseError, DatabaseStateError, ExitCode, PlanAlignError, UsageError } from '../../src/errors.js';
 import { analyzeEvents, analyzeWorkforce, isAnalysisTarget } from '../../src/reporting/analysis.js';
 import { isAnalysisExportFormat, writeAnalysis } from '../../src/reporting/analysis-export.js';
+import { WORKFORCE_ANALYSIS_COLUMNS } from '../../src/reporting/columns.js';
 import { EXPORT_TABLES, exportDatabase, exportFileNames, type ExportFormat } from '../../src/reporting/export.js';
+import { HEADLINE_METRIC_IDS } from '../../src/reporting/metrics.js';
 import { ensureOutDir, outputPath } from '../../src/reporting/paths.js';
 import { openSimulationDatabase } from '../../src/reporting/source.js';
+import { holdDatabase } from '../support/cli.js';
 import { query } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
-import { captureOutput, parseCsv, useSimulation, YEARS } from './helpers.js';
+import { captureOutput, copyDatabase, parseCsv, useSimulation, YEARS } from './helpers.js';
 
 const simulation = useSimulation();
 const tempDir = useTempDir();
@@ -56,8 +59,8 @@ describe('exportDatabase', () => {
       }
       const aggregates = parseCsv(readFileSync(join(outDir, 'yearly_aggregates.csv'), 'utf8'));
       expect(aggregates.slice(1).map((r) => Number(r[0]))).toEqual(YEARS);
-      const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { runId: string };
-      expect(summary.runId).toBe(simulation().result.runId);
+      const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { run_id: string };
+      expect(summary.run_id).toBe(simulation().result.runId);
     });
   }
 
@@ -86,8 +89,8 @@ describe('exportDatabase', () => {
   it('xlsx: only the report workbook of aggregates', async () => {
     const outDir = tempDir();
     const result = await exportDatabase({ database: simulation().database, format: 'xlsx', outDir, generatedAt: new Date(0) });
-    expect(readdirSync(outDir)).toEqual(['planalign_report.xlsx']);
-    expect(result.files).toEqual([{ path: join(resolve(outDir), 'planalign_report.xlsx') }]);
+    expect(readdirSync(outDir).sort()).toEqual(['README.txt', 'columns.csv', 'planalign_report.xlsx']);
+    expect(result.files).toEqual(['planalign_report.xlsx', 'README.txt', 'columns.csv'].map((f) => ({ path: join(resolve(outDir), f) })));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(outDir, 'planalign_report.xlsx'));
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Metadata']);
@@ -166,11 +169,12 @@ describe('exportCommand', () => {
     const out = join(tempDir(), 'exports');
     const { result, stdout } = await captureOutput(() => exportCommand({ database: simulation().database, format: 'CSV', out }));
     expect(result).toBe(ExitCode.Success);
-    expect(stdout).toContain(`Exported run ${simulation().result.runId} (2025-2027) from ${simulation().database} to ${resolve(out)}:`);
+    expect(stdout).toContain(`Exported run ${simulation().result.runId} (2025–2027) from ${simulation().database} to ${resolve(out)}:`);
     const events = await tableCount('fct_yearly_events');
-    expect(stdout).toContain(`  fct_yearly_events.csv  ${events} rows`);
+    expect(stdout).toContain(`  fct_yearly_events.csv  ${events.toLocaleString('en-US')} rows`);
     expect(stdout).toContain('  yearly_aggregates.csv\n');
-    expect(readdirSync(out)).toHaveLength(7);
+    expect(stdout).toContain('rates as fractions');
+    expect(readdirSync(out)).toHaveLength(9);
   });
 
   it('names a single year on its own', async () => {
@@ -227,16 +231,16 @@ describe('analysis', () => {
     expected.forEach((e, i) => {
       const r = analysis.rows[i];
       const previous = i === 0 ? start : (expected[i - 1]?.active as number);
-      expect(r).toEqual({
+      expect(r).toMatchObject({
         year: e.year,
-        totalRows: e.total,
-        active: e.active,
+        total_rows: e.total,
+        active_headcount: e.active,
         terminated: e.terminated,
-        participating: e.participating,
-        participationRate: e.participating / e.active,
-        previousActives: previous,
-        growthPct: ((e.active - previous) / previous) * 100,
-        averagePay: expect.closeTo(e.pay, 6),
+        participants: e.participating,
+        participation_rate: e.participating / e.active,
+        previous_actives: previous,
+        growth_rate: (e.active - previous) / previous,
+        average_pay: expect.closeTo(e.pay, 6),
       });
     });
   });
@@ -256,12 +260,12 @@ describe('analysis', () => {
              UNION ALL SELECT simulation_year, event_type, employee_id FROM fct_employer_match_events)
        GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    expect(analysis.rows).toEqual(expected.map((e) => ({ year: e.year, eventType: e.t, events: e.n, uniqueEmployees: e.u })));
-    expect(analysis.eventTypes).toEqual([...new Set(expected.map((e) => e.t))].sort());
+    expect(analysis.rows).toEqual(expected.map((e) => ({ year: e.year, event_type: e.t, events: e.n, unique_employees: e.u })));
+    expect(analysis.event_types).toEqual([...new Set(expected.map((e) => e.t))].sort());
     expect(analysis.totals.map((t) => t.year)).toEqual(YEARS);
     for (const t of analysis.totals) {
       expect(t.events).toBe(expected.filter((e) => e.year === t.year).reduce((a, e) => a + e.n, 0));
-      expect(t.uniqueEmployees).toBeGreaterThanOrEqual(Math.max(...expected.filter((e) => e.year === t.year).map((e) => e.u)));
+      expect(t.unique_employees).toBeGreaterThanOrEqual(Math.max(...expected.filter((e) => e.year === t.year).map((e) => e.u)));
     }
   });
 
@@ -278,8 +282,9 @@ describe('analysis', () => {
     const csv = await writeAnalysis(dir, workforce, 'csv');
     expect(csv).toBe(join(resolve(dir), 'workforce_analysis.csv'));
     const rows = parseCsv(readFileSync(csv, 'utf8'));
-    expect(rows[0]).toEqual(['year', 'totalRows', 'active', 'terminated', 'participating', 'participationRate', 'previousActives', 'growthPct', 'averagePay']);
-    expect(rows.slice(1).map((r) => Number(r[2]))).toEqual(workforce.rows.map((r) => r.active));
+    expect(rows[0]).toEqual(WORKFORCE_ANALYSIS_COLUMNS.map((c) => c.name));
+    expect(rows[0]).toEqual(expect.arrayContaining([...HEADLINE_METRIC_IDS, 'total_rows', 'terminated', 'participants', 'growth_rate', 'average_pay']));
+    expect(rows.slice(1).map((r) => Number(r[2]))).toEqual(workforce.rows.map((r) => r.active_headcount));
 
     const eventsCsv = parseCsv(readFileSync(await writeAnalysis(dir, events, 'csv'), 'utf8'));
     expect(eventsCsv).toHaveLength(1 + events.rows.length + events.totals.length);
@@ -289,9 +294,9 @@ describe('analysis', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsx);
     const sheet = workbook.getWorksheet('Events');
-    expect(sheet?.getRow(1).values).toEqual([undefined, 'Year', 'Event type', 'Events', 'Unique employees']);
+    expect(sheet?.getRow(1).values).toEqual([undefined, 'year', 'event_type', 'events', 'unique_employees']);
     expect(sheet?.rowCount).toBe(1 + events.rows.length + events.totals.length);
-    const hire2026 = events.rows.find((r) => r.year === 2026 && r.eventType === 'hire');
+    const hire2026 = events.rows.find((r) => r.year === 2026 && r.event_type === 'hire');
     let found = false;
     sheet?.eachRow((row) => {
       if (row.getCell(1).value === 2026 && row.getCell(2).value === 'hire') {
@@ -303,7 +308,7 @@ describe('analysis', () => {
 
     const wf = new ExcelJS.Workbook();
     await wf.xlsx.readFile(await writeAnalysis(dir, workforce, 'xlsx'));
-    expect(wf.getWorksheet('Workforce')?.getCell('C2').value).toBe(workforce.rows[0]?.active);
+    expect(wf.getWorksheet('Workforce')?.getCell('C2').value).toBe(workforce.rows[0]?.active_headcount);
     expect(wf.getWorksheet('Workforce')?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
 
     expect(isAnalysisTarget('events')).toBe(true);
@@ -317,12 +322,16 @@ describe('analyzeCommand', () => {
     const { result, stdout } = await captureOutput(() => analyzeCommand(undefined, { database: simulation().database }));
     expect(result).toBe(ExitCode.Success);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^Year\s+Total rows\s+Active\s+Terminated\s+Participating\s+Participation %\s+Growth %\s+Avg pay$/);
-    expect(lines).toHaveLength(2 + YEARS.length);
+    expect(lines[0]).toMatch(/^Year\s+Total rows\s+Active headcount\s+Terminated\s+Participants\s+Growth\s+Avg pay$/);
+    expect(lines).toHaveLength(3 * (2 + YEARS.length) + 2);
     const active2025 = Number(
       (await query<{ n: string }>(simulation().database, `SELECT count(*)::VARCHAR AS n FROM fct_workforce_snapshot WHERE simulation_year = 2025 AND employment_status = 'active'`))[0]?.n,
     );
-    expect(lines[2]?.split(/\s+/)[2]).toBe(String(active2025));
+    expect(lines[2]?.split(/\s{2,}/)[2]).toBe(active2025.toLocaleString('en-US'));
+    // Units on every figure: $ on money, % on rates.
+    expect(lines[2]).toMatch(/\d\s+[+-]\d+\.\d\d %\s+\$[\d,]+$/);
+    expect(stdout).toMatch(/\n2027\s+\$[\d,]+\s+\d+\.\d %\s+\d+\.\d %\s+\$[\d,]+\n/);
+    expect(lines.at(-1)).toMatch(/^2027\s+\$[\d,]+\s+\$[\d,]+\s+\$[\d,]+$/);
   });
 
   it('prints the events table, and JSON on --json', async () => {
@@ -369,5 +378,135 @@ describe('analyzeCommand', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toContain(missing);
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('export: years, files per year, units and notes', () => {
+  /** The rows of an exported CSV as text, read by DuckDB. */
+  async function csvRows(path: string): Promise<Array<Record<string, string | null>>> {
+    const db = await Database.open(':memory:');
+    try {
+      return await db.all<Record<string, string | null>>(`SELECT * FROM read_csv($1, header = true, all_varchar = true)`, [path]);
+    } finally {
+      db.close();
+    }
+  }
+  const yearsIn = (rows: Array<Record<string, string | null>>, column = 'simulation_year'): number[] =>
+    [...new Set(rows.map((r) => Number(r[column])))].sort();
+
+  it('--years limits every file to those years', async () => {
+    const outDir = tempDir();
+    const result = await exportDatabase({ database: simulation().database, format: 'csv', outDir, years: { from: 2026, to: 2027 } });
+    expect(result.years).toEqual([2026, 2027]);
+    for (const { table } of EXPORT_TABLES) {
+      const rows = await csvRows(join(outDir, `${table}.csv`));
+      expect(yearsIn(rows), table).toEqual([2026, 2027]);
+      expect(rows.length).toBe(
+        Number((await query<{ n: string }>(simulation().database, `SELECT count(*)::VARCHAR AS n FROM ${table} WHERE simulation_year >= 2026`))[0]?.n),
+      );
+    }
+    expect(yearsIn(await csvRows(join(outDir, 'yearly_aggregates.csv')), 'year')).toEqual([2026, 2027]);
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Record<string, any>;
+    expect([summary.start_year, summary.end_year]).toEqual([2026, 2027]);
+    expect(summary.workforce_progression.map((y: { year: number }) => y.year)).toEqual([2026, 2027]);
+    const audits = JSON.parse(readFileSync(join(outDir, 'year_audits.json'), 'utf8')) as Array<{ year: number }>;
+    expect(audits.map((a) => a.year)).toEqual([2026, 2027]);
+    expect(readFileSync(join(outDir, 'README.txt'), 'utf8')).toContain('years 2026–2027');
+
+    const error = await exportDatabase({ database: simulation().database, format: 'csv', outDir: tempDir(), years: { from: 2027, to: 2029 } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(`Database ${simulation().database} holds no simulated year 2028–2029: it holds 2025–2027`);
+  });
+
+  it('--per-year writes one file per table and year, each holding that year only', async () => {
+    const outDir = tempDir();
+    const result = await exportDatabase({ database: simulation().database, format: 'csv', outDir, perYear: true, years: { from: 2025, to: 2026 } });
+    for (const { table } of EXPORT_TABLES) {
+      expect(existsSync(join(outDir, `${table}.csv`))).toBe(false);
+      for (const year of [2025, 2026]) {
+        const path = join(outDir, `${table}_${year}.csv`);
+        const rows = await csvRows(path);
+        expect(yearsIn(rows), path).toEqual([year]);
+        expect(result.files.find((f) => f.path === path)).toMatchObject({ table, year, rows: rows.length });
+      }
+    }
+    expect(existsSync(join(outDir, 'fct_workforce_snapshot_2027.csv'))).toBe(false);
+    const columns = parseCsv(readFileSync(join(outDir, 'columns.csv'), 'utf8'));
+    expect(columns.filter((c) => c[0] === 'fct_workforce_snapshot_2026.csv' && c[1] === 'employer_match_amount')).toEqual([
+      ['fct_workforce_snapshot_2026.csv', 'employer_match_amount', 'US dollars, rounded to the cent', 'DuckDB type DECIMAL(18,2)'],
+    ]);
+    await expect(exportDatabase({ database: simulation().database, format: 'xlsx', outDir: tempDir(), perYear: true })).rejects.toThrow(
+      /--per-year applies to/,
+    );
+  });
+
+  it("warns when a CSV has more rows than a spreadsheet opens, suggesting --per-year", async () => {
+    const snapshotRows = await tableCount('fct_workforce_snapshot');
+    const limit = snapshotRows; // the header makes the whole-table file one row too long
+    const whole = await exportDatabase({ database: simulation().database, format: 'csv', outDir: tempDir(), spreadsheetMaxRows: limit });
+    const warning = whole.warnings.find((w) => w.startsWith('fct_workforce_snapshot.csv'));
+    expect(warning).toBe(
+      `fct_workforce_snapshot.csv has ${snapshotRows.toLocaleString('en-US')} rows: more than a spreadsheet opens ` +
+        `(${limit.toLocaleString('en-US')} rows with the header); export one file per year with --per-year, or fewer years with --years`,
+    );
+    const perYear = await exportDatabase({ database: simulation().database, format: 'csv', outDir: tempDir(), spreadsheetMaxRows: limit, perYear: true });
+    expect(perYear.warnings.filter((w) => w.startsWith('fct_workforce_snapshot'))).toEqual([]);
+    const parquet = await exportDatabase({ database: simulation().database, format: 'parquet', outDir: tempDir(), spreadsheetMaxRows: limit });
+    expect(parquet.warnings).toEqual([]);
+    const fits = await exportDatabase({ database: simulation().database, format: 'csv', outDir: tempDir() });
+    expect(fits.warnings).toEqual([]);
+  });
+
+  it('documents every column in columns.csv: money to the cent, rates as fractions, snake_case', async () => {
+    const outDir = tempDir();
+    await exportDatabase({ database: simulation().database, format: 'csv', outDir });
+    const columns = parseCsv(readFileSync(join(outDir, 'columns.csv'), 'utf8'));
+    expect(columns[0]).toEqual(['file', 'column', 'unit', 'description']);
+    const readme = readFileSync(join(outDir, 'README.txt'), 'utf8');
+    expect(readme).toContain('US dollars, rounded to the cent');
+    expect(readme).toContain('fractions: 0.062 = 6.2 %');
+    for (const file of readdirSync(outDir).filter((f) => f.endsWith('.csv') && f !== 'columns.csv')) {
+      const documented = columns.filter((c) => c[0] === file);
+      const rows = await csvRows(join(outDir, file));
+      expect(documented.map((c) => c[1]), file).toEqual(Object.keys(rows[0] ?? {}));
+      for (const [, column, unit] of documented) {
+        expect(column).toMatch(/^[a-z][a-z0-9_]*$/);
+        const values = rows.map((r) => r[column as string]).filter((v): v is string => v !== null && v !== '');
+        if (unit === 'US dollars, rounded to the cent') {
+          for (const v of values) expect(v, `${file} ${column}`).toMatch(/^-?\d+(\.\d{1,2})?$/);
+        }
+        if (unit === 'fraction (0.062 = 6.2 %)') {
+          for (const v of values) expect(Math.abs(Number(v)), `${file} ${column}`).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+    // The headline metrics are documented under their ids, with their definitions.
+    const aggregates = columns.filter((c) => c[0] === 'yearly_aggregates.csv');
+    expect(aggregates.find((c) => c[1] === 'participation_rate')?.[2]).toBe('fraction (0.062 = 6.2 %)');
+    expect(aggregates.find((c) => c[1] === 'total_employer_plan_cost')?.[3]).toBe('Employer match + employer core of the year');
+  });
+
+  it('names the process holding the database for writing, and what to do', async () => {
+    const database = copyDatabase(simulation().database, tempDir());
+    const holder = await holdDatabase(database);
+    try {
+      const error = await exportDatabase({ database, format: 'csv', outDir: tempDir() }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseInUseError);
+      expect((error as Error).message).toBe(`Database ${database} is in use by PID ${holder.pid}`);
+      expect((error as DatabaseInUseError).hint).toBe(
+        `PID ${holder.pid} has it open for writing (planalign status --database ${database} shows a run's progress). ` +
+          `Wait for it to finish, or copy ${database} (and ${database}.wal if present) and pass the copy with --database: ` +
+          `it holds what the run had committed when copied.`,
+      );
+      // The advice works: a copy taken while it is held reads.
+      const copy = copyDatabase(database, tempDir(), 'held-copy.duckdb');
+      const result = await exportDatabase({ database: copy, format: 'xlsx', outDir: tempDir() });
+      expect(result.years).toEqual(YEARS);
+      await expect(analyzeCommand(undefined, { database })).rejects.toThrow(`is in use by PID ${holder.pid}`);
+    } finally {
+      holder.release();
+    }
   });
 });

@@ -12,8 +12,11 @@ import {
   REPORT_FILES,
   writeReports,
 } from '../../src/reporting/file-reporter.js';
-import { csvField, toCsv, YEARLY_AGGREGATE_COLUMNS, yearlyAggregatesCsv } from '../../src/reporting/render/csv.js';
-import { toJson } from '../../src/reporting/render/json.js';
+import { YEARLY_AGGREGATE_COLUMNS } from '../../src/reporting/columns.js';
+import { HEADLINE_METRIC_IDS } from '../../src/reporting/metrics.js';
+import { csvField, toCsv, yearlyAggregatesCsv } from '../../src/reporting/render/csv.js';
+import { auditRecord, summaryRecord, toJson } from '../../src/reporting/render/json.js';
+import { yearSummaryMetric, type YearSummary } from '../../src/reporting/year-summary.js';
 import { REPORT_SHEETS } from '../../src/reporting/render/xlsx.js';
 import { ENGINE_VERSION } from '../../src/version.js';
 import { query } from '../support/engine.js';
@@ -60,16 +63,23 @@ describe('CSV', () => {
     ]);
   });
 
-  it('writes the yearly aggregates, which parse back to the same figures', async () => {
+  it('writes the yearly aggregates with snake_case headers, the metric ids, fractions and cents', async () => {
     const rows = parseCsv(yearlyAggregatesCsv(report.summary.workforceProgression));
-    expect(rows[0]).toEqual([...YEARLY_AGGREGATE_COLUMNS]);
+    const names = YEARLY_AGGREGATE_COLUMNS.map((c) => c.name);
+    expect(rows[0]).toEqual(names);
+    for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(names).toEqual(expect.arrayContaining([...HEADLINE_METRIC_IDS]));
     expect(rows).toHaveLength(YEARS.length + 1);
     rows.slice(1).forEach((row, i) => {
-      const year = report.summary.workforceProgression[i];
-      expect(year).toBeDefined();
+      const year = report.summary.workforceProgression[i] as YearSummary;
       YEARLY_AGGREGATE_COLUMNS.forEach((column, c) => {
-        expect(Number(row[c]), column).toBeCloseTo(year?.[column] as number, 2);
+        const cell = row[c] as string;
+        if (column.unit === 'usd') expect(cell, column.name).toMatch(/^-?\d+(\.\d{1,2})?$/);
+        if (column.unit === 'fraction') expect(Math.abs(Number(cell)), column.name).toBeLessThanOrEqual(1);
+        if (column.unit === 'count') expect(cell, column.name).toMatch(/^\d+$/);
       });
+      for (const id of HEADLINE_METRIC_IDS) expect(Number(row[names.indexOf(id)]), id).toBe(yearSummaryMetric(year, id));
+      expect(Number(row[names.indexOf('growth_rate')])).toBeCloseTo(year.growthPct / 100, 12);
     });
     // And against the database directly.
     const active2027 = await sql(
@@ -77,35 +87,56 @@ describe('CSV', () => {
     );
     const hires2026 = await sql(`SELECT count(*) FROM fct_yearly_events WHERE simulation_year = 2026 AND event_type = 'hire'`);
     const match2025 = await sql(`SELECT sum(employer_match_amount) FROM fct_workforce_snapshot WHERE simulation_year = 2025`);
-    const col = (name: string): number => YEARLY_AGGREGATE_COLUMNS.indexOf(name as (typeof YEARLY_AGGREGATE_COLUMNS)[number]);
-    expect(Number(rows[3]?.[col('activeHeadcount')])).toBe(active2027);
+    const col = (name: string): number => names.indexOf(name);
+    expect(Number(rows[3]?.[col('active_headcount')])).toBe(active2027);
     expect(Number(rows[2]?.[col('hires')])).toBe(hires2026);
-    expect(Number(rows[1]?.[col('employerMatch')])).toBe(match2025);
-    // Money is written in cents, never with float tails.
-    for (const row of rows.slice(1)) expect(row[col('employerCost')]).toMatch(/^\d+(\.\d{1,2})?$/);
+    expect(Number(rows[1]?.[col('employer_match_cost')])).toBe(match2025);
+    // Rates are fractions: 2025's participation as participants / actives.
+    const participants2025 = await sql(
+      `SELECT count(*) FROM fct_workforce_snapshot WHERE simulation_year = 2025 AND employment_status = 'active' AND participation_status = 'participating'`,
+    );
+    const active2025 = await sql(`SELECT count(*) FROM fct_workforce_snapshot WHERE simulation_year = 2025 AND employment_status = 'active'`);
+    expect(Number(rows[1]?.[col('participation_rate')])).toBe(participants2025 / active2025);
   });
 
   it('is read by DuckDB with the same figures', async () => {
     const dir = tempDir();
     const [path] = await writeReports(dir, ['csv'], report);
-    const rows = await query<{ year: number; activeHeadcount: number; employerCore: number }>(
+    const rows = await query<{ year: number; active_headcount: number; employer_core_cost: number }>(
       ':memory:',
-      `SELECT year::INTEGER AS year, "activeHeadcount"::INTEGER AS "activeHeadcount", "employerCore"::DOUBLE AS "employerCore"
+      `SELECT year::INTEGER AS year, active_headcount::INTEGER AS active_headcount, employer_core_cost::DOUBLE AS employer_core_cost
        FROM read_csv('${path}', header = true) ORDER BY year`,
     );
     expect(rows).toEqual(
-      report.summary.workforceProgression.map((y) => ({ year: y.year, activeHeadcount: y.activeHeadcount, employerCore: y.employerCore })),
+      report.summary.workforceProgression.map((y) => ({ year: y.year, active_headcount: y.activeHeadcount, employer_core_cost: y.employerCore })),
     );
   });
 });
 
 describe('JSON', () => {
-  it('writes the summary and the audits as they are', async () => {
+  it('writes the summary and the audits with snake_case keys and the metric ids', async () => {
     const dir = tempDir();
     const written = await writeReports(dir, ['json'], report);
     expect(written).toEqual(REPORT_FILES.json.map((f) => join(dir, f)));
-    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toEqual(report.summary);
-    expect(JSON.parse(readFileSync(join(dir, 'year_audits.json'), 'utf8'))).toEqual(report.audits);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, any>;
+    expect(summary).toEqual(summaryRecord(report.summary));
+    expect(summary.run_id).toBe(report.summary.runId);
+    expect(summary.workforce_progression).toHaveLength(YEARS.length);
+    for (const [i, y] of report.summary.workforceProgression.entries()) {
+      for (const id of HEADLINE_METRIC_IDS) expect(summary.workforce_progression[i][id], id).toBe(yearSummaryMetric(y, id));
+    }
+    expect(summary.growth_analysis.cagr).toBeCloseTo(report.summary.growthAnalysis.cagrPct / 100, 12);
+    expect(summary.employer_cost.total_employer_plan_cost).toBe(report.summary.employerCost.total);
+    // Every key of every object is snake_case (event types and hashes are values, years are keys of none).
+    const keys = (value: unknown): string[] =>
+      Array.isArray(value)
+        ? value.flatMap(keys)
+        : value !== null && typeof value === 'object'
+          ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)])
+          : [];
+    const audits = JSON.parse(readFileSync(join(dir, 'year_audits.json'), 'utf8')) as unknown[];
+    expect(audits).toEqual(report.audits.map(auditRecord));
+    for (const key of [...keys(summary), ...keys(audits)]) expect(key).toMatch(/^[a-z][a-z0-9_]*$/);
     expect(toJson({ a: 1 })).toBe('{\n  "a": 1\n}\n');
   });
 });
@@ -177,37 +208,39 @@ describe('XLSX report workbook', () => {
     const { summary } = report;
     const start = await sql(`SELECT count(*) FROM int_employee_compensation_by_year WHERE simulation_year = 2025`);
     const end = await sql(`SELECT count(*) FROM fct_workforce_snapshot WHERE simulation_year = 2027 AND employment_status = 'active'`);
-    expect(kv.get('Run id')).toBe(summary.runId);
-    expect(kv.get('Start-of-year actives 2025')).toBe(start);
-    expect(kv.get('Year-end actives 2027')).toBe(end);
-    expect(kv.get('Net change')).toBe(end - start);
-    expect(kv.get('CAGR %')).toBeCloseTo(((end / start) ** (1 / 3) - 1) * 100, 10);
-    expect(kv.get('Total growth %')).toBeCloseTo(((end - start) / start) * 100, 10);
-    expect(kv.get('Total hires')).toBe(await sql(`SELECT count(*) FROM fct_yearly_events WHERE event_type = 'hire'`));
-    expect(kv.get('Total employer cost')).toBeCloseTo(
+    expect(header(sheet('Summary'))).toEqual(['metric', 'value', 'description']);
+    expect(kv.get('run_id')).toBe(summary.runId);
+    expect(kv.get('starting_actives')).toBe(start);
+    expect(kv.get('ending_actives')).toBe(end);
+    expect(kv.get('net_change')).toBe(end - start);
+    // Rates are fractions, shown as percentages.
+    expect(kv.get('cagr')).toBeCloseTo((end / start) ** (1 / 3) - 1, 10);
+    expect(kv.get('total_growth_rate')).toBeCloseTo((end - start) / start, 10);
+    expect(kv.get('hires')).toBe(await sql(`SELECT count(*) FROM fct_yearly_events WHERE event_type = 'hire'`));
+    expect(kv.get('total_employer_plan_cost')).toBeCloseTo(
       await sql(`SELECT sum(employer_match_amount + employer_core_amount) FROM fct_workforce_snapshot`),
       2,
     );
-    expect(kv.get('Events: employer_match')).toBe(await sql(`SELECT count(*) FROM fct_employer_match_events`));
-    expect(sheet('Summary').getCell('B9').numFmt).toBe('0.00');
+    expect(kv.get('events_employer_match')).toBe(await sql(`SELECT count(*) FROM fct_employer_match_events`));
+    expect(sheet('Summary').getCell('B9').numFmt).toBe('0.00%');
   });
 
   it('Events summary: year x event type counts', async () => {
     const rows = records(sheet('Events summary'));
-    expect(rows.map((r) => r.Year)).toEqual(YEARS);
+    expect(rows.map((r) => r.year)).toEqual(YEARS);
     const names = header(sheet('Events summary'));
-    expect(names[0]).toBe('Year');
-    expect(names.at(-1)).toBe('Total');
+    expect(names[0]).toBe('year');
+    expect(names.at(-1)).toBe('all_events');
     expect(names).toEqual(expect.arrayContaining(['hire', 'termination', 'raise', 'employer_match']));
     for (const row of rows) {
       const counts = await query<{ t: string; n: number }>(
         simulation().database,
-        `SELECT event_type AS t, count(*)::INTEGER AS n FROM fct_yearly_events WHERE simulation_year = ${row.Year} GROUP BY 1`,
+        `SELECT event_type AS t, count(*)::INTEGER AS n FROM fct_yearly_events WHERE simulation_year = ${row.year} GROUP BY 1`,
       );
-      for (const c of counts) expect(row[c.t], `${row.Year} ${c.t}`).toBe(c.n);
-      const match = await sql(`SELECT count(*) FROM fct_employer_match_events WHERE simulation_year = ${row.Year}`);
+      for (const c of counts) expect(row[c.t], `${row.year} ${c.t}`).toBe(c.n);
+      const match = await sql(`SELECT count(*) FROM fct_employer_match_events WHERE simulation_year = ${row.year}`);
       expect(row.employer_match).toBe(match);
-      expect(row.Total).toBe(counts.reduce((a, c) => a + c.n, 0) + match);
+      expect(row.all_events).toBe(counts.reduce((a, c) => a + c.n, 0) + match);
     }
     // A type absent from a year reads 0 (no escalations in the first year).
     expect(rows[0]?.deferral_escalation).toBe(0);
@@ -216,45 +249,48 @@ describe('XLSX report workbook', () => {
   it('Workforce by year: headcount by status, pay, participation, contributions, match and core', async () => {
     const ws = sheet('Workforce by year');
     const rows = records(ws);
-    expect(rows.map((r) => r.Year)).toEqual(YEARS);
+    // The columns of yearly_aggregates.csv (the metric ids among them), plus the head count by status.
+    const statuses = new Set(report.audits.flatMap((a) => a.workforceByStatus.map((s) => s.status)));
+    expect(header(ws).filter((h) => !statuses.has(h))).toEqual(YEARLY_AGGREGATE_COLUMNS.map((c) => c.name));
+    expect(rows.map((r) => r.year)).toEqual(YEARS);
     for (const row of rows) {
-      const y = row.Year as number;
+      const y = row.year as number;
       const statuses = await query<{ s: string; n: number }>(
         simulation().database,
         `SELECT detailed_status_code AS s, count(*)::INTEGER AS n FROM fct_workforce_snapshot WHERE simulation_year = ${y} GROUP BY 1`,
       );
       for (const s of statuses) expect(row[s.s], `${y} ${s.s}`).toBe(s.n);
-      expect(row['Active headcount']).toBe(
+      expect(row.active_headcount).toBe(
         await sql(`SELECT count(*) FROM fct_workforce_snapshot WHERE simulation_year = ${y} AND employment_status = 'active'`),
       );
-      expect(row['Starting actives']).toBe(await sql(`SELECT count(*) FROM int_employee_compensation_by_year WHERE simulation_year = ${y}`));
-      expect(row['Average active pay']).toBeCloseTo(
+      expect(row.starting_actives).toBe(await sql(`SELECT count(*) FROM int_employee_compensation_by_year WHERE simulation_year = ${y}`));
+      expect(row.average_active_pay).toBeCloseTo(
         await sql(`SELECT avg(current_compensation) FROM fct_workforce_snapshot WHERE simulation_year = ${y} AND employment_status = 'active'`),
-        6,
+        2,
       );
-      expect(row['Employee contributions']).toBeCloseTo(
+      expect(row.employee_contributions).toBeCloseTo(
         await sql(`SELECT sum(ytd_contributions) FROM fct_workforce_snapshot WHERE simulation_year = ${y}`),
         2,
       );
-      expect(row['Employer match']).toBeCloseTo(
+      expect(row.employer_match_cost).toBeCloseTo(
         await sql(`SELECT sum(employer_match_amount) FROM fct_workforce_snapshot WHERE simulation_year = ${y}`),
         2,
       );
-      expect(row['Employer core']).toBeCloseTo(
+      expect(row.employer_core_cost).toBeCloseTo(
         await sql(`SELECT sum(employer_core_amount) FROM fct_workforce_snapshot WHERE simulation_year = ${y}`),
         2,
       );
-      const rate = row['Participation rate'] as number;
+      const rate = row.participation_rate as number;
       expect(rate).toBeGreaterThan(0);
       expect(rate).toBeLessThanOrEqual(1);
     }
-    const rateColumn = header(ws).indexOf('Participation rate') + 1;
+    const rateColumn = header(ws).indexOf('participation_rate') + 1;
     expect(ws.getRow(2).getCell(rateColumn).numFmt).toBe('0.00%');
   });
 
   it('Validation: one row per year and rule of the run', async () => {
     const rows = records(sheet('Validation'));
-    expect(header(sheet('Validation'))).toEqual(['Year', 'Rule', 'Severity', 'Violations', 'Description']);
+    expect(header(sheet('Validation'))).toEqual(['year', 'rule', 'severity', 'violations', 'description']);
     expect(rows).toHaveLength(
       await sql(`SELECT count(*) FROM planalign_validation_results WHERE run_id = '${report.summary.runId}'`),
     );
@@ -265,7 +301,7 @@ describe('XLSX report workbook', () => {
          WHERE simulation_year = 2025 ORDER BY rule LIMIT 1`,
       )
     )[0];
-    expect(rows[0]).toEqual({ Year: 2025, Rule: first?.rule, Severity: first?.severity, Violations: first?.v, Description: first?.d });
+    expect(rows[0]).toEqual({ year: 2025, rule: first?.rule, severity: first?.severity, violations: first?.v, description: first?.d });
   });
 
   it('Metadata: run identity, versions, years, generated at and the resolved parameters', async () => {

@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
-import { finalYearRows, runBatch, type BatchEvent, type BatchResult } from '../../batch/index.js';
+import { runBatch, type BatchEvent, type BatchResult } from '../../batch/index.js';
 import { UsageError } from '../../errors.js';
-import { parseInteger } from '../options.js';
+import { formatMetric, type MetricUnit } from '../../reporting/metrics.js';
+import { formatDelta, formatDeltaPct } from '../../reporting/scenario-compare.js';
+import { parseDiscountRate, parseInteger } from '../options.js';
 
 export interface BatchCommandOptions {
   scenariosDir: string;
@@ -14,6 +16,10 @@ export interface BatchCommandOptions {
   threads?: string;
   memoryLimit?: string;
   seed?: string;
+  /** The scenario the others are compared with. */
+  baseline?: string;
+  /** Annual discount rate of the present value of employer cost: 0.03 or 3%. */
+  discountRate?: string;
 }
 
 /** `planalign batch`: progress lines on stderr, the results table on stdout; returns the exit code. */
@@ -41,6 +47,8 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       threads: integerOption(options.threads, '--threads'),
       memoryLimit: options.memoryLimit,
       seed: integerOption(options.seed, '--seed'),
+      baseline: options.baseline,
+      discountRate: options.discountRate === undefined ? undefined : parseDiscountRate(options.discountRate),
       signal: controller.signal,
       onEvent: (event) => process.stderr.write(progressLine(event)),
     });
@@ -75,13 +83,25 @@ export function progressLine(event: BatchEvent): string {
 }
 
 const firstLine = (text: string | undefined): string => (text ?? '').split('\n')[0] ?? '';
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-/** The results table and where everything was written. */
+/**
+ * The results table: per scenario its run, then (completed ones) the headcount of the last year every
+ * scenario has, employer cost and its present value over those years, each with its difference from
+ * the baseline; and where everything was written.
+ */
 export function formatBatch(result: BatchResult): string {
-  const finals = new Map(finalYearRows(result.comparison).map((r) => [r.scenario, r]));
+  const c = result.comparison;
+  const lastYear = c?.total.years[c.total.years.length - 1];
+  const headcount = lastYear === undefined ? undefined : c?.by_year.find((y) => y.year === lastYear)?.metrics.active_headcount;
+  const cost = c?.total.metrics.total_employer_plan_cost;
+  const share = c?.total.metrics.employer_cost_share_of_payroll;
+  const pv = c?.total.metrics.present_value_employer_cost;
   const rows = result.scenarios.map((s) => {
-    const f = finals.get(s.name);
+    const compared = c?.scenarios.some((x) => x.name === s.name) === true && lastYear !== undefined;
+    const isBase = s.name === c?.baseline;
+    const shown = (unit: MetricUnit, v: number | null | undefined): string => (!compared || v === null || v === undefined ? '-' : formatMetric(unit, v));
+    const delta = (unit: 'count' | 'usd', f: typeof cost): string =>
+      !compared || f === undefined ? '-' : isBase ? 'baseline' : `${formatDelta(unit, f.delta[s.name] ?? null)} (${formatDeltaPct(f.delta_pct[s.name] ?? null)})`;
     const error = firstLine(s.error);
     return [
       s.name,
@@ -89,18 +109,24 @@ export function formatBatch(result: BatchResult): string {
       s.exitCode === null ? '-' : String(s.exitCode),
       s.seconds === null ? '-' : s.seconds.toFixed(1),
       `${s.startYear}-${s.endYear}`,
-      f === undefined ? '-' : String(f.activeHeadcount),
-      f === undefined ? '-' : f.growthPct.toFixed(2),
-      f === undefined ? '-' : (f.participationRate * 100).toFixed(1),
-      f === undefined ? '-' : money.format(f.employerCost),
+      shown('count', headcount?.values[s.name]),
+      delta('count', headcount),
+      shown('usd', cost?.values[s.name]),
+      delta('usd', cost),
+      shown('fraction', share?.values[s.name]),
+      shown('usd', pv?.values[s.name]),
+      delta('usd', pv),
       error.length > 70 ? `${error.slice(0, 67)}...` : error,
     ];
   });
-  const header = ['Scenario', 'Status', 'Exit', 'Seconds', 'Years', 'Active', 'Growth %', 'Particip. %', 'Employer cost', 'Error'];
+  const header = [
+    'Scenario', 'Status', 'Exit', 'Seconds', 'Years',
+    `Active ${lastYear ?? ''}`.trim(), 'vs baseline', 'Employer cost', 'vs baseline', '% of pay', 'PV of cost', 'vs baseline', 'Error',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const left = new Set([0, 1, 4, 9]);
+  const left = new Set([0, 1, 4, 12]);
   const line = (cells: string[]) =>
-    cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+    cells.map((cell, i) => (left.has(i) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   const completed = result.scenarios.filter((s) => s.status === 'completed').length;
   const failed = result.scenarios.length - completed;
   const show = (path: string) => {
@@ -109,7 +135,10 @@ export function formatBatch(result: BatchResult): string {
   };
   const lines = [
     '',
-    'Scenarios (figures of their final year):',
+    c === null || lastYear === undefined
+      ? 'Scenarios:'
+      : `Scenarios (baseline: ${c.baseline}; employer cost over ${c.total.years[0]}-${lastYear} and its present value at ` +
+        `${(c.discount_rate * 100).toFixed(2)} % a year to ${c.valuation_date}; every metric in the workbook):`,
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
@@ -118,5 +147,6 @@ export function formatBatch(result: BatchResult): string {
     `  summary     ${show(result.summaryPath)}`,
   ];
   if (result.workbookPath !== undefined) lines.push(`  comparison  ${show(result.workbookPath)}`);
+  for (const note of c?.notes ?? []) lines.push(`Note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

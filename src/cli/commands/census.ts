@@ -1,8 +1,8 @@
-import { loadCensus, writeCensus } from '../../census/index.js';
+import { describeMapping, loadCensus, writeCensus, writeSidecar } from '../../census/index.js';
 import { loadConfig } from '../../config/index.js';
 import { Database } from '../../db/database.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { parseInteger } from '../options.js';
+import { parseCensusIntake, parseInteger, type CensusIntakeFlags } from '../options.js';
 
 export async function generate(options: { employees: string; seed: string; out: string }): Promise<number> {
   const employees = parseInteger(options.employees, '--employees');
@@ -16,19 +16,29 @@ export async function generate(options: { employees: string; seed: string; out: 
 
 /**
  * With a config, the census is read as a simulation under it reads it: its `deferral_rates` rules and
- * its first year (nobody hired after it); without one, the default rules.
+ * its first year (nobody hired after it); without one, the default rules. The intake flags win over
+ * the census's sidecar; `--save-mapping` writes what was used into the sidecar.
  */
-export async function check(file: string, options: { config?: string } = {}): Promise<number> {
+export async function check(
+  file: string,
+  options: { config?: string; saveMapping?: true; reportErrors?: string } & CensusIntakeFlags = {},
+): Promise<number> {
   const config = options.config === undefined ? undefined : loadConfig({ path: options.config }).config;
+  const intake = parseCensusIntake(options, options.reportErrors);
   const db = await Database.open(':memory:');
   try {
-    const result = await loadCensus(db, file, config?.deferral_rates, config?.simulation.start_year);
+    const result = await loadCensus(db, file, config?.deferral_rates, config?.simulation.start_year, intake);
     const lines = [
       `Census ${result.path} is valid (${result.format})`,
+      ...(result.sidecar === undefined ? [] : [`  read with its sidecar ${result.sidecar}`]),
+      '  columns (file header -> census column):',
+      ...describeMapping(result.mapping).map((line) => `    ${line}`),
       `  rows ${result.rows}: ${result.activeRows} active, ${result.terminatedRows} terminated`,
       `  sha256 ${result.hash}`,
       ...result.warnings.map((w) => `  warning: ${w}`),
     ];
+    if (options.reportErrors !== undefined) lines.push(`  no problems: ${options.reportErrors} lists none`);
+    if (options.saveMapping) lines.push(`Saved the options used and the column mapping to ${await writeSidecar(result.path, result.intake)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     return ExitCode.Success;
   } finally {

@@ -1,28 +1,60 @@
 import { ExitCode, UsageError } from '../../errors.js';
 import { comparisonJson, compareDatabases, formatComparison, validateMigration, type ComparisonReport } from '../../migration/compare.js';
-import { parseInteger, parseYears } from '../options.js';
+import {
+  compareScenarios,
+  formatScenarioComparison,
+  readScenarioMetrics,
+  scenarioComparisonJson,
+} from '../../reporting/scenario-compare.js';
+import { parseDiscountRate, parseInteger, parseYears } from '../options.js';
 
 export interface CompareCommandOptions {
+  /** The identity report (verdicts, tolerance, exit 3) instead of the scenario comparison. */
+  identical?: boolean;
   years?: string;
+  /** Scenario comparison: the annual discount rate of the present value (default 0). */
+  discountRate?: string;
+  /** --identical: relative tolerance (default 0.01). */
   tolerance?: string;
   json?: boolean;
-  /** How many differing employees to list (default 20). */
+  /** --identical: how many differing employees to list (default 20). */
   limit?: string;
-  /** With one database: where the re-run's database is kept (default: a temporary folder, removed). */
+  /** One database: where the re-run's database is kept (default: a temporary folder, removed). */
   workDir?: string;
 }
 
 /**
- * `planalign compare A [B]`: the side-by-side validation of two databases; with one database, its
- * latest run is re-run by this engine and compared with it. Exit 0 when nothing is `different`,
- * 3 when something is, 2 on usage errors.
+ * `planalign compare A B`: the scenario comparison of B (the alternative) against A (the baseline),
+ * exit 0 once compared. `planalign compare --identical A [B]`: the side-by-side validation of two
+ * databases, or with one database (which implies --identical) its latest run re-run by this engine
+ * and compared with it; exit 3 when something is `different`. Exit 2 on usage errors.
  */
 export async function compareCommand(a: string, b: string | undefined, options: CompareCommandOptions = {}): Promise<number> {
-  const compareOptions: { years?: [number, number]; tolerance?: number; employeeLimit?: number } = {};
-  if (options.years !== undefined) {
-    const { startYear, endYear } = parseYears(options.years);
-    compareOptions.years = [startYear, endYear];
+  const years = options.years === undefined ? undefined : parseYears(options.years);
+  const range: [number, number] | undefined = years === undefined ? undefined : [years.startYear, years.endYear];
+  if (b === undefined || options.identical) return identityCommand(a, b, range, options);
+
+  for (const [value, option] of [
+    [options.tolerance, '--tolerance'],
+    [options.limit, '--limit'],
+    [options.workDir, '--work-dir'],
+  ] as const) {
+    if (value !== undefined) throw new UsageError(`${option} belongs to the identity check: add --identical (compare --identical A B)`);
   }
+  const discountRate = options.discountRate === undefined ? 0 : parseDiscountRate(options.discountRate);
+  const scenarios = [await readScenarioMetrics('A', a, range), await readScenarioMetrics('B', b, range)];
+  if (scenarios.every((s) => s.years.length === 0)) {
+    throw new UsageError(`Neither ${a} nor ${b} holds a simulated year${range === undefined ? '' : ` in ${range[0]}-${range[1]}`}`);
+  }
+  const comparison = compareScenarios(scenarios, { baseline: 'A', discountRate, yearRange: range });
+  process.stdout.write(options.json ? scenarioComparisonJson(comparison) : formatScenarioComparison(comparison));
+  return ExitCode.Success;
+}
+
+async function identityCommand(a: string, b: string | undefined, years: [number, number] | undefined, options: CompareCommandOptions): Promise<number> {
+  if (options.discountRate !== undefined) throw new UsageError('--discount-rate belongs to the scenario comparison (compare A B without --identical)');
+  const compareOptions: { years?: [number, number]; tolerance?: number; employeeLimit?: number } = {};
+  if (years !== undefined) compareOptions.years = years;
   if (options.tolerance !== undefined) compareOptions.tolerance = parseTolerance(options.tolerance);
   if (options.limit !== undefined) {
     const limit = parseInteger(options.limit, '--limit');

@@ -4,13 +4,25 @@ import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
 import { createFileReporter, REPORT_FORMATS } from '../../reporting/file-reporter.js';
 import { formatInputs } from '../../reporting/inputs.js';
+import { describeIrsLimitProjection } from '../../params/irs-limits.js';
 import { describePlan, planForConfig } from '../../orchestrator/plan.js';
 import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
-import { parseGrowth, parseInteger, parseYears } from '../options.js';
+import { parseCensusIntake, parseGrowth, parseInteger, parseYears, type CensusIntakeFlags } from '../options.js';
 import { startRunSession, validationExitCode } from '../run-session.js';
 import { formatProgression } from '../../reporting/render/console.js';
+import { formatInteger, formatPct } from '../../reporting/render/text.js';
+import {
+  appliedOverrides,
+  describeEffectiveInputs,
+  effectiveInputs,
+  environmentOverrideSources,
+  type AppliedOverride,
+  type OverrideSource,
+} from '../../config/effective.js';
+import { loadConfig } from '../../config/load.js';
+import type { SimulationConfig } from '../../config/schema.js';
 
-export interface SimulateOptions {
+export interface SimulateOptions extends CensusIntakeFlags {
   config: string;
   census?: string;
   database: string;
@@ -29,6 +41,8 @@ export interface SimulateOptions {
   quiet?: true;
   allowUnknownKeys?: true;
   report?: string;
+  /** --report-errors: every census problem, as CSV. */
+  reportErrors?: string;
 }
 
 export async function simulate(years: string | undefined, options: SimulateOptions): Promise<number> {
@@ -36,12 +50,22 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   const builder = new OrchestratorBuilder()
     .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
     .withDatabase(options.database);
+  // The command line's overrides with their source, for the run output (the environment's come first).
+  const cliSources: OverrideSource[] = [];
   if (years !== undefined) {
     const { startYear, endYear } = parseYears(years);
     builder.withYears(startYear, endYear);
+    const source = `the YEARS argument ${years}`;
+    cliSources.push({ key: 'simulation.start_year', source }, { key: 'simulation.end_year', source });
   }
-  if (options.seed !== undefined) builder.withSeed(parseInteger(options.seed, '--seed'));
-  if (options.growth !== undefined) builder.withOverride('simulation.target_growth_rate', parseGrowth(options.growth));
+  if (options.seed !== undefined) {
+    builder.withSeed(parseInteger(options.seed, '--seed'));
+    cliSources.push({ key: 'simulation.random_seed', source: '--seed' });
+  }
+  if (options.growth !== undefined) {
+    builder.withOverride('simulation.target_growth_rate', parseGrowth(options.growth));
+    cliSources.push({ key: 'simulation.target_growth_rate', source: `--growth ${options.growth}` });
+  }
   if (options.threads !== undefined) {
     const threads = parseInteger(options.threads, '--threads');
     if (threads < 1) throw new UsageError('--threads must be at least 1');
@@ -49,6 +73,11 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   }
   if (options.memoryLimit !== undefined) builder.withMemoryLimit(parseMemoryLimit(options.memoryLimit));
   if (options.census !== undefined) builder.withCensus(options.census);
+  builder.withCensusIntake(parseCensusIntake(options, options.reportErrors));
+  if (options.failOnValidationError !== undefined) {
+    const flag = options.failOnValidationError ? '--fail-on-validation-error' : '--no-fail-on-validation-error';
+    cliSources.push({ key: 'setup.fail_on_validation_error', source: flag, value: options.failOnValidationError });
+  }
   const userRules = options.rules === undefined ? [] : await loadRulesModule(options.rules);
   builder.withCustomValidator(...userRules);
 
@@ -61,6 +90,9 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : `${describePlan(plan).join('\n')}\n`);
     return ExitCode.Success;
   }
+
+  if (options.census !== undefined) cliSources.push({ key: 'setup.census_parquet_path', source: '--census', value: censusPath });
+  const inputs = runInputs(options, config.config, censusPath, cliSources);
 
   for (const warning of config.warnings) process.stderr.write(`Warning: ${warning}\n`);
   if (config.ignored.length > 0 && !options.quiet) {
@@ -80,8 +112,12 @@ export async function simulate(years: string | undefined, options: SimulateOptio
       failOnValidationError: options.failOnValidationError,
       signal: session.signal,
     });
-    if (options.json) process.stdout.write(`${JSON.stringify({ event: 'summary', ...jsonResult(result) })}\n`);
-    else process.stdout.write(formatRun(result, options.database));
+    if (options.json) {
+      const summary = { event: 'summary', ...jsonResult(result), effective_inputs: inputs.effective, overrides: inputs.overrides };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else {
+      process.stdout.write(formatRun(result, options, inputs));
+    }
     return validationExitCode(result);
   } catch (error) {
     session.fail(error);
@@ -92,27 +128,100 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   }
 }
 
-function formatRun(result: RunResult, database: string): string {
+interface RunInputs {
+  config: SimulationConfig;
+  /** The config file loaded without the overrides; undefined when there are none or it does not load so. */
+  baseline: SimulationConfig | undefined;
+  census: string;
+  effective: Record<string, unknown>;
+  overrides: AppliedOverride[];
+}
+
+/**
+ * The effective inputs and every override with its source: the environment's PLANALIGN_/NAV_
+ * variables, then the command line's (which win). What the config file alone says is read by loading
+ * it again without them (null when it does not load so).
+ */
+function runInputs(options: SimulateOptions, config: SimulationConfig, census: string, cliSources: OverrideSource[]): RunInputs {
+  const sources = [...environmentOverrideSources(process.env), ...cliSources];
+  let baseline: SimulationConfig | undefined;
+  if (sources.length > 0) {
+    try {
+      baseline = loadConfig({ path: options.config, env: {}, allowUnknownKeys: options.allowUnknownKeys === true }).config;
+    } catch {
+      baseline = undefined;
+    }
+  }
+  return {
+    config,
+    baseline,
+    census,
+    effective: effectiveInputs(config, { census, database: options.database }),
+    overrides: appliedOverrides(config, baseline, sources),
+  };
+}
+
+/** A path as a shell word: quoted when it holds anything but plain characters. */
+const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/** Where to go next, with this run's database filled in. */
+function nextSteps(options: SimulateOptions): string[] {
+  if (options.database === ':memory:') return ['Next: this run was in memory; pass --database FILE to keep it for export and analyze.'];
+  const db = shellWord(options.database);
+  const steps: Array<[string, string]> = [
+    [`planalign analyze workforce --database ${db}`, 'the headline figures per year (--json; --export csv|xlsx)'],
+    [`planalign export --database ${db} --out exports`, 'employee rows and yearly aggregates as CSV (--format parquet|xlsx, --years, --per-year)'],
+  ];
+  if (options.report === undefined) steps.push(['planalign simulate ... --report DIR', 'also write the run report (text, JSON, CSV, XLSX) at the end of a run']);
+  const width = Math.max(...steps.map(([command]) => command.length));
+  return [
+    'Next:',
+    ...steps.map(([command, what]) => `  ${command.padEnd(width)}  ${what}`),
+    ...(options.report === undefined ? [] : [`  the run report is in ${options.report}`]),
+  ];
+}
+
+/**
+ * The text-mode run output: the inputs (with overrides), the per-year tables, the run, its inputs'
+ * hashes and validation, and where to go next. --quiet leaves out the inputs and next steps.
+ */
+function formatRun(result: RunResult, options: SimulateOptions, inputs: RunInputs): string {
+  const database = options.database;
   const lines = [
     '',
+    ...(options.quiet ? [] : [...describeEffectiveInputs(inputs.config, inputs.baseline, inputs.census, inputs.overrides), '']),
     formatProgression(result.workforceProgression),
     '',
     `Run ${result.runId} written to ${database}`,
     ...formatInputs(result.inputs, { config: result.configHash, census: result.censusHash, parameters: result.parametersHash }),
-    `  census ${result.census.activeRows} active of ${result.census.rows} rows`,
-    `  growth ${result.growthAnalysis.totalGrowthPct.toFixed(2)} % over the run, CAGR ${result.growthAnalysis.cagrPct.toFixed(2)} %`,
+    `  census ${formatInteger(result.census.activeRows)} active of ${formatInteger(result.census.rows)} rows`,
+    ...(result.irsLimitProjection ? [`  ${describeIrsLimitProjection(result.irsLimitProjection)}`] : []),
+    `  growth ${formatPct(result.growthAnalysis.totalGrowthPct)} over the run, CAGR ${formatPct(result.growthAnalysis.cagrPct)}`,
   ];
   const failing = result.years.flatMap((y) =>
     y.validation.filter((r) => r.violations > 0).map((r) => `  ${y.year} ${r.severity} ${r.rule}: ${r.violations} row(s)`),
   );
   lines.push(failing.length > 0 ? `Validation findings:\n${failing.join('\n')}` : '  all validation rules passed');
+  if (!options.quiet) lines.push('', ...nextSteps(options));
   return `${lines.join('\n')}\n`;
 }
 
 function jsonResult(result: RunResult): Record<string, unknown> {
-  const { census: _census, years, ...summary } = result;
+  const { census, years, ...summary } = result;
   return {
     ...summary,
+    // What was read and how: the warnings are also the run's notices.
+    census: {
+      path: census.path,
+      format: census.format,
+      hash: census.hash,
+      rows: census.rows,
+      activeRows: census.activeRows,
+      terminatedRows: census.terminatedRows,
+      sidecar: census.sidecar ?? null,
+      mapping: census.mapping,
+      warnings: census.warnings,
+    },
     validation: years.map((y) => ({
       year: y.year,
       results: y.validation.map(({ rule, severity, violations }) => ({ rule, severity, violations })),

@@ -1,7 +1,8 @@
 import type { EventsAnalysis, WorkforceAnalysis } from '../analysis.js';
 import { formatInputs } from '../inputs.js';
 import type { MultiYearSummary, YearAudit } from '../types.js';
-import type { YearSummary } from '../year-summary.js';
+import { formatMetric, metricDefinition, type HeadlineMetricId } from '../metrics.js';
+import { yearSummaryMetric, type YearSummary } from '../year-summary.js';
 import { formatInteger, formatMoney, formatPct, formatRate, textTable } from './text.js';
 
 /** Console (plain text) renderings of the reports. Every function returns text ending in a newline. */
@@ -12,14 +13,10 @@ export function formatYearAudit(audit: YearAudit): string {
   const sections = [
     `Year ${audit.year} audit`,
     textTable(
-      ['Status', 'Employees', 'Share %'],
+      ['Status', 'Employees', 'Share'],
       [
-        ...audit.workforceByStatus.map((s) => [
-          s.status,
-          formatInteger(s.count),
-          total === 0 ? '0.0' : ((s.count / total) * 100).toFixed(1),
-        ]),
-        ['total', formatInteger(total), total === 0 ? '0.0' : '100.0'],
+        ...audit.workforceByStatus.map((s) => [s.status, formatInteger(s.count), formatRate(total === 0 ? 0 : s.count / total)]),
+        ['total', formatInteger(total), formatRate(total === 0 ? 0 : 1)],
       ],
     ),
     textTable(
@@ -32,14 +29,14 @@ export function formatYearAudit(audit: YearAudit): string {
         ['starting actives', formatInteger(growth.startingActives)],
         ['ending actives', formatInteger(growth.endingActives)],
         ['net change', `${growth.netChange >= 0 ? '+' : ''}${formatInteger(growth.netChange)}`],
-        ['growth %', formatPct(growth.growthPct)],
+        ['growth', formatPct(growth.growthPct)],
       ],
     ),
     textTable(
       ['Plan', 'Value'],
       [
-        ['participation %', formatRate(plan.participationRate)],
-        ['avg deferral %', formatRate(plan.averageDeferralRate)],
+        ['participation rate', formatRate(plan.participationRate)],
+        ['avg deferral rate', formatRate(plan.averageDeferralRate)],
         ['employee contributions', formatMoney(plan.employeeContributions)],
         ['employer match', formatMoney(plan.employerMatch)],
         ['employer core', formatMoney(plan.employerCore)],
@@ -56,37 +53,44 @@ export function formatYearAudit(audit: YearAudit): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-/** The per-year workforce and plan tables. */
+const metricLabel = (id: HeadlineMetricId): string => metricDefinition(id).label;
+const metricCell = (y: YearSummary, id: HeadlineMetricId): string => formatMetric(metricDefinition(id).unit, yearSummaryMetric(y, id));
+
+/**
+ * The per-year tables, each about 80 columns wide: the workforce, pay and participation, plan cost.
+ * The headline metrics carry their labels (src/reporting/metrics.ts) and every figure its unit.
+ */
 export function formatProgression(years: readonly YearSummary[]): string {
   const workforce = textTable(
-    ['Year', 'Start', 'Active', 'Hires', 'Exp. terms', 'NH terms', 'Growth %', 'Promotions', 'Raises', 'Total comp', 'Avg pay'],
+    ['Year', 'Start', metricLabel('active_headcount'), 'Hires', 'Exp. terms', 'NH terms', 'Growth', 'Promotions', 'Raises'],
     years.map((y) => [
       String(y.year),
       formatInteger(y.startingActives),
-      formatInteger(y.activeHeadcount),
+      metricCell(y, 'active_headcount'),
       formatInteger(y.hires),
       formatInteger(y.experiencedTerminations),
       formatInteger(y.newHireTerminations),
       formatPct(y.growthPct),
       formatInteger(y.promotions),
       formatInteger(y.raises),
-      formatMoney(y.totalCompensation),
-      formatMoney(y.averageActivePay),
     ]),
   );
-  const plan = textTable(
-    ['Year', 'Participation %', 'Avg deferral %', 'Employee contrib.', 'Match', 'Core', 'Employer cost'],
+  const pay = textTable(
+    ['Year', metricLabel('total_compensation'), 'Avg pay of actives', metricLabel('participation_rate'), metricLabel('avg_deferral_rate')],
     years.map((y) => [
       String(y.year),
-      formatRate(y.participationRate),
-      formatRate(y.averageDeferralRate),
-      formatMoney(y.employeeContributions),
-      formatMoney(y.employerMatch),
-      formatMoney(y.employerCore),
-      formatMoney(y.employerCost),
+      metricCell(y, 'total_compensation'),
+      formatMoney(y.averageActivePay),
+      metricCell(y, 'participation_rate'),
+      metricCell(y, 'avg_deferral_rate'),
     ]),
   );
-  return `${workforce}\n\n${plan}`;
+  const costIds = ['employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost'] as const;
+  const cost = textTable(
+    ['Year', ...costIds.map(metricLabel)],
+    years.map((y) => [String(y.year), ...costIds.map((id) => metricCell(y, id))]),
+  );
+  return `Workforce\n${workforce}\n\nPay and participation\n${pay}\n\nPlan contributions and employer cost\n${cost}`;
 }
 
 export function formatMultiYearSummary(summary: MultiYearSummary): string {
@@ -104,8 +108,8 @@ export function formatMultiYearSummary(summary: MultiYearSummary): string {
       [
         [`start-of-year actives ${summary.startYear}`, formatInteger(g.startingActives)],
         [`year-end actives ${summary.endYear}`, formatInteger(g.endingActives)],
-        ['total growth %', formatPct(g.totalGrowthPct)],
-        ['CAGR %', formatPct(g.cagrPct)],
+        ['total growth', formatPct(g.totalGrowthPct)],
+        ['CAGR', formatPct(g.cagrPct)],
       ],
     ),
     textTable(
@@ -113,7 +117,7 @@ export function formatMultiYearSummary(summary: MultiYearSummary): string {
       Object.entries(summary.eventTotals).map(([type, n]) => [type, formatInteger(n)]),
     ),
     textTable(
-      ['Year', 'Match', 'Core', 'Employer cost'],
+      ['Year', metricLabel('employer_match_cost'), metricLabel('employer_core_cost'), metricLabel('total_employer_plan_cost')],
       [
         ...summary.employerCost.byYear.map((y) => [String(y.year), formatMoney(y.match), formatMoney(y.core), formatMoney(y.total)]),
         ['total', '', '', formatMoney(summary.employerCost.total)],
@@ -124,31 +128,42 @@ export function formatMultiYearSummary(summary: MultiYearSummary): string {
 }
 
 export function formatWorkforceAnalysis(analysis: WorkforceAnalysis): string {
-  return `${textTable(
-    ['Year', 'Total rows', 'Active', 'Terminated', 'Participating', 'Participation %', 'Growth %', 'Avg pay'],
+  const cell = (r: WorkforceAnalysis['rows'][number], id: HeadlineMetricId): string => formatMetric(metricDefinition(id).unit, r[id]);
+  const workforce = textTable(
+    ['Year', 'Total rows', metricLabel('active_headcount'), 'Terminated', 'Participants', 'Growth', 'Avg pay'],
     analysis.rows.map((r) => [
       String(r.year),
-      formatInteger(r.totalRows),
-      formatInteger(r.active),
+      formatInteger(r.total_rows),
+      cell(r, 'active_headcount'),
       formatInteger(r.terminated),
-      formatInteger(r.participating),
-      formatRate(r.participationRate),
-      formatPct(r.growthPct),
-      formatMoney(r.averagePay),
+      formatInteger(r.participants),
+      formatPct(r.growth_rate * 100),
+      formatMoney(r.average_pay),
     ]),
-  )}\n`;
+  );
+  const tables = [
+    ['total_compensation', 'participation_rate', 'avg_deferral_rate', 'employee_contributions'],
+    ['employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost'],
+  ] as const;
+  const plan = tables.map((ids) =>
+    textTable(
+      ['Year', ...ids.map(metricLabel)],
+      analysis.rows.map((r) => [String(r.year), ...ids.map((id) => cell(r, id))]),
+    ),
+  );
+  return `${[workforce, ...plan].join('\n\n')}\n`;
 }
 
 /** Year × event type: "events (unique employees)" per cell, then the year's totals. */
 export function formatEventsAnalysis(analysis: EventsAnalysis): string {
-  const cell = new Map(analysis.rows.map((r) => [`${r.year}|${r.eventType}`, r]));
+  const cell = new Map(analysis.rows.map((r) => [`${r.year}|${r.event_type}`, r]));
   const rows = analysis.totals.map((total) => [
     String(total.year),
-    ...analysis.eventTypes.map((type) => {
+    ...analysis.event_types.map((type) => {
       const r = cell.get(`${total.year}|${type}`);
-      return r === undefined ? '0' : `${formatInteger(r.events)} (${formatInteger(r.uniqueEmployees)})`;
+      return r === undefined ? '0' : `${formatInteger(r.events)} (${formatInteger(r.unique_employees)})`;
     }),
-    `${formatInteger(total.events)} (${formatInteger(total.uniqueEmployees)})`,
+    `${formatInteger(total.events)} (${formatInteger(total.unique_employees)})`,
   ]);
-  return `${textTable(['Year', ...analysis.eventTypes, 'all events'], rows)}\n\nCells: events (unique employees)\n`;
+  return `${textTable(['Year', ...analysis.event_types, 'all events'], rows)}\n\nCells: events (unique employees)\n`;
 }

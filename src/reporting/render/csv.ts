@@ -1,10 +1,20 @@
 import type { EventsAnalysis, WorkforceAnalysis } from '../analysis.js';
+import {
+  EVENTS_ANALYSIS_COLUMNS,
+  fileValue,
+  UNIT_NOTES,
+  WORKFORCE_ANALYSIS_COLUMNS,
+  YEARLY_AGGREGATE_COLUMNS,
+  type ColumnDoc,
+  type ReportColumn,
+} from '../columns.js';
 import type { YearSummary } from '../year-summary.js';
 
 /**
  * CSV (RFC 4180): comma-separated, a header row, fields quoted when they hold a comma, a double
  * quote, a line break or edge spaces (quotes doubled inside), lines ending in CRLF. Numbers are
- * written at full precision; rates stay fractions (0.061 = 6.1 %), money is in dollars.
+ * written at full precision; rates stay fractions (0.061 = 6.1 %), money is in dollars to the cent
+ * (src/reporting/columns.ts).
  */
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -18,63 +28,20 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** The columns of the yearly aggregates file: every YearSummary field, in this order. */
-export const YEARLY_AGGREGATE_COLUMNS = [
-  'year',
-  'startingActives',
-  'activeHeadcount',
-  'hires',
-  'experiencedTerminations',
-  'newHireTerminations',
-  'growthPct',
-  'promotions',
-  'raises',
-  'totalCompensation',
-  'averageActivePay',
-  'participationRate',
-  'averageDeferralRate',
-  'employeeContributions',
-  'employerMatch',
-  'employerCore',
-  'employerCost',
-] as const satisfies ReadonlyArray<keyof YearSummary>;
-
-/** Dollar sums of cents: written rounded to cents (match + core is a float sum). */
-const MONEY_COLUMNS: ReadonlySet<string> = new Set([
-  'totalCompensation',
-  'employeeContributions',
-  'employerMatch',
-  'employerCore',
-  'employerCost',
-]);
-
-/** One row per year: the YearSummary fields. */
-export function yearlyAggregatesCsv(years: readonly YearSummary[]): string {
+function tableCsv<T>(columns: readonly ReportColumn<T>[], rows: readonly T[]): string {
   return toCsv(
-    YEARLY_AGGREGATE_COLUMNS,
-    years.map((y) => YEARLY_AGGREGATE_COLUMNS.map((column) => (MONEY_COLUMNS.has(column) ? cents(y[column]) : y[column]))),
+    columns.map((c) => c.name),
+    rows.map((row) => columns.map((c) => fileValue(c, row))),
   );
 }
 
-const cents = (x: number): number => Math.round(x * 100) / 100;
-
-export const WORKFORCE_ANALYSIS_COLUMNS = [
-  'year',
-  'totalRows',
-  'active',
-  'terminated',
-  'participating',
-  'participationRate',
-  'previousActives',
-  'growthPct',
-  'averagePay',
-] as const;
+/** yearly_aggregates.csv: one row per year, the columns of YEARLY_AGGREGATE_COLUMNS. */
+export function yearlyAggregatesCsv(years: readonly YearSummary[]): string {
+  return tableCsv(YEARLY_AGGREGATE_COLUMNS, years);
+}
 
 export function workforceAnalysisCsv(analysis: WorkforceAnalysis): string {
-  return toCsv(
-    WORKFORCE_ANALYSIS_COLUMNS,
-    analysis.rows.map((r) => WORKFORCE_ANALYSIS_COLUMNS.map((column) => r[column])),
-  );
+  return tableCsv(WORKFORCE_ANALYSIS_COLUMNS, analysis.rows);
 }
 
 /** Long format: one row per year and event type (the year's totals as event type 'all_events'). */
@@ -82,9 +49,20 @@ export function eventsAnalysisCsv(analysis: EventsAnalysis): string {
   const rows: CsvValue[][] = [];
   for (const total of analysis.totals) {
     for (const r of analysis.rows.filter((row) => row.year === total.year)) {
-      rows.push([r.year, r.eventType, r.events, r.uniqueEmployees]);
+      rows.push([r.year, r.event_type, r.events, r.unique_employees]);
     }
-    rows.push([total.year, 'all_events', total.events, total.uniqueEmployees]);
+    rows.push([total.year, 'all_events', total.events, total.unique_employees]);
   }
-  return toCsv(['year', 'eventType', 'events', 'uniqueEmployees'], rows);
+  return toCsv(
+    EVENTS_ANALYSIS_COLUMNS.map((c) => c.name),
+    rows,
+  );
+}
+
+/** columns.csv: every column of every exported file with its unit and meaning. */
+export function columnsCsv(files: ReadonlyArray<{ file: string; columns: readonly ColumnDoc[] }>): string {
+  return toCsv(
+    ['file', 'column', 'unit', 'description'],
+    files.flatMap(({ file, columns }) => columns.map((c) => [file, c.name, UNIT_NOTES[c.unit], c.description])),
+  );
 }

@@ -2,7 +2,18 @@ import ExcelJS from 'exceljs';
 import type { Analysis } from '../analysis.js';
 import type { ReportData } from '../collect.js';
 import { formatYears } from '../inputs.js';
+import {
+  EVENTS_ANALYSIS_COLUMNS,
+  fileValue,
+  pctToFraction,
+  WORKFORCE_ANALYSIS_COLUMNS,
+  YEARLY_AGGREGATE_COLUMNS,
+  type ColumnDoc,
+  type ColumnUnit,
+} from '../columns.js';
+import { cents, metricDefinition, type HeadlineMetricId } from '../metrics.js';
 import type { YearAudit } from '../types.js';
+import { yearSummaryMetric } from '../year-summary.js';
 
 /**
  * Excel workbooks of aggregates: the run report (Summary, Events summary, Workforce by year,
@@ -15,9 +26,7 @@ export const REPORT_SHEETS = ['Summary', 'Events summary', 'Workforce by year', 
 const FMT = {
   int: '#,##0',
   money: '#,##0.00',
-  /** Values already ×100 (growth %, CAGR %). */
-  pct100: '0.00',
-  /** Fractions (participation and deferral rates) shown as percentages. */
+  /** Fractions (rates, growth) shown as percentages; the cell holds the fraction. */
   rate: '0.00%',
 } as const;
 
@@ -94,7 +103,14 @@ function statusCodes(audits: readonly YearAudit[]): string[] {
 }
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
-const cents = (x: number): number => Math.round(x * 100) / 100;
+
+const UNIT_FORMATS: Partial<Record<ColumnUnit, Fmt>> = { count: FMT.int, usd: FMT.money, fraction: FMT.rate };
+
+/** A sheet column of a file column: its snake_case name as header, its unit's number format. */
+function columnOf(column: ColumnDoc): Column {
+  const numFmt = UNIT_FORMATS[column.unit];
+  return numFmt === undefined ? { header: column.name } : { header: column.name, numFmt };
+}
 
 export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   const { summary, audits, metadata } = report;
@@ -104,86 +120,57 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   workbook.created = new Date(summary.generatedAt);
 
   const g = summary.growthAnalysis;
-  addSheet(workbook, 'Summary', [{ header: 'Metric' }, { header: 'Value' }], [
-    ['Run id', summary.runId],
-    ['First year', summary.startYear],
-    ['Last year', summary.endYear],
-    ['Years simulated', summary.endYear - summary.startYear + 1],
-    [`Start-of-year actives ${summary.startYear}`, { value: g.startingActives, numFmt: FMT.int }],
-    [`Year-end actives ${summary.endYear}`, { value: g.endingActives, numFmt: FMT.int }],
-    ['Net change', { value: g.endingActives - g.startingActives, numFmt: FMT.int }],
-    ['Total growth %', { value: g.totalGrowthPct, numFmt: FMT.pct100 }],
-    ['CAGR %', { value: g.cagrPct, numFmt: FMT.pct100 }],
-    ['Total hires', { value: sum(years.map((y) => y.hires)), numFmt: FMT.int }],
-    ['Total experienced terminations', { value: sum(years.map((y) => y.experiencedTerminations)), numFmt: FMT.int }],
-    ['Total new-hire terminations', { value: sum(years.map((y) => y.newHireTerminations)), numFmt: FMT.int }],
-    ['Total promotions', { value: sum(years.map((y) => y.promotions)), numFmt: FMT.int }],
-    ['Total raises', { value: sum(years.map((y) => y.raises)), numFmt: FMT.int }],
-    ['Total compensation', { value: cents(sum(years.map((y) => y.totalCompensation))), numFmt: FMT.money }],
-    ['Total employee contributions', { value: cents(sum(years.map((y) => y.employeeContributions))), numFmt: FMT.money }],
-    ['Total employer match', { value: cents(sum(years.map((y) => y.employerMatch))), numFmt: FMT.money }],
-    ['Total employer core', { value: cents(sum(years.map((y) => y.employerCore))), numFmt: FMT.money }],
-    ['Total employer cost', { value: summary.employerCost.total, numFmt: FMT.money }],
-    ...Object.entries(summary.eventTotals).map(([type, n]) => [`Events: ${type}`, { value: n, numFmt: FMT.int }]),
+  const total = (id: HeadlineMetricId): number => cents(sum(years.map((y) => yearSummaryMetric(y, id))));
+  // Totals over the years: the money metrics are flows, summed; headcount and rates are not summed.
+  const totals = (['total_compensation', 'employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost'] as const).map(
+    (id) => [id, { value: total(id), numFmt: FMT.money }, `Σ over the years: ${metricDefinition(id).description}`],
+  );
+  addSheet(workbook, 'Summary', [{ header: 'metric' }, { header: 'value' }, { header: 'description' }], [
+    ['run_id', summary.runId, 'The run whose years the database holds'],
+    ['first_year', summary.startYear, ''],
+    ['last_year', summary.endYear, ''],
+    ['years_simulated', summary.endYear - summary.startYear + 1, ''],
+    ['starting_actives', { value: g.startingActives, numFmt: FMT.int }, `Start-of-year population of ${summary.startYear}`],
+    ['ending_actives', { value: g.endingActives, numFmt: FMT.int }, `Year-end actives of ${summary.endYear}`],
+    ['net_change', { value: g.endingActives - g.startingActives, numFmt: FMT.int }, 'ending_actives − starting_actives'],
+    ['total_growth_rate', { value: pctToFraction(g.totalGrowthPct), numFmt: FMT.rate }, 'net_change / starting_actives'],
+    ['cagr', { value: pctToFraction(g.cagrPct), numFmt: FMT.rate }, 'Compound annual growth rate of the actives'],
+    ['hires', { value: sum(years.map((y) => y.hires)), numFmt: FMT.int }, 'Σ over the years'],
+    ['experienced_terminations', { value: sum(years.map((y) => y.experiencedTerminations)), numFmt: FMT.int }, 'Σ over the years'],
+    ['new_hire_terminations', { value: sum(years.map((y) => y.newHireTerminations)), numFmt: FMT.int }, 'Σ over the years'],
+    ['promotions', { value: sum(years.map((y) => y.promotions)), numFmt: FMT.int }, 'Σ over the years'],
+    ['raises', { value: sum(years.map((y) => y.raises)), numFmt: FMT.int }, 'Σ over the years'],
+    ...totals,
+    ...Object.entries(summary.eventTotals).map(([type, n]) => [`events_${type}`, { value: n, numFmt: FMT.int }, 'Σ over the years']),
   ]);
 
   const types = eventTypes(audits);
   addSheet(
     workbook,
     'Events summary',
-    [{ header: 'Year' }, ...types.map((t) => ({ header: t, numFmt: FMT.int })), { header: 'Total', numFmt: FMT.int }],
+    [{ header: 'year' }, ...types.map((t) => ({ header: t, numFmt: FMT.int })), { header: 'all_events', numFmt: FMT.int }],
     audits.map((a) => {
       const counts = types.map((t) => a.eventsByType.find((e) => e.eventType === t)?.count ?? 0);
       return [a.year, ...counts, sum(counts)];
     }),
   );
 
+  // The columns of yearly_aggregates.csv, with the head count by status after active_headcount.
   const statuses = statusCodes(audits);
   const auditOf = new Map(audits.map((a) => [a.year, a]));
+  const at = YEARLY_AGGREGATE_COLUMNS.findIndex((c) => c.name === 'active_headcount') + 1;
+  const before = YEARLY_AGGREGATE_COLUMNS.slice(0, at);
+  const after = YEARLY_AGGREGATE_COLUMNS.slice(at);
   addSheet(
     workbook,
     'Workforce by year',
-    [
-      { header: 'Year' },
-      { header: 'Starting actives', numFmt: FMT.int },
-      { header: 'Active headcount', numFmt: FMT.int },
-      ...statuses.map((s) => ({ header: s, numFmt: FMT.int })),
-      { header: 'Hires', numFmt: FMT.int },
-      { header: 'Experienced terminations', numFmt: FMT.int },
-      { header: 'New-hire terminations', numFmt: FMT.int },
-      { header: 'Growth %', numFmt: FMT.pct100 },
-      { header: 'Promotions', numFmt: FMT.int },
-      { header: 'Raises', numFmt: FMT.int },
-      { header: 'Total compensation', numFmt: FMT.money },
-      { header: 'Average active pay', numFmt: FMT.money },
-      { header: 'Participation rate', numFmt: FMT.rate },
-      { header: 'Average deferral rate', numFmt: FMT.rate },
-      { header: 'Employee contributions', numFmt: FMT.money },
-      { header: 'Employer match', numFmt: FMT.money },
-      { header: 'Employer core', numFmt: FMT.money },
-      { header: 'Employer cost', numFmt: FMT.money },
-    ],
+    [...before.map(columnOf), ...statuses.map((s) => ({ header: s, numFmt: FMT.int })), ...after.map(columnOf)],
     years.map((y) => {
       const byStatus = auditOf.get(y.year)?.workforceByStatus ?? [];
       return [
-        y.year,
-        y.startingActives,
-        y.activeHeadcount,
+        ...before.map((c) => fileValue(c, y)),
         ...statuses.map((s) => byStatus.find((b) => b.status === s)?.count ?? 0),
-        y.hires,
-        y.experiencedTerminations,
-        y.newHireTerminations,
-        y.growthPct,
-        y.promotions,
-        y.raises,
-        y.totalCompensation,
-        y.averageActivePay,
-        y.participationRate,
-        y.averageDeferralRate,
-        y.employeeContributions,
-        y.employerMatch,
-        y.employerCore,
-        y.employerCost,
+        ...after.map((c) => fileValue(c, y)),
       ];
     }),
   );
@@ -191,11 +178,11 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   addSheet(
     workbook,
     'Validation',
-    [{ header: 'Year' }, { header: 'Rule' }, { header: 'Severity' }, { header: 'Violations', numFmt: FMT.int }, { header: 'Description' }],
+    [{ header: 'year' }, { header: 'rule' }, { header: 'severity' }, { header: 'violations', numFmt: FMT.int }, { header: 'description' }],
     audits.flatMap((a) => a.validation.map((v) => [a.year, v.rule, v.severity, v.violations, v.description])),
   );
 
-  addSheet(workbook, 'Metadata', [{ header: 'Key' }, { header: 'Value' }], [
+  addSheet(workbook, 'Metadata', [{ header: 'key' }, { header: 'value' }], [
     ['run_id', metadata.runId],
     ['status', metadata.status],
     ['config_path', metadata.configPath],
@@ -236,37 +223,17 @@ export function buildAnalysisWorkbook(analysis: Analysis): ExcelJS.Workbook {
     addSheet(
       workbook,
       'Workforce',
-      [
-        { header: 'Year' },
-        { header: 'Total rows', numFmt: FMT.int },
-        { header: 'Active', numFmt: FMT.int },
-        { header: 'Terminated', numFmt: FMT.int },
-        { header: 'Participating', numFmt: FMT.int },
-        { header: 'Participation rate', numFmt: FMT.rate },
-        { header: 'Previous actives', numFmt: FMT.int },
-        { header: 'Growth %', numFmt: FMT.pct100 },
-        { header: 'Average pay', numFmt: FMT.money },
-      ],
-      analysis.rows.map((r) => [
-        r.year,
-        r.totalRows,
-        r.active,
-        r.terminated,
-        r.participating,
-        r.participationRate,
-        r.previousActives,
-        r.growthPct,
-        r.averagePay,
-      ]),
+      WORKFORCE_ANALYSIS_COLUMNS.map(columnOf),
+      analysis.rows.map((r) => WORKFORCE_ANALYSIS_COLUMNS.map((c) => fileValue(c, r))),
     );
   } else {
     addSheet(
       workbook,
       'Events',
-      [{ header: 'Year' }, { header: 'Event type' }, { header: 'Events', numFmt: FMT.int }, { header: 'Unique employees', numFmt: FMT.int }],
+      EVENTS_ANALYSIS_COLUMNS.map(columnOf),
       analysis.totals.flatMap((t) => [
-        ...analysis.rows.filter((r) => r.year === t.year).map((r) => [r.year, r.eventType, r.events, r.uniqueEmployees]),
-        [t.year, 'all_events', t.events, t.uniqueEmployees],
+        ...analysis.rows.filter((r) => r.year === t.year).map((r) => [r.year, r.event_type, r.events, r.unique_employees]),
+        [t.year, 'all_events', t.events, t.unique_employees],
       ]),
     );
   }

@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { censusIntakeArgs, type CensusIntakeOptions } from '../census/intake.js';
 import { defaultMemoryLimit, parseMemoryLimit } from '../db/database.js';
 import { ExitCode, PlanAlignError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
@@ -48,6 +49,8 @@ export interface BatchOptions {
   memoryLimit?: string | undefined;
   /** Seed of every scenario (default: each merged config's simulation.random_seed). */
   seed?: number | undefined;
+  /** How every run reads the census (the intake flags; the census's sidecar applies to the rest). */
+  censusIntake?: CensusIntakeOptions | undefined;
   /** The scenario the others are compared with (default: the one named `baseline`, else the first by name). */
   baseline?: string | undefined;
   /** Annual discount rate of the present value of employer cost, a fraction (default 0). */
@@ -191,6 +194,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       if (options.census !== undefined) args.push('--census', result.census);
       args.push('--threads', String(childThreads), '--memory-limit', childMemory);
       if (options.seed !== undefined) args.push('--seed', String(options.seed));
+      args.push(...censusIntakeArgs(options.censusIntake ?? {}));
       const outcome = await runChild({
         args,
         cwd: process.cwd(),

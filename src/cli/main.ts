@@ -21,7 +21,7 @@ const simulateCommand = program
   .description('Run a multi-year simulation and print a summary per year')
   .argument('[years]', "YYYY or YYYY-YYYY (default: the config's start_year-end_year)")
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
-  .option('--census <file>', 'census file, CSV or Parquet (default: setup.census_parquet_path)')
+  .option('--census <file>', 'census file: CSV, XLSX or Parquet (default: setup.census_parquet_path)')
   .option('--database <file>', 'DuckDB file to write (":memory:" for a throwaway run)', 'simulation.duckdb')
   .option('--seed <n>', 'random seed (overrides simulation.random_seed)')
   .option('--growth <rate>', 'target growth rate, e.g. 3.5% or 0.035 (overrides simulation.target_growth_rate)')
@@ -42,7 +42,7 @@ const simulateCommand = program
   .action((years, options) => runCommand(async () => (await import('./commands/simulate.js')).simulate(years, options)));
 for (const flag of censusIntakeFlags()) simulateCommand.addOption(flag);
 
-program
+const batchCommand = program
   .command('batch')
   .description('Run several scenarios (the base config with one scenario file laid over it), each in its own process and database, and compare them with a baseline (console, batch_summary.json, comparison.xlsx with charts)')
   .requiredOption('--scenarios-dir <dir>', "folder of scenario files (*.yaml, *.yml); a file's name is its scenario's name")
@@ -57,6 +57,7 @@ program
   .option('--baseline <name>', 'the scenario the others are compared with (default: the one named baseline, else the first by name)')
   .option('--discount-rate <rate>', 'annual discount rate of the present value of employer cost, e.g. 0.03 or 3% (default 0)')
   .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
+for (const flag of censusIntakeFlags()) batchCommand.addOption(flag);
 
 program
   .command('validate')
@@ -157,7 +158,7 @@ legacy
   .description("Run a simulation with the flags of the reference's `run`; prints its result dict as JSON on stdout")
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
   .option('--database <file>', 'DuckDB file (default: env DATABASE_PATH, else simulation.duckdb)')
-  .option('--census <file>', 'census file, CSV or Parquet (default: setup.census_parquet_path)')
+  .option('--census <file>', 'census file: CSV, XLSX or Parquet (default: setup.census_parquet_path)')
   .option('--start-year <year>', 'first year (default: simulation.start_year)')
   .option('--end-year <year>', 'last year (default: simulation.end_year)')
   .option('--years <years>', 'YYYY-YYYY, instead of --start-year and --end-year')
@@ -183,7 +184,7 @@ const checkCommand = census
     'Validate a census file without simulating: the column mapping, row counts, warnings, or the errors. ' +
       'Reads the sidecar <file>.planalign.yaml when there is one (columns, synonyms, sidecar, flags, problems, warnings: docs/CENSUS.md)',
   )
-  .argument('<file>', 'census file, CSV or Parquet')
+  .argument('<file>', 'census file: CSV, XLSX or Parquet')
   .option('-c, --config <file>', "read it as a simulation under this config would: its deferral_rates section and first year")
   .option('--save-mapping', 'write the options used and the column mapping to the sidecar <file>.planalign.yaml, read by every later command')
   .option('--report-errors <file>', REPORT_ERRORS_HELP)

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -412,6 +412,31 @@ describe('planalign batch: name filter, .yaml over .yml, census, seed and thread
     for (const name of ['a', 'b']) {
       expect(runSettings(join(result.batchDir, `${name}.duckdb`)), name).toEqual({ threads: 2, memory_limit: await memoryLimitShown('700MB') });
     }
+  });
+});
+
+describe('planalign batch: census intake flags', () => {
+  const tempDir = useTempDir();
+
+  it('passes them to every run: a census whose dates only day-first settles is refused without, read day-first with', async () => {
+    const f = await batchFixture(tempDir(), { 'a.yaml': { simulation: { end_year: 2025 } } });
+    // Every date reads both ways (both parts ≤ 12): refused unless the order is given.
+    const rows = Array.from({ length: 40 }, (_, i) => `E${i + 1},${(i % 12) + 1}/${(i % 11) + 2}/1980,3/4/2015,${60000 + i * 1000},0.05`);
+    const census = join(f.dir, 'ambiguous.csv');
+    writeFileSync(census, ['employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation,employee_deferral_rate', ...rows].join('\n'));
+    const base = { scenariosDir: f.scenariosDir, config: f.baseConfig, census, env: {} };
+
+    const refused = await runBatch({ ...base, outputDir: join(f.dir, 'out1') });
+    expect(refused.scenarios.map((s) => s.status)).toEqual(['failed']);
+    expect(readFileSync(refused.scenarios[0]?.stderrPath as string, 'utf8')).toMatch(/ambiguous[\s\S]*--date-order/);
+
+    const read = await runBatch({ ...base, outputDir: join(f.dir, 'out2'), censusIntake: { dateOrder: 'day-first' } });
+    expect(read.exitCode).toBe(0);
+    const staged = await query<{ birth: string; hire: string }>(
+      join(read.batchDir, 'a.duckdb'),
+      `SELECT employee_birth_date::VARCHAR AS birth, employee_hire_date::VARCHAR AS hire FROM stg_census_data WHERE employee_id = 'E1'`,
+    );
+    expect(staged).toEqual([{ birth: '1980-02-01', hire: '2015-04-03' }]);
   });
 });
 

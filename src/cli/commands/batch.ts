@@ -3,9 +3,9 @@ import { runBatch, type BatchEvent, type BatchResult } from '../../batch/index.j
 import { UsageError } from '../../errors.js';
 import { formatMetric, type MetricUnit } from '../../reporting/metrics.js';
 import { formatDelta, formatDeltaPct } from '../../reporting/scenario-compare.js';
-import { parseDiscountRate, parseInteger } from '../options.js';
+import { parseCensusIntake, parseDiscountRate, parseInteger, type CensusIntakeFlags } from '../options.js';
 
-export interface BatchCommandOptions {
+export interface BatchCommandOptions extends CensusIntakeFlags {
   scenariosDir: string;
   config?: string;
   census?: string;
@@ -47,6 +47,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       threads: integerOption(options.threads, '--threads'),
       memoryLimit: options.memoryLimit,
       seed: integerOption(options.seed, '--seed'),
+      censusIntake: parseCensusIntake(options),
       baseline: options.baseline,
       discountRate: options.discountRate === undefined ? undefined : parseDiscountRate(options.discountRate),
       signal: controller.signal,

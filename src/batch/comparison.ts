@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { renderPng, type LineChartSpec } from '../charts/render.js';
 import type { MetricUnit } from '../reporting/metrics.js';
+import { writeWorkbook } from '../reporting/render/xlsx.js';
 import {
   COMPARED_METRICS,
   readScenarioMetrics,
@@ -92,12 +93,21 @@ interface Column<T> {
   numFmt?: string;
 }
 
-/** Number formats of a figure, and of its difference from the baseline (signed), by unit. */
+/**
+ * Number formats of a figure, and of its difference from the baseline (signed), by unit. A rate's
+ * difference is in percentage points, as the console's `pt`: its cell holds the points (fraction × 100),
+ * so it cannot be read as the relative "vs %" beside it.
+ */
 const FORMAT: Record<MetricUnit, { value: string; delta: string }> = {
   count: { value: '#,##0', delta: '+#,##0;-#,##0;0' },
   usd: { value: '"$"#,##0', delta: '+"$"#,##0;-"$"#,##0;"$"0' },
-  fraction: { value: '0.00%', delta: '+0.00%;-0.00%;0.00%' },
+  fraction: { value: '0.00%', delta: '+0.00" pt";-0.00" pt";0.00" pt"' },
 };
+
+/** A difference as its cell holds it: a rate's in percentage points (without the binary tail of × 100). */
+function deltaCell(unit: MetricUnit, delta: number | null): number | null {
+  return delta === null || unit !== 'fraction' ? delta : Number((delta * 100).toPrecision(12));
+}
 const DELTA_PCT = '+0.0%;-0.0%;0.0%';
 export const ALL_YEARS = 'All years';
 
@@ -128,23 +138,24 @@ const SCENARIO_COLUMNS: Array<Column<ScenarioSheetRow>> = [
 /**
  * Comparison (rows = metric × year and all years, columns = scenarios and their differences from the
  * baseline), Charts, Scenarios (every scenario's run) and Notes (the baseline, the discount rate and
- * each metric's definition). Without a comparison (no scenario completed), Scenarios alone.
+ * each metric's definition). Without a comparison (no scenario completed), Scenarios alone. `stamp`
+ * dates the file (the batch's start): the same figures, runs and stamp give the same bytes.
  */
 export async function writeComparisonWorkbook(
   path: string,
   comparison: ScenarioComparison | null,
   scenarios: readonly ScenarioSheetRow[],
+  stamp: Date,
 ): Promise<void> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'PlanAlign';
-  workbook.created = new Date();
   if (comparison !== null) {
     addComparisonSheet(workbook, comparison);
     addChartsSheet(workbook, comparison);
   }
   addSheet(workbook, 'Scenarios', SCENARIO_COLUMNS, scenarios);
   if (comparison !== null) addNotesSheet(workbook, comparison);
-  await workbook.xlsx.writeFile(path);
+  await writeWorkbook(workbook, path, stamp);
 }
 
 function addComparisonSheet(workbook: ExcelJS.Workbook, comparison: ScenarioComparison): void {
@@ -160,7 +171,7 @@ function addComparisonSheet(workbook: ExcelJS.Workbook, comparison: ScenarioComp
       metric.label,
       year,
       ...names.map((n) => f.values[n] ?? null),
-      ...others.flatMap((o) => [f.delta[o] ?? null, f.delta_pct[o] ?? null]),
+      ...others.flatMap((o) => [deltaCell(metric.unit, f.delta[o] ?? null), f.delta_pct[o] ?? null]),
     ]);
     names.forEach((_, i) => (row.getCell(3 + i).numFmt = FORMAT[metric.unit].value));
     others.forEach((_, i) => {
@@ -206,7 +217,7 @@ function addNotesSheet(workbook: ExcelJS.Workbook, comparison: ScenarioCompariso
   const sheet = workbook.addWorksheet('Notes');
   const facts: Array<[string, string | number]> = [
     ['Baseline', comparison.baseline],
-    ['Differences', `each scenario − ${comparison.baseline}; relative: ÷ |${comparison.baseline}|`],
+    ['Differences', `each scenario − ${comparison.baseline}, rates in percentage points (pt); relative (vs %): ÷ |${comparison.baseline}|`],
     ['Discount rate', comparison.discount_rate],
     ['Present value at', comparison.valuation_date ?? 'no year in every scenario'],
     ['All years', comparison.total.years.length === 0 ? 'no year in every scenario' : comparison.total.years.join(', ')],

@@ -227,7 +227,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       comparison = compareScenarios(read.scenarios, { baseline: against, discountRate });
     }
     const compared = comparison;
-    await writeAtomically(workbookPath, (temp) => writeComparisonWorkbook(temp, compared, results));
+    await writeAtomically(workbookPath, (temp) => writeComparisonWorkbook(temp, compared, results, startedAt));
   } catch (error) {
     warnings.push(`comparison workbook not written: ${(error as Error).message}`);
     workbookPath = undefined;

@@ -1,4 +1,13 @@
-export { loadCensus, hashFile, hashCensus, MAX_REPORTED_PROBLEMS, type CensusLoadResult } from './ingest.js';
+export {
+  loadCensus,
+  hashFile,
+  hashCensus,
+  describeIntake,
+  MAX_REPORTED_PROBLEMS,
+  type CensusLoadResult,
+  type CensusReading,
+  type ReadingSource,
+} from './ingest.js';
 export type { CensusIntakeOptions } from './intake.js';
 export { CENSUS_SYNONYMS, describeMapping, type CensusColumnMapping, type MappedColumn } from './mapping.js';
 export { readSidecar, sidecarPath, writeSidecar, SIDECAR_SUFFIX } from './sidecar.js';

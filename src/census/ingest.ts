@@ -11,11 +11,12 @@
  * text. The only names written into SQL are the constant census column names and internally generated
  * temp-table names; values are parsed by values.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { Database } from '../db/database.js';
-import { CensusError } from '../errors.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { open, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { canonicalJson } from '../config/hash.js';
+import { Database } from '../db/database.js';
+import { CensusError, UsageError } from '../errors.js';
 import {
   CENSUS_COLUMNS,
   DEFAULT_CENSUS_RATE_RULES,
@@ -29,22 +30,26 @@ import {
   RATE_PERCENT_SIGN,
   valueProblems,
   valueReading,
+  type DateOrder,
   type ValueReading,
 } from './values.js';
 import type { CensusIntakeOptions } from './intake.js';
 import { mapColumns, type CensusColumnMapping, type ExplicitHeader } from './mapping.js';
-import { CensusProblemsError, problemsOf, writeProblemReport, type CensusProblem } from './report.js';
-import { censusHash, mergeIntake, readingOptions, readSidecar, type IntakeSource, type ReadingOptions, type Sidecar } from './sidecar.js';
+import { CensusProblemsError, PROBLEM_REPORT_HEADER, problemsOf, writeProblemReport, type CensusProblem } from './report.js';
+import { mergeIntake, readingOptions, readSidecar, sidecarPath, type IntakeSource, type ReadingOptions, type Sidecar } from './sidecar.js';
 
 export interface CensusLoadResult {
   /** Absolute path of the file that was loaded. */
   path: string;
   format: CensusFormat;
   /**
-   * sha256 (hex) of the file bytes; with a sidecar or intake options, of the file's hash, the
-   * sidecar's bytes and the options given (see censusHash).
+   * The census hash (recorded with a run; --resume refuses a changed one): `fileHash` when the file is
+   * read as a plain load of it reads it (no sidecar, no flag), else the sha256 of `fileHash` and the
+   * reading in effect (see readingHash).
    */
   hash: string;
+  /** sha256 (hex) of the file bytes. */
+  fileHash: string;
   /** Rows written to `stg_census_data` (after duplicates were dropped). */
   rows: number;
   /** Rows without a termination date (the baseline workforce). */
@@ -57,6 +62,8 @@ export interface CensusLoadResult {
   mapping: CensusColumnMapping;
   /** The reading options used (given, from the sidecar, sniffed) with the header mapping: what --save-mapping writes. */
   intake: ReadingOptions;
+  /** How the file was read and where each choice came from (describeIntake says it in a line). */
+  reading: CensusReading;
   /** The sidecar read, if any. */
   sidecar?: string;
 }
@@ -72,10 +79,20 @@ const HINT = 'Fix the listed values and load again; nothing was written to the d
 
 export { hashFile };
 
-/** The hash loadCensus records for this census read with these options (its sidecar included). */
-export async function hashCensus(path: string, intake: CensusIntakeOptions = {}): Promise<string> {
-  const sidecar = await readSidecar(path);
-  return censusHash(await hashFile(path), sidecar?.bytes, intake);
+/**
+ * The hash loadCensus records for this census read with these options and `rules` (its sidecar
+ * included). Without a sidecar or an option it is the file's sha256; else the reading in effect decides
+ * it, so the census is read (into a throwaway in-memory database).
+ */
+export async function hashCensus(path: string, intake: CensusIntakeOptions = {}, rules: CensusRateRules = DEFAULT_CENSUS_RATE_RULES): Promise<string> {
+  const given = readingOptions(intake);
+  if (Object.keys(given).length === 0 && (await readSidecar(path)) === undefined) return hashFile(path);
+  const db = await Database.open(':memory:');
+  try {
+    return (await loadCensus(db, path, rules, undefined, given)).hash;
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -95,15 +112,57 @@ export async function loadCensus(
 ): Promise<CensusLoadResult> {
   const file = resolve(path);
   const report = intake.reportErrors;
+  if (report !== undefined) await checkReportPath(report, file);
   try {
     const sidecar = await readSidecar(file);
     const merged = mergeIntake(intake, sidecar);
     const result = await readCensus(db, file, rules, firstYear, { intake: merged.options, sources: merged.sources, sidecar, given: intake, report });
     if (report !== undefined) await writeProblemReport(report, []);
-    return { ...result, hash: censusHash(result.hash, sidecar?.bytes, intake) };
+    return result;
   } catch (error) {
     if (report !== undefined && error instanceof CensusError) await writeProblemReport(report, problemsOf(error));
     throw error;
+  }
+}
+
+/**
+ * The problem report must not replace the census, its sidecar, or a file that is not an earlier report
+ * (the report is written whether the census loads or not).
+ */
+async function checkReportPath(report: string, census: string): Promise<void> {
+  // Where a path really leads (symlinks resolved), also for a file not written yet.
+  const real = async (path: string): Promise<string> =>
+    realpath(path).catch(async () => join(await realpath(dirname(resolve(path))).catch(() => dirname(resolve(path))), basename(path)));
+  const target = await real(report);
+  for (const [what, path] of [['the census file', census], ['the census sidecar', sidecarPath(census)]] as const) {
+    if (target === (await real(path))) {
+      throw new UsageError(
+        `--report-errors ${report} is ${what} ${path}: the report would overwrite it`,
+        { file: report },
+        'Name another file for the problem report.',
+      );
+    }
+  }
+  const info = await stat(target).catch(() => undefined);
+  if (info === undefined || (info.isFile() && info.size === 0)) return;
+  const header = PROBLEM_REPORT_HEADER.join(',');
+  let first = '';
+  if (info.isFile()) {
+    const handle = await open(target, 'r');
+    try {
+      const buffer = Buffer.alloc(header.length + 8);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      first = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0] ?? '';
+    } finally {
+      await handle.close();
+    }
+  }
+  if (first !== header) {
+    throw new UsageError(
+      `--report-errors ${report}: the file exists and is not a census problem report (its first line is not "${header}"); it is left as it is`,
+      { file: report },
+      'Name a new file, or a report an earlier --report-errors wrote.',
+    );
   }
 }
 
@@ -176,11 +235,7 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
       [raw],
     )
   ).map((r) => r.column_name);
-  const mapping = mapColumns(found, explicitHeaders(file, rules, how), {
-    file,
-    where: source.header,
-    ...(source.headerRow === undefined ? {} : { row: source.headerRow }),
-  });
+  const mapping = mapColumns(found, explicitHeaders(file, rules, how), mapColumnsContext(file, source));
   const headerOf = new Map(mapping.columns.map((m) => [m.column, m.header]));
   const rateColumn = headerOf.get(RATE);
   if (rateColumn === undefined) {
@@ -267,19 +322,24 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
     return `${rowsWord}${n > 1 ? 's' : ''} ${shown.join(', ')}${n > shown.length ? ', …' : ''}`;
   };
   if (stats.percent > 0) {
+    // `fractions`: values of 1 or less without `%`. The percent unit reads them as percents too (they
+    // are among `percent`); the above-1 rule reads them as fractions (they are not).
+    const small =
+      stats.fractions === 0
+        ? ''
+        : rate.unit === 'percent'
+          ? `; ${stats.fractions} of them ${stats.fractions > 1 ? 'are' : 'is'} 1 or less (0.06 is read as 0.06 %): check the column's unit (--rate-unit fraction reads every value as a fraction)`
+          : `, while ${stats.fractions} between 0 and 1 ${stats.fractions > 1 ? 'were' : 'was'} read as fractions of pay: check the column's unit (--rate-unit percent or fraction settles it)`;
     warnings.push(
-      `${values(stats.percent)} read as percents (divided by 100: 6 is 0.06) by ${rate.why}, ${firstRows(stats.percent_rows, stats.percent)}` +
-        (stats.fractions > 0
-          ? `, while ${stats.fractions} ${rate.unit === 'percent' ? 'of 1 or less were read as percents too (0.06 is 0.0006)' : 'between 0 and 1 were read as fractions of pay'}: ` +
-            `check the column's unit (--rate-unit percent or fraction settles it)`
-          : ''),
+      `${values(stats.percent)} read as percents (divided by 100: 6 is 0.06) by ${rate.why}, ${firstRows(stats.percent_rows, stats.percent)}${small}`,
     );
   }
   if (stats.unusable > 0) {
     warnings.push(
       `${values(stats.unusable)} above ${rate.unit === 'fraction' ? `1 (read as fractions by ${rate.why})` : '100 %'} ` +
         `cannot be a deferral rate, ${firstRows(stats.unusable_rows, stats.unusable)}: ${stats.unusable > 1 ? 'those participants start' : 'that participant starts'} ` +
-        `at deferral_rates.pre_enrolled_fallback (${rules.pre_enrolled_fallback})`,
+        `at deferral_rates.pre_enrolled_fallback (${rules.pre_enrolled_fallback})` +
+        (rate.unit === 'fraction' ? '; percents are written with % (6%) or read with --rate-unit percent' : ''),
     );
   }
   if (stats.capped > 0) {
@@ -348,10 +408,30 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
     rateRuleParams(rate, ['unit', 'use_census', 'cap', 'fallback']),
   );
 
+  const censusReading = readingInEffect(source, reading, rate, how, (row, column) => `${label(row)}, column ${fileColumn(column)}`);
+  const effective = readingKey(source.format, {
+    separator: source.separator,
+    sheet: source.sheet,
+    decimalComma: reading.decimalComma,
+    dateOrder: reading.dates.orderMatters ? reading.dateOrder : undefined,
+    rateUnit: rate.unit,
+    columns: mapping,
+  });
+  const plain = readingKey(source.format, {
+    separator: source.sniffedSeparator,
+    sheet: source.firstSheet,
+    decimalComma: false,
+    // Read from the same text (compared only when the mapping is the same too).
+    dateOrder: reading.dates.orderMatters ? reading.dates.sniffed : undefined,
+    rateUnit: rateRule(rules, PLAIN).unit,
+    columns: plainMapping(file, found, rules, mapColumnsContext(file, source)),
+  });
   return {
     path: file,
     format: source.format,
-    hash: source.hash,
+    hash: effective === plain ? source.hash : createHash('sha256').update(canonicalJson({ census: source.hash, reading: JSON.parse(effective) })).digest('hex'),
+    fileHash: source.hash,
+    reading: censusReading,
     rows: stats.rows,
     activeRows: stats.active,
     terminatedRows: stats.terminated,
@@ -452,20 +532,30 @@ async function summarise(
 interface RateRule {
   rules: CensusRateRules;
   unit: 'percent' | 'fraction' | 'auto';
-  /** Which setting decided the unit, for the warnings. */
+  /** Which setting decided the unit: the flag, the sidecar or the config. */
+  source: IntakeSource | 'config';
+  /** That setting in words, for the warnings. */
   why: string;
 }
 
-function rateRule(rules: CensusRateRules, how: Intake): RateRule {
+/**
+ * The one rule for the rate unit, whichever setting gives it: `fraction` from --rate-unit, the sidecar
+ * or `normalize_percentages: false` alike reads every value as is, and one above 1 cannot be a rate:
+ * that participant starts at pre_enrolled_fallback, with a warning (the config's meaning, kept for all).
+ */
+function rateRule(rules: CensusRateRules, how: Pick<Intake, 'intake' | 'sources' | 'sidecar'>): RateRule {
   const unit = how.intake.rateUnit;
   if (unit !== undefined) {
-    const why = how.sources.rateUnit === 'sidecar' && how.sidecar !== undefined ? `rate_unit: ${unit} in ${how.sidecar.path}` : `--rate-unit ${unit}`;
-    return { rules, unit, why };
+    const fromSidecar = how.sources.rateUnit === 'sidecar' && how.sidecar !== undefined;
+    return { rules, unit, source: fromSidecar ? 'sidecar' : 'option', why: fromSidecar ? `rate_unit: ${unit} in ${how.sidecar?.path}` : `--rate-unit ${unit}` };
   }
   return rules.normalize_percentages
-    ? { rules, unit: 'auto', why: 'deferral_rates.normalize_percentages (a value above 1 is a percent)' }
-    : { rules, unit: 'fraction', why: 'deferral_rates.normalize_percentages: false' };
+    ? { rules, unit: 'auto', source: 'config', why: 'deferral_rates.normalize_percentages (a value above 1 is a percent)' }
+    : { rules, unit: 'fraction', source: 'config', why: 'deferral_rates.normalize_percentages: false' };
 }
+
+/** A load without a sidecar or an option: what the census hash compares the reading in effect with. */
+const PLAIN: Pick<Intake, 'intake' | 'sources' | 'sidecar' | 'given'> = { intake: {}, sources: {}, sidecar: undefined, given: {} };
 
 type RateParam = 'use_census' | 'fallback' | 'cap' | 'unit';
 
@@ -575,7 +665,8 @@ function kindLabel(code: string, n: number): string {
     date_year: ['date with a two-digit year', 'dates with a two-digit year'],
     decimal_comma: ['amount with a decimal comma', 'amounts with a decimal comma'],
     decimal_point: ['amount with a decimal point', 'amounts with a decimal point'],
-    rate_fraction: ['rate above 1 read as a fraction', 'rates above 1 read as fractions'],
+    rate_decimal_comma: ['rate with a decimal comma', 'rates with a decimal comma'],
+    rate_decimal_point: ['rate with a decimal point', 'rates with a decimal point'],
     number: ['value that is not a number', 'values that are not numbers'],
     range: ['number out of range', 'numbers out of range'],
     negative: ['negative value', 'negative values'],
@@ -610,4 +701,135 @@ function sniffed(source: RawCensus, reading: ValueReading): ReadingOptions {
     ...(source.sheet === undefined ? {} : { sheet: source.sheet }),
     ...(reading.dateOrder === undefined ? {} : { dateOrder: reading.dateOrder }),
   };
+}
+
+function mapColumnsContext(file: string, source: RawCensus): { file: string; where: string; row?: number } {
+  return { file, where: source.header, ...(source.headerRow === undefined ? {} : { row: source.headerRow }) };
+}
+
+/** The mapping a load without sidecar or option makes of these headers; undefined when it refuses them. */
+function plainMapping(
+  file: string,
+  headers: readonly string[],
+  rules: CensusRateRules,
+  ctx: { file: string; where: string; row?: number },
+): CensusColumnMapping | undefined {
+  try {
+    return mapColumns(headers, explicitHeaders(file, rules, { ...PLAIN, report: undefined }), ctx);
+  } catch (error) {
+    if (error instanceof CensusError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A reading as the census hash sees it (canonical JSON): what changes how the file's bytes become the
+ * staged rows, never how it was asked for. The date order counts only when some date reads differently
+ * in the two orders.
+ */
+function readingKey(
+  format: CensusFormat,
+  r: {
+    separator: string | undefined;
+    sheet: string | undefined;
+    decimalComma: boolean;
+    dateOrder: DateOrder | 'none' | 'refused' | undefined;
+    rateUnit: RateRule['unit'];
+    columns: CensusColumnMapping | undefined;
+  },
+): string {
+  return canonicalJson({
+    format,
+    separator: r.separator ?? null,
+    sheet: r.sheet ?? null,
+    decimal_comma: r.decimalComma,
+    date_order: r.dateOrder ?? null,
+    rate_unit: r.rateUnit,
+    columns: r.columns === undefined ? null : Object.fromEntries(r.columns.columns.map((m) => [m.column, m.header])),
+  });
+}
+
+/** Where a reading choice came from: a flag, the sidecar, the file (sniffed), the default, the config. */
+export type ReadingSource = IntakeSource | 'sniffed' | 'default' | 'config';
+
+/** How a census was read: each choice and where it came from. */
+export interface CensusReading {
+  format: CensusFormat;
+  /** CSV only. */
+  separator?: { value: string; source: ReadingSource };
+  /** XLSX only; `default` is the first visible sheet. */
+  sheet?: { value: string; source: ReadingSource };
+  decimalComma: { value: boolean; source: ReadingSource };
+  /**
+   * Undefined `value`: no date needed an order. `settledBy`: for a sniffed order, the first date only
+   * that order reads, where it is, and how many such dates the file has.
+   */
+  dateOrder: {
+    value?: DateOrder;
+    source: ReadingSource;
+    settledBy?: { value: string; day: number; part: 'first' | 'second'; where: string; count: number };
+  };
+  rateUnit: { value: RateRule['unit']; source: ReadingSource; why: string };
+}
+
+function readingInEffect(source: RawCensus, reading: ValueReading, rate: RateRule, how: Intake, place: (row: number, column: string) => string): CensusReading {
+  const from = (key: keyof ReadingOptions, otherwise: ReadingSource): ReadingSource => how.sources[key] ?? otherwise;
+  const settled = reading.dateOrder === reading.dates.dayFirst?.order ? reading.dates.dayFirst : reading.dates.us;
+  const dateSource = from('dateOrder', 'sniffed');
+  return {
+    format: source.format,
+    ...(source.separator === undefined ? {} : { separator: { value: source.separator, source: from('separator', 'sniffed') } }),
+    ...(source.sheet === undefined ? {} : { sheet: { value: source.sheet, source: from('sheet', 'default') } }),
+    decimalComma: { value: reading.decimalComma, source: from('decimalComma', 'default') },
+    dateOrder: {
+      ...(reading.dateOrder === undefined ? {} : { value: reading.dateOrder }),
+      source: dateSource,
+      ...(dateSource !== 'sniffed' || settled === undefined || settled.order !== reading.dateOrder
+        ? {}
+        : { settledBy: { value: settled.val, day: settled.day, part: settled.part, where: place(settled.row, settled.col), count: settled.count } }),
+    },
+    rateUnit: { value: rate.unit, source: rate.source, why: rate.why },
+  };
+}
+
+const FLAGS: Record<keyof Omit<ReadingOptions, 'columns'>, string> = {
+  separator: '--separator',
+  sheet: '--sheet',
+  decimalComma: '--decimal-comma',
+  dateOrder: '--date-order',
+  rateUnit: '--rate-unit',
+};
+
+/**
+ * How the census was read, in one line: `separator ';' (sniffed), dates month/day/year (sniffed: 25 in
+ * the second part of "2/25/1993", line 7, column DOB, the only date that settles it), decimal point
+ * (default), rate unit: above 1 a percent (deferral_rates.normalize_percentages)`.
+ */
+export function describeIntake(result: Pick<CensusLoadResult, 'reading'>): string {
+  const r = result.reading;
+  const src = (source: ReadingSource, key: keyof typeof FLAGS): string => (source === 'option' ? FLAGS[key] : source);
+  const parts: string[] = [];
+  if (r.separator !== undefined) {
+    parts.push(`separator ${r.separator.value === '\t' ? 'tab' : `'${r.separator.value}'`} (${src(r.separator.source, 'separator')})`);
+  }
+  if (r.sheet !== undefined) {
+    parts.push(`sheet ${JSON.stringify(r.sheet.value)} (${r.sheet.source === 'default' ? 'the first visible' : src(r.sheet.source, 'sheet')})`);
+  }
+  const d = r.dateOrder;
+  if (d.value === undefined) {
+    parts.push('dates need no day/month order (ISO, or day and month equal)');
+  } else {
+    const by = d.settledBy;
+    const why =
+      by === undefined
+        ? src(d.source, 'dateOrder')
+        : `sniffed: ${by.day} in the ${by.part} part of ${JSON.stringify(by.value)}, ${by.where}` +
+          (by.count === 1 ? ', the only date that settles it' : `, and ${by.count - 1} other date${by.count > 2 ? 's' : ''}`);
+    parts.push(`dates ${d.value === 'us' ? 'month/day/year' : 'day/month/year'} (${why})`);
+  }
+  const mark = r.decimalComma.value ? 'comma' : 'point';
+  parts.push(`decimal ${mark} (${r.decimalComma.source === 'option' && !r.decimalComma.value ? '--no-decimal-comma' : src(r.decimalComma.source, 'decimalComma')})`);
+  const unit = { percent: 'percent', fraction: 'fraction', auto: 'a percent above 1, else a fraction' }[r.rateUnit.value];
+  parts.push(`rate unit: ${unit} (${r.rateUnit.source === 'config' ? 'deferral_rates.normalize_percentages' : src(r.rateUnit.source, 'rateUnit')})`);
+  return parts.join(', ');
 }

@@ -14,9 +14,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, posix } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Database } from '../db/database.js';
 import { CensusError } from '../errors.js';
@@ -32,10 +32,12 @@ export interface RawCensus {
   hash: string;
   /** Data rows read. */
   rows: number;
-  /** CSV: the separator used (given or sniffed). */
+  /** CSV: the separator used (given or sniffed), and the one sniffing gives (the same when none was given). */
   separator?: string;
-  /** XLSX: the sheet read. */
+  sniffedSeparator?: string;
+  /** XLSX: the sheet read, and the one read when none is named (the first visible). */
   sheet?: string;
+  firstSheet?: string;
   /** Where the column names are: `line 1 (header)`, `schema`, `sheet Census row 1 (header)`. */
   header: string;
   /** The row number of the header, when it has one (CSV line 1, the sheet's header row). */
@@ -75,13 +77,29 @@ export async function readRawCensus(
 ): Promise<RawCensus> {
   const format = await detectFormat(file);
   if (format === 'xlsx') return readXlsx(db, file, raw, intake);
-  if (format === 'parquet') {
+  return withPlainPath(file, async (path) => {
+    if (format === 'csv') return readCsv(db, file, path, raw, intake);
     const hash = await hashFile(file);
-    await runRead(db, file, 'Parquet', 'Check that the file is a valid Parquet file.', parquetSql(raw, intake.decimalComma === true), [file]);
+    await readParquet(db, file, path, raw, intake.decimalComma === true);
     const rows = await countRows(db, file, raw, 'row 1', 1);
     return { format, hash, rows, header: 'schema', label: (row) => `row ${row}`, labelRow: (row) => row, rowWord: 'row', warnings: [] };
+  });
+}
+
+/**
+ * DuckDB's readers expand glob characters in a path (`census[2024].csv` would read `census2.csv`), and
+ * have no way to escape them: a census whose path has them is read through a symlink with a plain name.
+ */
+async function withPlainPath<T>(file: string, work: (path: string) => Promise<T>): Promise<T> {
+  if (!/[*?[\]{}]/.test(file)) return work(file);
+  const dir = await mkdtemp(join(tmpdir(), 'planalign-census-'));
+  try {
+    const link = join(dir, `census${extname(file).replace(/[^.\w]/g, '')}`);
+    await symlink(file, link);
+    return await work(link);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return readCsv(db, file, raw, intake);
 }
 
 // --- format --------------------------------------------------------------------------------------------
@@ -159,25 +177,20 @@ async function scanFile(path: string, countLines: boolean): Promise<FileScan> {
   return { hash: hash.digest('hex'), lines, blankLineInside };
 }
 
-async function readCsv(db: Database, file: string, raw: string, intake: CensusIntakeOptions): Promise<RawCensus> {
+/** `file` names the census in messages; DuckDB reads `path` (the same file: withPlainPath). */
+async function readCsv(db: Database, file: string, path: string, raw: string, intake: CensusIntakeOptions): Promise<RawCensus> {
   const scan = await scanFile(file, true);
-  let separator: string;
-  let how: string;
-  if (intake.separator !== undefined) {
-    separator = checkedSeparator(file, intake.separator);
-    how = 'as given';
-  } else {
-    const start = await readStart(file, SNIFF_BYTES);
-    separator = sniffSeparator(start.toString('utf8'), start.length < SNIFF_BYTES);
-    how = 'sniffed from the first lines';
-  }
+  const start = await readStart(file, SNIFF_BYTES);
+  const sniffedSeparator = sniffSeparator(start.toString('utf8'), start.length < SNIFF_BYTES);
+  const separator = intake.separator === undefined ? sniffedSeparator : checkedSeparator(file, intake.separator);
+  const how = intake.separator === undefined ? 'sniffed from the first lines' : 'as given';
   await runRead(
     db,
     file,
     `CSV separated by ${separatorName(separator)} (${how})`,
     SEPARATOR_HINT,
     `CREATE TEMP TABLE ${raw} AS SELECT row_number() OVER () AS __census_row, * FROM ${CSV_READ}`,
-    [file, separator],
+    [path, separator],
   );
   const rows = await countRows(db, file, raw, 'line 2', 2);
   // Line numbers are exact when every record is one line and no blank line was skipped.
@@ -187,6 +200,7 @@ async function readCsv(db: Database, file: string, raw: string, intake: CensusIn
     hash: scan.hash,
     rows,
     separator,
+    sniffedSeparator,
     header: 'line 1 (header)',
     headerRow: 1,
     label: (row) => (exact ? `line ${row + 1}` : `record ${row}`),
@@ -281,16 +295,26 @@ function fieldCounts(sample: string, separator: string, complete: boolean): numb
 
 // --- Parquet -------------------------------------------------------------------------------------------
 
-function parquetSql(raw: string, decimalComma: boolean): string {
-  // Typed numbers print with a decimal point; with the decimal-comma option the census's text values use
-  // a comma, so typed ones are written the same way and one parser reads the whole column.
-  const text = decimalComma
-    ? `CASE WHEN typeof(COLUMNS(* EXCLUDE (file_row_number))) IN ('FLOAT', 'DOUBLE') OR typeof(COLUMNS(* EXCLUDE (file_row_number))) LIKE 'DECIMAL%'
-            THEN replace(COLUMNS(* EXCLUDE (file_row_number))::VARCHAR, '.', ',')
-            ELSE COLUMNS(* EXCLUDE (file_row_number))::VARCHAR END`
-    : `COLUMNS(* EXCLUDE (file_row_number))::VARCHAR`;
-  return `CREATE TEMP TABLE ${raw} AS SELECT file_row_number + 1 AS __census_row, ${text}
-            FROM read_parquet($1, file_row_number = true)`;
+/**
+ * Each column as text by its type. A timestamp with a time zone is written in UTC: cast to text it would
+ * be written in the session's zone, the machine's, and its date would move with it. Typed numbers print
+ * with a decimal point; with the decimal-comma option the census's text values use a comma, so typed
+ * ones are written the same way and one parser reads the whole column. The column names are bound.
+ */
+async function readParquet(db: Database, file: string, path: string, raw: string, decimalComma: boolean): Promise<void> {
+  const hint = 'Check that the file is a valid Parquet file.';
+  let columns: { column_name: string; column_type: string }[] = [];
+  await runRead(db, file, 'Parquet', hint, async () => {
+    columns = await db.all(`DESCRIBE SELECT * FROM read_parquet($1)`, [path]);
+  });
+  const text = columns.map((c, i) => {
+    const column = `COLUMNS(c -> c = $${i + 2})`;
+    if (c.column_type === 'TIMESTAMP WITH TIME ZONE') return `timezone('UTC', ${column})::VARCHAR`;
+    if (decimalComma && /^(FLOAT|DOUBLE|DECIMAL)/.test(c.column_type)) return `replace(${column}::VARCHAR, '.', ',')`;
+    return `${column}::VARCHAR`;
+  });
+  await runRead(db, file, 'Parquet', hint, `CREATE TEMP TABLE ${raw} AS SELECT file_row_number + 1 AS __census_row, ${text.join(', ')}
+            FROM read_parquet($1, file_row_number = true)`, [path, ...columns.map((c) => c.column_name)]);
 }
 
 // --- XLSX ----------------------------------------------------------------------------------------------
@@ -298,6 +322,31 @@ function parquetSql(raw: string, decimalComma: boolean): string {
 interface SheetInfo {
   name: string;
   state?: string;
+  rId?: string;
+}
+
+/** What exceljs's streaming reader keeps of the workbook (xl/workbook.xml and its relationships). */
+interface WorkbookParts {
+  model?: { sheets?: SheetInfo[] };
+  workbookRels?: { Id: string; Target: string }[];
+  properties?: { model?: { date1904?: boolean } };
+}
+
+/**
+ * The sheet of the streamed part `xl/worksheets/sheet<n>.xml`. exceljs names it only when
+ * xl/_rels/workbook.xml.rels gives the part as a relative target (`worksheets/sheet1.xml`), else calls
+ * it `Sheet<n>`; openpyxl, which pandas' to_excel uses, writes absolute ones (`/xl/worksheets/sheet1.xml`),
+ * so the target is resolved here, whichever it is.
+ */
+function sheetOf(workbook: WorkbookParts, part: string | undefined): SheetInfo | undefined {
+  const path = `xl/worksheets/sheet${part}.xml`;
+  const rel = workbook.workbookRels?.find((r) => posix.normalize(r.Target.startsWith('/') ? r.Target.slice(1) : `xl/${r.Target}`) === path);
+  return rel === undefined ? undefined : workbook.model?.sheets?.find((s) => s.rId === rel.Id);
+}
+
+function firstVisible(workbook: WorkbookParts): string | undefined {
+  const sheets = workbook.model?.sheets ?? [];
+  return (sheets.find((s) => s.state !== 'hidden' && s.state !== 'veryHidden') ?? sheets[0])?.name;
 }
 
 async function readXlsx(db: Database, file: string, raw: string, intake: CensusIntakeOptions): Promise<RawCensus> {
@@ -329,6 +378,7 @@ async function readXlsx(db: Database, file: string, raw: string, intake: CensusI
       hash,
       rows,
       sheet: sheet.name,
+      firstSheet: sheet.firstSheet,
       header: `sheet ${sheet.name} row ${sheet.headerRow} (header)`,
       headerRow: sheet.headerRow,
       label: (row) => `sheet ${sheet.name} row ${row}`,
@@ -346,22 +396,26 @@ async function readXlsx(db: Database, file: string, raw: string, intake: CensusI
  * the cells up to the last header cell, as text. Rows without any value are left out (so trailing empty
  * rows are ignored), the row numbers of the others are kept.
  */
-async function xlsxToCsv(file: string, csv: string, intake: CensusIntakeOptions): Promise<{ name: string; headerRow: number }> {
+async function xlsxToCsv(file: string, csv: string, intake: CensusIntakeOptions): Promise<{ name: string; headerRow: number; firstSheet: string }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
     worksheets: 'emit',
-    entries: 'ignore',
+    entries: 'emit',
   });
-  const workbook = reader as unknown as { model?: { sheets?: SheetInfo[] }; properties?: { model?: { date1904?: boolean } } };
+  const workbook = reader as unknown as WorkbookParts;
+  // The part number of the worksheet about to be yielded: exceljs announces it just before.
+  let part: string | undefined;
+  (reader as unknown as NodeJS.EventEmitter).on('entry', (entry: { type?: string; id?: string }) => {
+    if (entry.type === 'worksheet') part = entry.id;
+  });
   const out = await open(csv, 'w');
   let result: { name: string; headerRow: number } | undefined;
   try {
     for await (const worksheet of reader) {
-      const sheets = workbook.model?.sheets ?? [];
-      const wanted = intake.sheet ?? (sheets.find((s) => s.state !== 'hidden' && s.state !== 'veryHidden') ?? sheets[0])?.name;
-      const name = (worksheet as unknown as { name?: string }).name;
+      const wanted = intake.sheet ?? firstVisible(workbook);
+      const name = sheetOf(workbook, part)?.name;
       if (result !== undefined || name === undefined || name !== wanted) continue; // the archive drains it
       const date1904 = workbook.properties?.model?.date1904 === true;
       const cellText = (cell: ExcelJS.Cell): string => excelText(cell.value, cell.numFmt, date1904, intake.decimalComma === true);
@@ -404,10 +458,18 @@ async function xlsxToCsv(file: string, csv: string, intake: CensusIntakeOptions)
   } finally {
     await out.close();
   }
-  if (result !== undefined) return result;
   const names = (workbook.model?.sheets ?? []).map((s) => s.name);
-  if (names.length === 0) {
+  const wanted = intake.sheet ?? firstVisible(workbook);
+  if (result !== undefined) return { ...result, firstSheet: firstVisible(workbook) ?? result.name };
+  if (wanted === undefined || names.length === 0) {
     throw new CensusError(`Census file ${file} cannot be read as XLSX: it holds no worksheet`, { file }, 'Save the census as .xlsx, CSV or Parquet.');
+  }
+  if (names.includes(wanted)) {
+    throw new CensusError(
+      `Census file ${file}: sheet ${JSON.stringify(wanted)} cannot be read: the workbook lists it, but its worksheet part is not where xl/_rels/workbook.xml.rels says`,
+      { file },
+      'Open the workbook in Excel and save it again, or save the sheet as CSV.',
+    );
   }
   throw new CensusError(
     `Census file ${file} has no sheet named ${JSON.stringify(intake.sheet)}; its sheets: ${names.join(', ')}`,
@@ -483,9 +545,11 @@ function plainNumber(value: number): string {
 
 // --- shared ------------------------------------------------------------------------------------------
 
-async function runRead(db: Database, file: string, what: string, hint: string, sql: string, params: string[]): Promise<void> {
+/** Runs the statement (or `read`), turning DuckDB's refusal into a CensusError naming the file. */
+async function runRead(db: Database, file: string, what: string, hint: string, read: string | (() => Promise<void>), params: string[] = []): Promise<void> {
   try {
-    await db.run(sql, params);
+    if (typeof read === 'string') await db.run(read, params);
+    else await read();
   } catch (error) {
     // Running out of memory or disk says nothing about the file: report it as what it is.
     if (isResourceError(error)) throw error;

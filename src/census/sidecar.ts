@@ -4,12 +4,10 @@
  * `loadCensus` itself (so `census check`, `simulate`, `batch` and the job workers all see it) and
  * written by `census check --save-mapping`.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
-import { canonicalJson } from '../config/hash.js';
 import { CensusError } from '../errors.js';
 import { writeTextAtomically } from '../reporting/atomic.js';
 import { CENSUS_COLUMNS } from './columns.js';
@@ -30,13 +28,11 @@ const SidecarSchema = z.strictObject({
 });
 type SidecarFile = z.infer<typeof SidecarSchema>;
 
-/** The intake options that change how a file is read (the ones a sidecar holds and the hash covers). */
+/** The intake options that change how a file is read (the ones a sidecar holds). */
 export type ReadingOptions = Omit<CensusIntakeOptions, 'reportErrors'>;
 
 export interface Sidecar {
   path: string;
-  /** The file's bytes: the census hash covers them. */
-  bytes: Buffer;
   options: ReadingOptions;
 }
 
@@ -84,7 +80,7 @@ export async function readSidecar(censusFile: string): Promise<Sidecar | undefin
       SIDECAR_HINT,
     );
   }
-  return { path, bytes, options: fromFile(parsed.data) };
+  return { path, options: fromFile(parsed.data) };
 }
 
 const SIDECAR_HINT =
@@ -97,18 +93,6 @@ export async function writeSidecar(censusFile: string, options: ReadingOptions):
   const header = `# How PlanAlign reads ${basename(censusFile)} (written by planalign census check --save-mapping; docs/CENSUS.md).\n`;
   await writeTextAtomically(path, header + stringify(toFile(options)));
   return path;
-}
-
-/**
- * The census hash: the file's sha256 alone when neither a sidecar nor intake options are given (so a
- * plain census keeps the hash it always had), else the sha256 of the file's hash, the sidecar's bytes'
- * hash and the options given (canonical JSON): a changed sidecar or flag is a changed census.
- */
-export function censusHash(fileHash: string, sidecar: Buffer | undefined, options: ReadingOptions): string {
-  const given = readingOptions(options);
-  if (sidecar === undefined && Object.keys(given).length === 0) return fileHash;
-  const sidecarHash = sidecar === undefined ? null : createHash('sha256').update(sidecar).digest('hex');
-  return createHash('sha256').update(canonicalJson({ census: fileHash, sidecar: sidecarHash, options: given })).digest('hex');
 }
 
 /** Only the options that are set and change how the file is read. */

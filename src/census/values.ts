@@ -18,7 +18,32 @@ export interface ValueReading {
   decimalComma: boolean;
   /** Undefined when no date of the file needs one (ISO dates, or day and month equal). */
   dateOrder?: DateOrder;
-  rateUnit?: 'percent' | 'fraction';
+  /** What the file's dates say about the order, whether or not it was given. */
+  dates: DateEvidence;
+}
+
+/** A date of the file that only one order reads (`25/2/1990`), with how many such dates there are. */
+export interface SettlingDate {
+  order: DateOrder;
+  /** The data row (`__census_row`), the census column, the value. */
+  row: number;
+  col: string;
+  val: string;
+  /** The number above 12 (the day), and which part of the date it is. */
+  day: number;
+  part: 'first' | 'second';
+  count: number;
+}
+
+/** What the dates of a file say about the order of day and month. */
+export interface DateEvidence {
+  /** Some date has day and month in both orders different (`3/4/1990`, `25/2/1990`): the order matters. */
+  orderMatters: boolean;
+  /** The dates only day/month/year reads, and those only month/day/year reads (the first of each). */
+  dayFirst?: SettlingDate;
+  us?: SettlingDate;
+  /** What sniffing gives without a given order: the order, none needed, or refused (mixed or ambiguous). */
+  sniffed: DateOrder | 'none' | 'refused';
 }
 
 /** The parsed column that is true for a deferral rate written with `%` (a percent, whatever the unit rule). */
@@ -149,9 +174,9 @@ export function valueProblems(column: CensusColumn, r: string, v: string, readin
     ? [COMMA_AMOUNT, POINT_AMOUNT, 'decimal_point']
     : [POINT_AMOUNT, COMMA_CENTS, 'decimal_comma'];
   // A number the other decimal mark would read names the option instead of saying "not a number".
-  const numberCode = (ownPattern: string, otherPattern: string, ifOwn: string): string =>
+  const numberCode = (ownPattern: string, otherPattern: string, ifOwn: string, ifOther: string): string =>
     `CASE WHEN regexp_full_match(${s}, ${sqlString(ownPattern)}) THEN '${ifOwn}'
-          WHEN regexp_full_match(${s}, ${sqlString(otherPattern)}) THEN '${otherCode}' ELSE 'number' END`;
+          WHEN regexp_full_match(${s}, ${sqlString(otherPattern)}) THEN '${ifOther}' ELSE 'number' END`;
   switch (column.kind) {
     case 'date':
       return [
@@ -163,16 +188,16 @@ export function valueProblems(column: CensusColumn, r: string, v: string, readin
       ];
     case 'money':
       return [
-        { code: numberCode(own, other, 'range'), condition: unparsed },
+        { code: numberCode(own, other, 'range', otherCode), condition: unparsed },
         // Salary must not be negative; carried contribution amounts may be (corrections).
         ...(column.required ? [{ code: `'negative'`, condition: `${v} < 0` }] : []),
       ];
     case 'rate': {
       const [ownRate, otherRate] = reading.decimalComma ? [COMMA_RATE, POINT_RATE] : [POINT_RATE, COMMA_RATE];
+      // A rate above 1 (or 100 %) is no problem here: the unit rule (ingest.ts) starts it at the fallback, with a warning.
       return [
-        { code: numberCode(ownRate, otherRate, 'number'), condition: unparsed },
+        { code: numberCode(ownRate, otherRate, 'number', `rate_${otherCode}`), condition: unparsed },
         { code: `'negative'`, condition: `${v} < 0` },
-        ...(reading.rateUnit === 'fraction' ? [{ code: `'rate_fraction'`, condition: `NOT ${RATE_PERCENT_SIGN} AND ${v} > 1` }] : []),
       ];
     }
     case 'bool':
@@ -216,8 +241,10 @@ export function describeValueProblem(code: string, value: string | null, other: 
       return `${quoteValue(value)} is written with a decimal point, but the file is read with a decimal comma (--decimal-comma, or \`decimal_comma: true\` in the sidecar): write 1234,56`;
     case 'negative':
       return `negative value ${quoteValue(value)}`;
-    case 'rate_fraction':
-      return `deferral rate ${quoteValue(value)} is above 1, but the rate unit is fraction (--rate-unit fraction, or \`rate_unit: fraction\` in the sidecar): write 6 % as 0.06 or 6%, or read the column with the rate unit percent`;
+    case 'rate_decimal_comma':
+      return `deferral rate ${quoteValue(value)} is written with a decimal comma: read such a file with --decimal-comma (or \`decimal_comma: true\` in the sidecar <census file>.planalign.yaml), or write the rate as 0.06 or 6%`;
+    case 'rate_decimal_point':
+      return `deferral rate ${quoteValue(value)} is written with a decimal point, but the file is read with a decimal comma (--decimal-comma, or \`decimal_comma: true\` in the sidecar): write the rate as 0,06 or 6%`;
     case 'bool':
       return `not a boolean: ${quoteValue(value)} (expected true or false)`;
     default:
@@ -249,48 +276,74 @@ const DATE_ORDER_HINT =
   'or `date_order: us` / `date_order: day-first` in the sidecar <census file>.planalign.yaml.';
 
 /**
- * Settles how the file's values are read. The date order is `intake.dateOrder`, else read from every
- * date column of the file in one pass: a first number above 12 can only be a day (day-first), a second
- * one only a day in US order. A file with both is refused, and so is one where a date reads two ways
- * (3/4/1990) and no date settles which.
+ * Settles how the file's values are read. The dates of every date column are read in one pass: a first
+ * number above 12 can only be a day (day/month/year), a second one only a day in US order. The date
+ * order is `intake.dateOrder`, else what they say: a file with both is refused, and so is one where a
+ * date reads two ways (3/4/1990) and no date settles which.
  */
 export async function valueReading(db: Database, text: string, intake: CensusIntakeOptions, place: ValuePlace): Promise<ValueReading> {
-  const base = { decimalComma: intake.decimalComma === true, ...(intake.rateUnit === undefined ? {} : { rateUnit: intake.rateUnit }) };
-  if (intake.dateOrder !== undefined) return { ...base, dateOrder: intake.dateOrder };
   const dates = CENSUS_COLUMNS.filter((c) => c.kind === 'date');
   const values = dates.map((c, i) => `{'ord': ${i}, 'col': '${c.name}', 'val': "r_${c.name}"}`).join(', ');
   const example = `min_by({'row': source_row::INTEGER, 'col': col, 'val': val, 'a': a, 'b': b, 'y': y}, source_row * ${dates.length} + ord)`;
-  const found = await db.one<{ day_first: DateExample | null; us: DateExample | null; ambiguous: DateExample | null }>(
+  const dayFirst = 'a BETWEEN 13 AND 31 AND b BETWEEN 1 AND 12';
+  const us = 'b BETWEEN 13 AND 31 AND a BETWEEN 1 AND 12';
+  const found = await db.one<{
+    day_first: DateExample | null;
+    day_first_n: number;
+    us: DateExample | null;
+    us_n: number;
+    ambiguous: DateExample | null;
+    order_matters: boolean;
+  }>(
     `WITH v AS (SELECT source_row, d.ord AS ord, d.col AS col, d.val AS val
                   FROM (SELECT source_row, unnest([${values}]) AS d FROM ${text})
                  WHERE regexp_full_match(d.val, ${sqlString(NUMERIC_DATE)})),
           n AS (SELECT *, regexp_extract(val, ${sqlString(NUMERIC_DATE_PARTS)}, 1)::INTEGER AS a,
                           regexp_extract(val, ${sqlString(NUMERIC_DATE_PARTS)}, 2)::INTEGER AS b,
                           regexp_extract(val, ${sqlString(NUMERIC_DATE_PARTS)}, 3) AS y FROM v)
-     SELECT ${example} FILTER (WHERE a BETWEEN 13 AND 31 AND b BETWEEN 1 AND 12) AS day_first,
-            ${example} FILTER (WHERE b BETWEEN 13 AND 31 AND a BETWEEN 1 AND 12) AS us,
-            ${example} FILTER (WHERE a <> b AND a BETWEEN 1 AND 12 AND b BETWEEN 1 AND 12) AS ambiguous
+     SELECT ${example} FILTER (WHERE ${dayFirst}) AS day_first,
+            count(*) FILTER (WHERE ${dayFirst})::INTEGER AS day_first_n,
+            ${example} FILTER (WHERE ${us}) AS us,
+            count(*) FILTER (WHERE ${us})::INTEGER AS us_n,
+            ${example} FILTER (WHERE a <> b AND a BETWEEN 1 AND 12 AND b BETWEEN 1 AND 12) AS ambiguous,
+            coalesce(bool_or(a <> b), false) AS order_matters
        FROM n`,
   );
-  const where = (e: DateExample): string => `${quoteValue(e.val)} (${place.label(e.row)}, column ${place.fileColumn(e.col)})`;
-  const context = (e: DateExample): { file: string; row: number; column: string } => ({
+  const settling = (e: DateExample | null | undefined, order: DateOrder, count: number): SettlingDate | undefined =>
+    e === null || e === undefined
+      ? undefined
+      : { order, row: e.row, col: e.col, val: e.val, day: order === 'day-first' ? e.a : e.b, part: order === 'day-first' ? 'first' : 'second', count };
+  const evidence: DateEvidence = {
+    orderMatters: found?.order_matters === true,
+    dayFirst: settling(found?.day_first, 'day-first', found?.day_first_n ?? 0),
+    us: settling(found?.us, 'us', found?.us_n ?? 0),
+    sniffed: 'none',
+  };
+  const ambiguous = found?.ambiguous ?? null;
+  evidence.sniffed =
+    evidence.dayFirst !== undefined && evidence.us !== undefined
+      ? 'refused'
+      : (evidence.dayFirst ?? evidence.us)?.order ?? (ambiguous === null ? 'none' : 'refused');
+  const base = { decimalComma: intake.decimalComma === true, dates: evidence };
+  if (intake.dateOrder !== undefined) return { ...base, dateOrder: intake.dateOrder };
+
+  const where = (e: { row: number; col: string; val: string }): string =>
+    `${quoteValue(e.val)} (${place.label(e.row)}, column ${place.fileColumn(e.col)})`;
+  const context = (e: { row: number; col: string }): { file: string; row: number; column: string } => ({
     file: place.file,
     row: place.labelRow(e.row),
     column: place.fileColumn(e.col),
   });
-  const dayFirst = found?.day_first ?? null;
-  const us = found?.us ?? null;
-  if (dayFirst !== null && us !== null) {
+  if (evidence.dayFirst !== undefined && evidence.us !== undefined) {
     throw new CensusError(
-      `Census file ${place.file} mixes date orders: ${where(dayFirst)} can only be day/month/year, ` +
-        `${where(us)} only month/day/year`,
-      context(dayFirst),
+      `Census file ${place.file} mixes date orders: ${where(evidence.dayFirst)} can only be day/month/year, ` +
+        `${where(evidence.us)} only month/day/year`,
+      context(evidence.dayFirst),
       `Write every date in one order, or as YYYY-MM-DD. ${DATE_ORDER_HINT}`,
     );
   }
-  if (dayFirst !== null) return { ...base, dateOrder: 'day-first' };
-  if (us !== null) return { ...base, dateOrder: 'us' };
-  const ambiguous = found?.ambiguous ?? null;
+  const settled = evidence.dayFirst ?? evidence.us;
+  if (settled !== undefined) return { ...base, dateOrder: settled.order };
   if (ambiguous !== null) {
     const reading = (month: number, day: number): string => `${ambiguous.y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     throw new CensusError(

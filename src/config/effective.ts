@@ -25,6 +25,11 @@ export interface AppliedOverride {
   overridden_sources: string[];
   /** What the config file alone says, its default filled in; null when the file does not load without the overrides. */
   config_value: unknown;
+  /**
+   * The value in force is what the config file says already: set again, not changed. Kept here (the
+   * source did set it) but not shown as an override in the run output.
+   */
+  same_as_config: boolean;
 }
 
 /** The PLANALIGN_/NAV_ overrides of `env`, in application order. */
@@ -56,12 +61,15 @@ export function appliedOverrides(
   for (const source of sources) byKey.set(source.key, [...(byKey.get(source.key) ?? []), source]);
   return [...byKey].map(([key, list]) => {
     const winner = list[list.length - 1] as OverrideSource;
+    const value = 'value' in winner ? winner.value : configValue(effective, key);
+    const config = baseline === undefined ? undefined : configValue(baseline, key);
     return {
       key,
-      value: 'value' in winner ? winner.value : configValue(effective, key),
+      value,
       source: winner.source,
       overridden_sources: list.slice(0, -1).map((s) => s.source),
-      config_value: baseline === undefined ? null : (configValue(baseline, key) ?? null),
+      config_value: config ?? null,
+      same_as_config: config !== undefined && JSON.stringify(value) === JSON.stringify(config),
     };
   });
 }
@@ -93,7 +101,7 @@ interface InputLine {
   keys: string[];
 }
 
-function inputLines(census: string): InputLine[] {
+function inputLines(census: string, censusReading: string | undefined): InputLine[] {
   return [
     {
       label: 'years',
@@ -112,6 +120,7 @@ function inputLines(census: string): InputLine[] {
     { label: 'employer core', text: describeCore, keys: ['employer_core_contribution.'] },
     // In force: the resolved file; the config's: its setting as written.
     { label: 'census', text: (c, written) => (written ? c.setup.census_parquet_path : census), keys: ['setup.census_parquet_path'] },
+    ...(censusReading === undefined ? [] : [{ label: 'census read', text: () => censusReading, keys: [] }]),
   ];
 }
 
@@ -126,19 +135,23 @@ function formatValue(value: unknown): string {
 /**
  * The inputs block of the run output: one line per input; an overridden one is followed by its
  * source(s) and what the config file alone says, e.g. `seed  42 (from --seed; config says 7)`. Then
- * the overrides of keys no line shows, one each.
+ * the overrides of keys no line shows, one each. An override that sets what the config says already
+ * changes nothing and is not shown as one (`--json` lists it, with same_as_config).
  */
 export function describeEffectiveInputs(
   c: SimulationConfig,
   baseline: SimulationConfig | undefined,
   census: string,
   overrides: readonly AppliedOverride[],
+  /** How the census file was read (separator, date order, decimal mark: the census intake's describeIntake). */
+  censusReading?: string,
 ): string[] {
-  const lines = inputLines(census);
+  const lines = inputLines(census, censusReading);
   const width = Math.max(...lines.map((l) => l.label.length));
   const out = ['Inputs'];
+  const changes = overrides.filter((o) => !o.same_as_config);
   for (const line of lines) {
-    const own = overrides.filter((o) => covers(line.keys, o.key));
+    const own = changes.filter((o) => covers(line.keys, o.key));
     let note = '';
     if (own.length > 0) {
       const over = unique(own.flatMap((o) => o.overridden_sources));
@@ -147,7 +160,7 @@ export function describeEffectiveInputs(
     }
     out.push(`  ${line.label.padEnd(width)}  ${line.text(c, false)}${note}`);
   }
-  for (const o of overrides.filter((o) => !lines.some((l) => covers(l.keys, o.key)))) {
+  for (const o of changes.filter((o) => !lines.some((l) => covers(l.keys, o.key)))) {
     const config = o.config_value === null ? 'not set in the config' : `config says ${formatValue(o.config_value)}`;
     out.push(`  ${'override'.padEnd(width)}  ${o.key} ${formatValue(o.value)} (from ${o.source}; ${config})`);
   }

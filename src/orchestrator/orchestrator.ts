@@ -269,7 +269,7 @@ export class PipelineOrchestrator {
     const { db, config, clock, parameterTables: tables } = this.deps;
     await assertNotForeign(db);
     const notices: string[] = [];
-    const censusHash = await hashCensus(this.deps.censusPath, this.deps.censusIntake).catch(() => '');
+    const censusHash = await hashCensus(this.deps.censusPath, this.deps.censusIntake, config.config.deferral_rates).catch(() => '');
     const existing = await this.existingRun();
     const completed = new Set((await this.checkpoints.list()).map((c) => c.year));
     const simulatedYears = await this.simulatedYears();

@@ -13,13 +13,14 @@ export function isAnalysisExportFormat(value: string): value is AnalysisExportFo
 
 /**
  * Writes an analysis as `<target>_analysis.<csv|xlsx>` into `outDir` (created when missing), under a
- * temporary name renamed when complete; returns the path.
+ * temporary name renamed when complete; returns the path. `stamp` dates the workbook: the analysed
+ * run's end, so the same database gives the same file.
  */
-export async function writeAnalysis(outDir: string, analysis: Analysis, format: AnalysisExportFormat): Promise<string> {
+export async function writeAnalysis(outDir: string, analysis: Analysis, format: AnalysisExportFormat, stamp: Date): Promise<string> {
   ensureOutDir(outDir);
   const path = outputPath(outDir, `${analysis.target}_analysis.${format}`);
   if (format === 'xlsx') {
-    await writeAtomically(path, (temp) => writeAnalysisWorkbook(temp, analysis));
+    await writeAtomically(path, (temp) => writeAnalysisWorkbook(temp, analysis, stamp));
   } else {
     await writeTextAtomically(path, analysis.target === 'workforce' ? workforceAnalysisCsv(analysis) : eventsAnalysisCsv(analysis));
   }

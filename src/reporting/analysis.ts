@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { readYearMetrics, type YearMetrics } from './metrics.js';
+import { growthRate, readYearMetrics, type YearMetrics } from './metrics.js';
 
 /**
  * Aggregate analyses of a simulated database for `planalign analyze`: the workforce per year and
@@ -17,12 +17,8 @@ export type WorkforceAnalysisRow = YearMetrics & {
   /** Snapshot rows: everyone employed at some point in the year. */
   total_rows: number;
   terminated: number;
-  /** Actives at the end of the previous year; for the first year its start-of-year population. */
-  previous_actives: number;
-  /** (active_headcount − previous_actives) / previous_actives. */
+  /** (active_headcount − starting_actives) / starting_actives: the growth of yearly_aggregates.csv. */
   growth_rate: number;
-  /** Mean year-end pay of actives. */
-  average_pay: number;
 };
 
 export interface WorkforceAnalysis {
@@ -58,26 +54,20 @@ export async function analyze(db: Database, target: AnalysisTarget): Promise<Ana
 
 export async function analyzeWorkforce(db: Database): Promise<WorkforceAnalysis> {
   const metrics = await readYearMetrics(db);
-  const counts = await db.all<{ year: number; total_rows: number; terminated: number; starting: number; average_pay: number }>(
+  const counts = await db.all<{ year: number; total_rows: number; terminated: number }>(
     `SELECT simulation_year::INTEGER AS year,
             count(*)::INTEGER AS total_rows,
-            count(*) FILTER (WHERE employment_status = 'terminated')::INTEGER AS terminated,
-            -- the start-of-year population: the year's rows less its hires
-            count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER AS starting,
-            coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_pay
+            count(*) FILTER (WHERE employment_status = 'terminated')::INTEGER AS terminated
      FROM fct_workforce_snapshot GROUP BY 1 ORDER BY 1`,
   );
   const byYear = new Map(counts.map((c) => [c.year, c]));
-  const rows = metrics.map((m, i): WorkforceAnalysisRow => {
+  const rows = metrics.map((m): WorkforceAnalysisRow => {
     const c = byYear.get(m.year);
-    const previous = i > 0 ? (metrics[i - 1] as YearMetrics).active_headcount : (c?.starting ?? 0);
     return {
       ...m,
       total_rows: c?.total_rows ?? 0,
       terminated: c?.terminated ?? 0,
-      previous_actives: previous,
-      growth_rate: previous === 0 ? 0 : (m.active_headcount - previous) / previous,
-      average_pay: c?.average_pay ?? 0,
+      growth_rate: growthRate(m),
     };
   });
   return { target: 'workforce', rows };

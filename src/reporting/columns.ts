@@ -55,6 +55,11 @@ function metricColumn<T>(id: HeadlineMetricId, value: (row: T, id: HeadlineMetri
   return { name: id, unit: metric.unit, description: metric.description, value: (row) => value(row, id) };
 }
 
+/** Figures both per-year files carry: one wording each. */
+const STARTING_ACTIVES = "Start-of-year population: the year's snapshot rows less its hires (the previous year's year-end actives)";
+const GROWTH_RATE = '(active_headcount − starting_actives) / starting_actives';
+const AVERAGE_ACTIVE_PAY = 'Mean year-end pay of the actives';
+
 const summaryMetric = (id: HeadlineMetricId): ReportColumn<YearSummary> => metricColumn(id, yearSummaryMetric);
 
 /** yearly_aggregates.csv: one row per simulated year. */
@@ -63,7 +68,7 @@ export const YEARLY_AGGREGATE_COLUMNS: readonly ReportColumn<YearSummary>[] = [
   {
     name: 'starting_actives',
     unit: 'count',
-    description: "Start-of-year population: the year's snapshot rows less its hires",
+    description: STARTING_ACTIVES,
     value: (y) => y.startingActives,
   },
   summaryMetric('active_headcount'),
@@ -83,13 +88,13 @@ export const YEARLY_AGGREGATE_COLUMNS: readonly ReportColumn<YearSummary>[] = [
   {
     name: 'growth_rate',
     unit: 'fraction',
-    description: '(active_headcount − starting_actives) / starting_actives',
+    description: GROWTH_RATE,
     value: (y) => pctToFraction(y.growthPct),
   },
   { name: 'promotions', unit: 'count', description: 'Promotion events of the year', value: (y) => y.promotions },
   { name: 'raises', unit: 'count', description: 'Raise (merit and COLA) events of the year', value: (y) => y.raises },
   summaryMetric('total_compensation'),
-  { name: 'average_active_pay', unit: 'usd', description: 'Mean year-end pay of the actives', value: (y) => y.averageActivePay },
+  { name: 'average_active_pay', unit: 'usd', description: AVERAGE_ACTIVE_PAY, value: (y) => y.averageActivePay },
   summaryMetric('participation_rate'),
   summaryMetric('avg_deferral_rate'),
   summaryMetric('employee_contributions'),
@@ -114,19 +119,9 @@ export const WORKFORCE_ANALYSIS_COLUMNS: readonly ReportColumn<WorkforceAnalysis
   },
   analysisMetric('participation_rate'),
   analysisMetric('avg_deferral_rate'),
-  {
-    name: 'previous_actives',
-    unit: 'count',
-    description: 'Actives at the end of the previous year; for the first year its start-of-year population',
-    value: (r) => r.previous_actives,
-  },
-  {
-    name: 'growth_rate',
-    unit: 'fraction',
-    description: '(active_headcount − previous_actives) / previous_actives',
-    value: (r) => r.growth_rate,
-  },
-  { name: 'average_pay', unit: 'usd', description: 'Mean year-end pay of the actives', value: (r) => r.average_pay },
+  { name: 'starting_actives', unit: 'count', description: STARTING_ACTIVES, value: (r) => r.starting_actives },
+  { name: 'growth_rate', unit: 'fraction', description: GROWTH_RATE, value: (r) => r.growth_rate },
+  { name: 'average_active_pay', unit: 'usd', description: AVERAGE_ACTIVE_PAY, value: (r) => r.average_active_pay },
   analysisMetric('total_compensation'),
   analysisMetric('employee_contributions'),
   analysisMetric('employer_match_cost'),

@@ -1,4 +1,5 @@
-import { basename, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import type { Database } from '../db/database.js';
 import { DatabaseStateError, UsageError } from '../errors.js';
 import { writeAtomically, writeTextAtomically } from './atomic.js';
@@ -97,6 +98,7 @@ export async function exportDatabase(options: ExportOptions): Promise<ExportResu
   try {
     const years = selectYears(await requireSimulatedYears(db, options.database), options.years, options.database);
     const outDir = ensureOutDir(options.outDir);
+    refuseEarlierExportFiles(outDir, exportFileNames(format, options.perYear ? years : undefined));
     const files: ExportedFile[] = [];
     const columns: Array<{ file: string; columns: readonly ColumnDoc[] }> = [];
     if (format !== 'xlsx') {
@@ -192,9 +194,12 @@ function tooLongWarnings(files: readonly ExportedFile[], maxRows: number, perYea
     );
 }
 
+const README_TITLE = 'PlanAlign export of run';
+const FILES_HEADING = 'Files:';
+
 function exportReadme(database: string, runId: string, years: readonly number[], files: readonly ExportedFile[], outDir: string): string {
   return [
-    `PlanAlign export of run ${runId}, years ${formatYears(years)}, from ${database}.`,
+    `${README_TITLE} ${runId}, years ${formatYears(years)}, from ${database}.`,
     '',
     'Units, in every file:',
     '  counts        whole numbers',
@@ -206,15 +211,56 @@ function exportReadme(database: string, runId: string, years: readonly number[],
     'employer_match_cost, employer_core_cost, total_employer_plan_cost).',
     'columns.csv lists every column of every file with its unit and meaning.',
     '',
-    'Files:',
+    FILES_HEADING,
     ...files.map((f) => `  ${relative(outDir, f.path)}${f.rows === undefined ? '' : `  (${f.rows.toLocaleString('en-US')} rows)`}`),
     `  ${EXPORT_NOTES.join(', ')}`,
     '',
   ].join('\n');
 }
 
-/** The file names an export of `format` writes (for help texts and tests). */
-export function exportFileNames(format: ExportFormat): string[] {
+/**
+ * The file names an export of `format` writes: `<table>.<format>` for each table, or with `perYearOf`
+ * (the years of a --per-year export) `<table>_<year>.<format>`; then the report files and the notes.
+ */
+export function exportFileNames(format: ExportFormat, perYearOf?: readonly number[]): string[] {
   if (format === 'xlsx') return [...REPORT_FILES.xlsx, ...EXPORT_NOTES];
-  return [...EXPORT_TABLES.map((t) => `${t.table}.${format}`), ...REPORT_FILES.csv, ...REPORT_FILES.json, ...EXPORT_NOTES];
+  const tables = EXPORT_TABLES.flatMap(({ table }) =>
+    perYearOf === undefined ? [`${table}.${format}`] : perYearOf.map((year) => `${table}_${year}.${format}`),
+  );
+  return [...tables, ...REPORT_FILES.csv, ...REPORT_FILES.json, ...EXPORT_NOTES];
+}
+
+/**
+ * Refuses an export into a folder that holds files an earlier export wrote (as its README.txt lists
+ * them) and this one would not: left there, they would sit beside this export's files — another
+ * format, other years, whole-run files beside per-year ones — while the new README.txt and columns.csv
+ * list only the new files. Nothing is deleted: only the earlier export's own listing is read, and the
+ * user chooses what goes.
+ */
+function refuseEarlierExportFiles(outDir: string, writes: readonly string[]): void {
+  const stale = earlierExportFiles(outDir).filter(
+    (name) => basename(name) === name && !writes.includes(name) && existsSync(join(outDir, name)),
+  );
+  if (stale.length === 0) return;
+  throw new UsageError(
+    `${outDir} holds ${stale.length} file(s) of an earlier export that this export would not write: ${stale.join(', ')}`,
+    { file: outDir },
+    'Export into a new --out folder, or delete those files first (this export\'s README.txt and columns.csv would list only its own files).',
+  );
+}
+
+/** The files an earlier export into `outDir` wrote, from the "Files:" list of its README.txt; [] without one. */
+function earlierExportFiles(outDir: string): string[] {
+  const readme = join(outDir, EXPORT_NOTES[0]);
+  if (!existsSync(readme)) return [];
+  const lines = readFileSync(readme, 'utf8').split('\n');
+  const start = lines.indexOf(FILES_HEADING);
+  if (!(lines[0] ?? '').startsWith(README_TITLE) || start < 0) return [];
+  const files: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    // Each entry: "  <name>  (<rows> rows)", the notes as "  README.txt, columns.csv"; a blank line ends the list.
+    if (!line.startsWith('  ')) break;
+    files.push(...(line.trim().split(/\s{2,}/)[0] ?? '').split(', '));
+  }
+  return files;
 }

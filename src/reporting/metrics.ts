@@ -68,8 +68,19 @@ export const HEADLINE_METRICS: readonly MetricDefinition[] = [
   },
 ];
 
-/** The headline metrics of one simulated year, plus the participant count the per-participant figures divide by. */
-export type YearMetrics = { year: number; participants: number } & Record<HeadlineMetricId, number>;
+/**
+ * The headline metrics of one simulated year, plus figures that are not headline metrics but have one
+ * definition too: the participant count the per-participant figures divide by, the start-of-year
+ * population growth is measured from, and the mean year-end pay of the actives.
+ */
+export type YearMetrics = {
+  year: number;
+  participants: number;
+  /** The year's snapshot rows less its hires: the previous year's year-end actives (works on migrated files too). */
+  starting_actives: number;
+  /** Mean year-end pay of the year's actives. */
+  average_active_pay: number;
+} & Record<HeadlineMetricId, number>;
 
 /**
  * The headline metrics of every simulated year in the database (ascending), or of the years
@@ -83,6 +94,9 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
             count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active_headcount,
             count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
               AS participants,
+            count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER
+              AS starting_actives,
+            coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_active_pay,
             round(coalesce(sum(prorated_annual_compensation), 0), 2)::DOUBLE AS total_compensation,
             coalesce(avg(current_deferral_rate) FILTER (WHERE employment_status = 'active'
                                                           AND participation_status = 'participating'), 0)::DOUBLE
@@ -102,6 +116,8 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
     return {
       year: Number(r.year),
       participants,
+      starting_actives: Number(r.starting_actives),
+      average_active_pay: Number(r.average_active_pay),
       active_headcount: activeHeadcount,
       total_compensation: Number(r.total_compensation),
       participation_rate: activeHeadcount === 0 ? 0 : participants / activeHeadcount,
@@ -112,6 +128,12 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
       total_employer_plan_cost: cents(match + core),
     };
   });
+}
+
+/** (active_headcount − starting_actives) / starting_actives, a fraction; 0 without starting actives. */
+export function growthRate(metrics: Pick<YearMetrics, 'active_headcount' | 'starting_actives'>): number {
+  const start = metrics.starting_actives;
+  return start === 0 ? 0 : (metrics.active_headcount - start) / start;
 }
 
 /** Dollars rounded to the cent (sums of rounded figures drift in binary floating point). */
@@ -126,17 +148,33 @@ export function metricDefinition(id: HeadlineMetricId): MetricDefinition {
   return definition;
 }
 
-/** A metric value with its unit, for consoles: `$1,234,567`, `78.4 %`, `4,512`. */
-export function formatMetric(unit: MetricUnit, value: number, options: { cents?: boolean } = {}): string {
+/**
+ * A figure in the integer steps a console shows it in: whole counts, whole dollars (cents with
+ * `cents`), tenths of a percent for fractions. Halves round away from zero, as toLocaleString does;
+ * never -0. Differences of shown figures are computed on these steps, so they match what is shown.
+ */
+export function shownSteps(unit: MetricUnit, value: number, options: { cents?: boolean } = {}): number {
+  const scale = unit === 'fraction' ? 1000 : unit === 'usd' && options.cents ? 100 : 1;
+  const steps = Math.sign(value) * Math.round(Math.abs(value) * scale);
+  return steps === 0 ? 0 : steps;
+}
+
+/** Shown steps as text, without a sign for positives: `$1,234`, `78.4 %`, `4,512`. */
+export function formatSteps(unit: MetricUnit, steps: number, options: { cents?: boolean } = {}): string {
   switch (unit) {
     case 'count':
-      return Math.round(value).toLocaleString('en-US');
+      return steps.toLocaleString('en-US');
     case 'usd': {
       const digits = options.cents ? 2 : 0;
-      const text = Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-      return `${value < 0 ? '-' : ''}$${text}`;
+      const text = (Math.abs(steps) / 10 ** digits).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      return `${steps < 0 ? '-' : ''}$${text}`;
     }
     case 'fraction':
-      return `${(value * 100).toFixed(1)} %`;
+      return `${(steps / 10).toFixed(1)} %`;
   }
+}
+
+/** A metric value with its unit, for consoles: `$1,234,567`, `78.4 %`, `4,512`. */
+export function formatMetric(unit: MetricUnit, value: number, options: { cents?: boolean } = {}): string {
+  return formatSteps(unit, shownSteps(unit, value, options), options);
 }

@@ -9,9 +9,10 @@
  * snake_case, rates as fractions, dollars to the cent.
  */
 import { existsSync } from 'node:fs';
-import { Database } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { DatabaseInUseError, UsageError } from '../errors.js';
-import { HEADLINE_METRICS, cents, formatMetric, readYearMetrics, type HeadlineMetricId, type MetricUnit, type YearMetrics } from './metrics.js';
+import { openForReading } from './source.js';
+import { HEADLINE_METRICS, cents, formatMetric, formatSteps, readYearMetrics, shownSteps, type HeadlineMetricId, type MetricUnit, type YearMetrics } from './metrics.js';
 
 export type ComparedMetricId =
   | HeadlineMetricId
@@ -115,13 +116,14 @@ export interface CompareScenariosOptions {
 
 /**
  * Opens `database` read-only and reads its headline metrics (of `years` only, when given). A missing
- * file, or one that is not a simulation database, is a usage error naming it.
+ * file, or one that is not a simulation database, is a usage error naming it; one held for writing is
+ * the readers' DatabaseInUseError naming its holder.
  */
 export async function readScenarioMetrics(name: string, database: string, years?: [number, number]): Promise<ScenarioMetrics> {
   if (!existsSync(database)) throw new UsageError(`Database ${database} not found`, { file: database });
   let db: Database;
   try {
-    db = await Database.open(database, { readOnly: true, threads: 1 });
+    db = await openForReading(database, { threads: 1 });
   } catch (error) {
     if (error instanceof DatabaseInUseError || error instanceof UsageError) throw error;
     throw new UsageError(`Cannot open ${database} as a DuckDB database: ${(error as Error).message}`, { file: database });
@@ -289,18 +291,25 @@ function formatValue(unit: MetricUnit, value: number | null): string {
   return value === null ? DASH : formatMetric(unit, value);
 }
 
-/** A difference with its sign: `+8`, `-$1,234`, `+1.2 pt` (fractions differ in percentage points). */
-export function formatDelta(unit: MetricUnit, delta: number | null): string {
-  if (delta === null) return DASH;
-  const sign = delta > 0 ? '+' : '';
-  if (unit === 'fraction') return `${delta < 0 ? '-' : sign}${Math.abs(delta * 100).toFixed(1)} pt`;
-  return `${sign}${formatMetric(unit, delta)}`;
+/**
+ * The difference of two figures as the console shows them, with its sign: `+8`, `-$1,234`, `+1.2 pt`
+ * (fractions differ in percentage points). It is the difference of the shown (rounded) figures, so
+ * A $868,108 and B $882,383 differ by +$14,275 on screen whatever their cents; `--json` keeps the
+ * exact difference. A difference that shows as zero has no sign.
+ */
+export function formatDelta(unit: MetricUnit, value: number | null, base: number | null): string {
+  if (value === null || base === null) return DASH;
+  const steps = shownSteps(unit, value) - shownSteps(unit, base);
+  const sign = steps > 0 ? '+' : '';
+  if (unit === 'fraction') return `${sign}${(steps / 10).toFixed(1)} pt`;
+  return `${sign}${formatSteps(unit, steps)}`;
 }
 
-/** A relative difference: `+1.9 %`, `n/a` when the baseline is 0. */
+/** A relative difference: `+1.9 %`, `n/a` when the baseline is 0; one that shows as zero has no sign. */
 export function formatDeltaPct(pct: number | null): string {
   if (pct === null) return 'n/a';
-  return `${pct > 0 ? '+' : pct < 0 ? '-' : ''}${Math.abs(pct * 100).toFixed(1)} %`;
+  const steps = shownSteps('fraction', pct);
+  return `${steps > 0 ? '+' : ''}${formatSteps('fraction', steps)}`;
 }
 
 function span(years: readonly number[]): string {
@@ -335,7 +344,7 @@ export function formatScenarioComparison(comparison: ScenarioComparison): string
       return [
         m.label,
         ...names.map((n) => formatValue(m.unit, f.values[n] ?? null)),
-        ...others.flatMap((o) => [formatDelta(m.unit, f.delta[o] ?? null), formatDeltaPct(f.delta_pct[o] ?? null)]),
+        ...others.flatMap((o) => [formatDelta(m.unit, f.values[o] ?? null, f.values[base] ?? null), formatDeltaPct(f.delta_pct[o] ?? null)]),
       ];
     });
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

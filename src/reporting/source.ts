@@ -59,12 +59,7 @@ export async function openSimulationDatabase(path: string): Promise<Database> {
       'Run planalign simulate first, or pass the database file with --database <file>.',
     );
   }
-  let db: Database;
-  try {
-    db = await Database.open(resolve(path), { readOnly: true });
-  } catch (error) {
-    throw error instanceof DatabaseInUseError ? readerInUseError(path, error) : error;
-  }
+  const db = await openForReading(path);
   try {
     await requireSimulatedYears(db, path);
   } catch (error) {
@@ -75,17 +70,29 @@ export async function openSimulationDatabase(path: string): Promise<Database> {
 }
 
 /**
- * A database held for writing (a simulation still running, say) cannot be read until its holder lets
- * go: DuckDB locks the file. The message names the holder; the hint says how to read it anyway.
+ * Opens a database file read-only, as every reader does (reports, exports, `analyze`, `compare`, the
+ * batch comparison). One held for writing (a simulation still running, say) cannot be read until its
+ * holder lets go, since DuckDB locks the file: the error names the holder and what to do.
+ */
+export async function openForReading(path: string, options: { threads?: number } = {}): Promise<Database> {
+  try {
+    return await Database.open(resolve(path), { readOnly: true, ...options });
+  } catch (error) {
+    throw error instanceof DatabaseInUseError ? readerInUseError(path, error) : error;
+  }
+}
+
+/**
+ * Copying the file of a run in progress is no way round the lock: the database and its write-ahead log
+ * copied one after the other are not one consistent state. So: wait, or stop the run.
  */
 function readerInUseError(path: string, error: DatabaseInUseError): DatabaseInUseError {
-  const holder = error.pid === undefined ? 'the other process' : `PID ${error.pid}`;
+  const holder = error.pid === undefined ? 'Another process' : `PID ${error.pid}`;
   return new DatabaseInUseError(path, error.pid, {
     cause: error.cause,
     hint:
-      `${holder} has it open for writing (planalign status --database ${path} shows a run's progress). ` +
-      `Wait for it to finish, or copy ${path} (and ${path}.wal if present) and pass the copy with --database: ` +
-      `it holds what the run had committed when copied.`,
+      `${holder} has it open for writing. Wait for the run to finish (planalign status --database ${path} shows its progress), ` +
+      `or stop it (a stopped run resumes with planalign simulate --resume); then read it again.`,
   });
 }
 
@@ -178,6 +185,19 @@ export async function latestRun(db: Database): Promise<RunRecord> {
     );
   }
   return toRunRecord(row);
+}
+
+/** What an export of a database without a run record (migrated, say) is dated: the earliest time a zip holds. */
+export const UNDATED = new Date(Date.UTC(1980, 0, 1));
+
+/**
+ * When the database's latest run ended (its start while unfinished; UNDATED without a run record):
+ * what files derived from the database are dated, so the same database gives the same bytes.
+ */
+export async function runStamp(db: Database): Promise<Date> {
+  if (!(await db.tableExists('planalign_runs'))) return UNDATED;
+  const run = await latestRun(db);
+  return new Date(run.finishedAt ?? run.startedAt);
 }
 
 export async function duckdbVersion(db: Database): Promise<string> {

@@ -1,13 +1,15 @@
 import type { Database } from '../db/database.js';
-import { HEADLINE_METRIC_IDS, readYearMetrics, type HeadlineMetricId, type YearMetrics } from './metrics.js';
+import { growthRate, HEADLINE_METRIC_IDS, readYearMetrics, type HeadlineMetricId, type YearMetrics } from './metrics.js';
 
 /**
  * The figures of one simulated year. Money in dollars (to the cent), rates as fractions, growthPct ×100.
  * The headline metrics come from `readYearMetrics` (src/reporting/metrics.ts, their one definition)
- * under the camelCase names of YEAR_SUMMARY_METRIC_FIELDS; the other figures are read here.
+ * under the camelCase names of YEAR_SUMMARY_METRIC_FIELDS, as do the starting actives and the average
+ * active pay; the event and termination counts are read here.
  */
 export interface YearSummary {
   year: number;
+  /** starting_actives of readYearMetrics. */
   startingActives: number;
   /** active_headcount */
   activeHeadcount: number;
@@ -19,7 +21,7 @@ export interface YearSummary {
   raises: number;
   /** total_compensation */
   totalCompensation: number;
-  /** Mean year-end pay of the year's actives. */
+  /** average_active_pay of readYearMetrics: mean year-end pay of the year's actives. */
   averageActivePay: number;
   /** participation_rate */
   participationRate: number;
@@ -71,29 +73,24 @@ export async function summarizeYear(db: Database, year: number): Promise<YearSum
     `WITH snap AS (SELECT * FROM fct_workforce_snapshot WHERE simulation_year = $1),
           ev AS (SELECT * FROM fct_yearly_events WHERE simulation_year = $1)
      SELECT
-       -- the start-of-year population: the year's snapshot rows less its hires (works on migrated files too)
-       (SELECT count(*) FROM snap WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER
-         AS starting_actives,
        (SELECT count(*) FROM ev WHERE event_type = 'hire')::INTEGER AS hires,
        (SELECT count(*) FROM snap WHERE detailed_status_code = 'experienced_termination')::INTEGER AS experienced_terminations,
        (SELECT count(*) FROM snap WHERE detailed_status_code = 'new_hire_termination')::INTEGER AS new_hire_terminations,
        (SELECT count(*) FROM ev WHERE event_type = 'promotion')::INTEGER AS promotions,
-       (SELECT count(*) FROM ev WHERE event_type = 'raise')::INTEGER AS raises,
-       (SELECT coalesce(avg(current_compensation), 0) FROM snap WHERE employment_status = 'active')::DOUBLE AS average_active_pay`,
+       (SELECT count(*) FROM ev WHERE event_type = 'raise')::INTEGER AS raises`,
     [year],
   );
   if (row === undefined) throw new Error(`No summary for year ${year}`);
-  const startingActives = Number(row.starting_actives);
   return {
     year,
-    startingActives,
+    startingActives: metrics.starting_actives,
     hires: Number(row.hires),
     experiencedTerminations: Number(row.experienced_terminations),
     newHireTerminations: Number(row.new_hire_terminations),
-    growthPct: startingActives === 0 ? 0 : ((metrics.active_headcount - startingActives) / startingActives) * 100,
+    growthPct: growthRate(metrics) * 100,
     promotions: Number(row.promotions),
     raises: Number(row.raises),
-    averageActivePay: Number(row.average_active_pay),
+    averageActivePay: metrics.average_active_pay,
     ...metricFields(metrics),
   };
 }

@@ -273,7 +273,16 @@ describe('planalign batch: three growth scenarios, two at a time', () => {
       expect((media.buffer as unknown as Buffer).subarray(1, 4).toString('latin1')).toBe('PNG');
     }
     const notes = sheetRows(workbook.getWorksheet('Notes') as ExcelJS.Worksheet);
-    expect(notes.slice(0, 2).map((r) => Object.values(r))).toEqual([['Differences', 'each scenario − growth_3; relative: ÷ |growth_3|'], ['Discount rate', 0.05]]);
+    expect(notes.slice(0, 2).map((r) => Object.values(r))).toEqual([
+      ['Differences', 'each scenario − growth_3, rates in percentage points (pt); relative (vs %): ÷ |growth_3|'],
+      ['Discount rate', 0.05],
+    ]);
+    // A rate's difference in points, as the console's "pt", beside the relative "vs %".
+    const rate2026 = find('Participation rate', 2026);
+    expect(rate2026['growth_6 − growth_3']).toBeCloseTo((rate2026.growth_6 - rate2026.growth_3) * 100, 10);
+    expect(sheet.getRow(rows.indexOf(rate2026) + 2).getCell(headers.indexOf('growth_6 − growth_3') + 1).numFmt).toBe('+0.00" pt";-0.00" pt";0.00" pt"');
+    // Dated by the batch's start (the clock once, as the folder name), not by when it was written.
+    expect(workbook.created.toISOString()).toBe((summary as { startedAt: string }).startedAt.replace(/\.\d{3}Z$/, '.000Z'));
 
     const scenarioSheet = sheetRows(workbook.getWorksheet('Scenarios') as ExcelJS.Worksheet);
     expect(scenarioSheet.map((r) => [r.Scenario, r.Status, r['Exit code'], r.Database])).toEqual(

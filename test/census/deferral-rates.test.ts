@@ -71,9 +71,9 @@ describe('deferral_rates.normalize_percentages', () => {
     expect(rates).toEqual({ A: '0.03000', B: '0.75000', C: '0.03000', D: '0.06000' });
     expect(warnings).toContainEqual(
       '2 employee_deferral_rate values above 1 (read as fractions by deferral_rates.normalize_percentages: false) cannot be a deferral rate, lines 2, 4: ' +
-        'those participants start at deferral_rates.pre_enrolled_fallback (0.03)',
+        'those participants start at deferral_rates.pre_enrolled_fallback (0.03); percents are written with % (6%) or read with --rate-unit percent',
     );
-    expect(warnings.some((w) => w.includes('percents'))).toBe(false);
+    expect(warnings.some((w) => w.includes('read as percents'))).toBe(false);
   });
 });
 

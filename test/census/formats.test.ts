@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCensus } from '../../src/census/index.js';
+import { describeIntake, loadCensus } from '../../src/census/index.js';
 import type { CensusIntakeOptions } from '../../src/census/intake.js';
 import { sniffSeparator } from '../../src/census/read.js';
 import { DEFAULT_CENSUS_RATE_RULES } from '../../src/census/columns.js';
@@ -59,6 +59,33 @@ function column(loaded: Loaded, name: string): Record<string, unknown> {
 }
 
 describe('CSV dialects', () => {
+  it('reads a census whose name has glob characters as that file, not the files the pattern matches', async () => {
+    const dir = tempDir();
+    const census = join(dir, 'census[2024].csv');
+    writeFileSync(census, lines(CLEAN));
+    // census[2024].csv as a pattern matches census2.csv.
+    writeFileSync(join(dir, 'census2.csv'), lines([COLUMNS.join(','), 'OTHER,1980-01-01,2010-01-01,1,0']));
+    const star = join(dir, 'census*.csv');
+    writeFileSync(star, lines(CLEAN));
+    for (const path of [census, star]) {
+      const ids = await withDb(join(tempDir(), 'sim.duckdb'), async (db) => {
+        await loadCensus(db, path);
+        return (await db.all<{ id: string }>('SELECT employee_id AS id FROM stg_census_data ORDER BY 1')).map((r) => r.id);
+      });
+      expect(ids, path).toEqual(['E1', 'E2', 'E3']);
+    }
+    const parquet = join(dir, 'census[2024].parquet');
+    const toParquet = (rows: string[], out: string): Promise<void> => {
+      const csv = join(tempDir(), 'plain.csv');
+      writeFileSync(csv, lines(rows));
+      return withDb(':memory:', (db) => db.run(`COPY (SELECT * FROM read_csv($1, all_varchar = true)) TO $2 (FORMAT parquet)`, [csv, out]));
+    };
+    await toParquet([COLUMNS.join(','), 'OTHER,1980-01-01,2010-01-01,1,0'], join(dir, 'census2.parquet'));
+    await toParquet(CLEAN, parquet);
+    const fromParquet = await withDb(join(tempDir(), 'sim.duckdb'), async (db) => (await loadCensus(db, parquet)).rows);
+    expect(fromParquet).toBe(3);
+  });
+
   it('reads the Excel export of the issue ($ amounts, M/D/YYYY dates, `;`) with no option, exactly as the clean CSV', async () => {
     const clean = await load('clean.csv', lines(CLEAN));
     const excel = await load(
@@ -195,13 +222,42 @@ describe('amounts', () => {
     const error = await refusal('comma.csv', lines([COLUMNS.join(';'), 'E1;1980-01-01;2010-01-01;1234,56;0', 'E2;1980-01-01;2010-01-01;5000;0,06']));
     expect(error.message).toContain('line 2, column employee_gross_compensation: "1234,56" is written with a decimal comma: read such a file with --decimal-comma');
     expect(error.message).toContain('`decimal_comma: true` in the sidecar');
-    expect(error.message).toContain('line 3, column employee_deferral_rate: "0,06" is written with a decimal comma');
+    // A rate is named as a rate, with a rate's example.
+    expect(error.message).toContain(
+      'line 3, column employee_deferral_rate: deferral rate "0,06" is written with a decimal comma: read such a file with --decimal-comma ' +
+        '(or `decimal_comma: true` in the sidecar <census file>.planalign.yaml), or write the rate as 0.06 or 6%',
+    );
+    expect(error.message).toContain('By kind: 1 amount with a decimal comma in employee_gross_compensation; 1 rate with a decimal comma in employee_deferral_rate');
+    const rate = await refusal('rate-point.csv', lines([COLUMNS.join(';'), 'E1;1980-01-01;2010-01-01;5000;0.06']), { decimalComma: true });
+    expect(rate.message).toContain('deferral rate "0.06" is written with a decimal point, but the file is read with a decimal comma');
+    expect(rate.message).toContain('write the rate as 0,06 or 6%');
     const point = await refusal('point.csv', lines([COLUMNS.join(';'), 'E1;1980-01-01;2010-01-01;1,234.56;0']), { decimalComma: true });
     expect(point.message).toContain('"1,234.56" is written with a decimal point, but the file is read with a decimal comma');
   });
 });
 
 describe('Parquet', () => {
+  it('reads a timestamp with a time zone by its UTC date, whatever the session time zone', async () => {
+    const dir = tempDir();
+    const parquet = join(dir, 'tz.parquet');
+    await withDb(':memory:', (db) =>
+      db.run(
+        `COPY (SELECT 'E1' AS employee_id, TIMESTAMPTZ '1990-02-25 00:00:00+00' AS employee_birth_date,
+                      TIMESTAMPTZ '2015-03-01 00:00:00+00' AS employee_hire_date, 50000 AS employee_gross_compensation) TO $1 (FORMAT parquet)`,
+        [parquet],
+      ),
+    );
+    for (const zone of ['America/New_York', 'Asia/Tokyo']) {
+      const dates = await withDb(join(tempDir(), 'sim.duckdb'), async (db) => {
+        // What a machine in that zone gives the session: text of a TIMESTAMPTZ is written in it.
+        await db.run(`SET TimeZone = '${zone}'`);
+        await loadCensus(db, parquet);
+        return db.one('SELECT employee_birth_date, employee_hire_date FROM stg_census_data');
+      });
+      expect(dates, zone).toEqual({ employee_birth_date: '1990-02-25', employee_hire_date: '2015-03-01' });
+    }
+  });
+
   it('reads typed numbers with the decimal-comma option like the text beside them', async () => {
     const dir = tempDir();
     const parquet = join(dir, 'typed.parquet');
@@ -289,6 +345,37 @@ describe('dates', () => {
   });
 });
 
+describe('how the census was read, in one line', () => {
+  const write = (name: string, rows: string[]): string => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, lines(rows));
+    return path;
+  };
+  const read = (path: string, intake: CensusIntakeOptions = {}): Promise<string> =>
+    withDb(join(tempDir(), 'sim.duckdb'), async (db) => describeIntake(await loadCensus(db, path, DEFAULT_CENSUS_RATE_RULES, undefined, intake)));
+
+  it('says what was sniffed, and which line settled the date order when one did', async () => {
+    const one = write('one.csv', ['Emp ID;DOB;Hire Date;Salary', 'E1;3/4/1980;1/2/2010;50000', 'E2;2/25/1981;3/3/2011;60000']);
+    expect(await read(one)).toBe(
+      `separator ';' (sniffed), dates month/day/year (sniffed: 25 in the second part of "2/25/1981", line 3, column DOB, the only date that settles it), ` +
+        'decimal point (default), rate unit: a percent above 1, else a fraction (deferral_rates.normalize_percentages)',
+    );
+    const many = write('many.csv', ['Emp ID,DOB,Hire Date,Salary', 'E1,13.4.1980,1.2.2010,50000', 'E2,25.2.1981,30.3.2011,60000']);
+    expect(await read(many)).toContain('dates day/month/year (sniffed: 13 in the first part of "13.4.1980", line 2, column DOB, and 2 other dates)');
+  });
+
+  it('names the flag or the sidecar that gave an option', async () => {
+    const iso = write('iso.csv', ['employee_id|employee_birth_date|employee_hire_date|employee_gross_compensation', 'E1|1980-01-01|2010-01-01|50000']);
+    expect(await read(iso, { separator: '|', decimalComma: true, rateUnit: 'percent' })).toBe(
+      "separator '|' (--separator), dates need no day/month order (ISO, or day and month equal), decimal comma (--decimal-comma), rate unit: percent (--rate-unit)",
+    );
+    writeFileSync(`${iso}.planalign.yaml`, 'date_order: day-first\ndecimal_comma: true\n');
+    expect(await read(iso, { decimalComma: false })).toBe(
+      "separator '|' (sniffed), dates day/month/year (sidecar), decimal point (--no-decimal-comma), rate unit: a percent above 1, else a fraction (deferral_rates.normalize_percentages)",
+    );
+  });
+});
+
 describe('deferral rates', () => {
   const census = (rates: string[]): string => lines([COLUMNS.join(';'), ...rates.map((r, i) => `E${i + 1};1980-01-01;2010-01-01;50000;${r}`)]);
 
@@ -297,7 +384,7 @@ describe('deferral rates', () => {
     expect(column(loaded, 'employee_deferral_rate')).toEqual({ E1: '0.06000', E2: '0.00500', E3: '0.06000', E4: '0.06000', E5: '0.03000' });
     // 6 is read as a percent by the rule, beside 0.06 (not 0.5 %) as a fraction; 150 % cannot be a rate (the fallback).
     expect(loaded.warnings).toContainEqual(
-      expect.stringMatching(/^1 employee_deferral_rate value read as percents .*, line 5, while 1 between 0 and 1 were read as fractions/),
+      expect.stringMatching(/^1 employee_deferral_rate value read as percents .*, line 5, while 1 between 0 and 1 was read as fractions/),
     );
     expect(loaded.warnings).toContainEqual(expect.stringMatching(/^1 employee_deferral_rate value above 100 % cannot be a deferral rate, line 6/));
   });
@@ -307,10 +394,29 @@ describe('deferral rates', () => {
     expect(column(loaded, 'employee_deferral_rate')).toEqual({ E1: '0.00500', E2: '0.06000', E3: '0.06000' });
   });
 
-  it('rate unit fraction: a value above 1 is a problem naming the row and the option; 6% still reads', async () => {
-    const ok = await load('fraction.csv', census(['0.06', '6%']), { rateUnit: 'fraction' });
-    expect(column(ok, 'employee_deferral_rate')).toEqual({ E1: '0.06000', E2: '0.06000' });
-    const error = await refusal('fraction-bad.csv', census(['0.06', '6']), { rateUnit: 'fraction' });
-    expect(error.message).toContain('line 3, column employee_deferral_rate: deferral rate "6" is above 1, but the rate unit is fraction (--rate-unit fraction');
+  it('rate unit percent: the values of 1 or less are counted among the percents, not beside them', async () => {
+    const loaded = await load('percent-small.csv', census(['6', '0.06', '0.5', '7']), { rateUnit: 'percent' });
+    expect(loaded.warnings).toContainEqual(
+      '4 employee_deferral_rate values read as percents (divided by 100: 6 is 0.06) by --rate-unit percent, lines 2, 3, 4, 5; ' +
+        "2 of them are 1 or less (0.06 is read as 0.06 %): check the column's unit (--rate-unit fraction reads every value as a fraction)",
+    );
+  });
+
+  it('rate unit fraction: a value above 1 starts at the fallback with a warning, as normalize_percentages: false does; 6% still reads', async () => {
+    const ok = await load('fraction.csv', census(['0.06', '6%', '6']), { rateUnit: 'fraction' });
+    expect(column(ok, 'employee_deferral_rate')).toEqual({ E1: '0.06000', E2: '0.06000', E3: '0.03000' });
+    expect(ok.warnings).toContainEqual(
+      '1 employee_deferral_rate value above 1 (read as fractions by --rate-unit fraction) cannot be a deferral rate, line 4: ' +
+        'that participant starts at deferral_rates.pre_enrolled_fallback (0.03); percents are written with % (6%) or read with --rate-unit percent',
+    );
+    // The config's fraction gives the same rates.
+    const dir = tempDir();
+    const path = join(dir, 'fraction.csv');
+    writeFileSync(path, census(['0.06', '6%', '6']));
+    const config = await withDb(join(dir, 'sim.duckdb'), async (db) => {
+      await loadCensus(db, path, { ...DEFAULT_CENSUS_RATE_RULES, normalize_percentages: false });
+      return db.all<{ r: string }>('SELECT employee_deferral_rate::VARCHAR AS r FROM stg_census_data ORDER BY employee_id');
+    });
+    expect(config.map((r) => r.r)).toEqual(['0.06000', '0.06000', '0.03000']);
   });
 });

@@ -2,11 +2,11 @@
  * Every problem reported: `--report-errors FILE` writes all of them as CSV (line, column, value,
  * problem), the console lists the first MAX_REPORTED_PROBLEMS with a count per kind.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCensus, MAX_REPORTED_PROBLEMS } from '../../src/census/index.js';
-import { CensusError } from '../../src/errors.js';
+import { loadCensus, MAX_REPORTED_PROBLEMS, sidecarPath } from '../../src/census/index.js';
+import { CensusError, UsageError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/tmp.js';
 import { withDb, writeText } from './helpers.js';
@@ -95,6 +95,42 @@ describe('--report-errors', () => {
     expect(records).toHaveLength(2);
     expect(records[1]?.slice(0, 3)).toEqual(['1', 'employee_id', '']);
     expect(records[1]?.[3]).toContain('missing required column employee_id');
+  });
+
+  it('refuses to write over the census, its sidecar or a file that is not a report, naming both paths', async () => {
+    const dir = tempDir();
+    const csv = badCensus(dir);
+    const census = readFileSync(csv, 'utf8');
+    const sidecar = sidecarPath(csv);
+    writeFileSync(sidecar, 'separator: ","\n');
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'my notes\n');
+    const link = join(dir, 'link.csv');
+    symlinkSync(csv, link);
+    const refused = async (report: string): Promise<UsageError> => {
+      const error = await withDb(join(tempDir(), 'a.duckdb'), (db) => loadCensus(db, csv, undefined, undefined, { reportErrors: report })).catch((e: unknown) => e);
+      expect(error, report).toBeInstanceOf(UsageError);
+      return error as UsageError;
+    };
+    expect((await refused(csv)).message).toBe(`--report-errors ${csv} is the census file ${csv}: the report would overwrite it`);
+    expect((await refused(link)).message).toBe(`--report-errors ${link} is the census file ${csv}: the report would overwrite it`);
+    expect((await refused(join(dir, '.', 'bad.csv.planalign.yaml'))).message).toContain(`is the census sidecar ${sidecar}`);
+    expect((await refused(notes)).message).toBe(
+      `--report-errors ${notes}: the file exists and is not a census problem report (its first line is not "line,column,value,problem"); it is left as it is`,
+    );
+    expect(readFileSync(csv, 'utf8')).toBe(census);
+    expect(readFileSync(sidecar, 'utf8')).toBe('separator: ","\n');
+    expect(readFileSync(notes, 'utf8')).toBe('my notes\n');
+    // The CLI refuses it as a usage error.
+    const cli = runCli(['census', 'check', csv, '--report-errors', csv]);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toContain(`--report-errors ${csv} is the census file ${csv}`);
+    expect(readFileSync(csv, 'utf8')).toBe(census);
+    // An earlier report is replaced.
+    const report = join(dir, 'problems.csv');
+    writeFileSync(report, 'line,column,value,problem\r\n2,DOB,x,old\r\n');
+    await withDb(join(tempDir(), 'a.duckdb'), (db) => loadCensus(db, csv, undefined, undefined, { reportErrors: report })).catch(() => undefined);
+    expect(readCsv(readFileSync(report, 'utf8'))).toHaveLength(925);
   });
 
   it('simulate: a refused census writes the report and no database', () => {

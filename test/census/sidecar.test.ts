@@ -55,23 +55,49 @@ describe('the sidecar is read and validated by loadCensus', () => {
   });
 });
 
-describe('the census hash covers the file, the sidecar and the intake options', () => {
-  it('is the file hash alone without them, and changes with the sidecar and with a flag', async () => {
+describe('the census hash covers the file and the reading in effect', () => {
+  it('is the file sha256 for a plain census, and for any way of asking for the reading a plain load makes', async () => {
     const dir = tempDir();
-    const csv = writeText(dir, 'c.csv', ['employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation', 'E1,1980-05-01,2010-03-15,85000']);
-    const plain = await hashCensus(csv);
-    expect(plain).toBe(await hashFile(csv));
-    writeFileSync(sidecarPath(csv), 'rate_unit: percent\n');
-    const withSidecar = await hashCensus(csv);
-    writeFileSync(sidecarPath(csv), 'rate_unit: fraction\n');
-    const changed = await hashCensus(csv);
-    const flagged = await hashCensus(csv, { dateOrder: 'us' });
-    expect(new Set([plain, withSidecar, changed, flagged]).size).toBe(4);
+    // `;`-separated, one US date (2/25) settles the order, the others read the same in both orders.
+    const csv = writeText(dir, 'c.csv', [
+      'Emp ID;DOB;employee_hire_date;Salary;employee_deferral_rate',
+      'E1;2/25/1980;2010-03-15;85000;6',
+      'E2;3/4/1981;2011-03-15;75000;0.06',
+    ]);
+    const bare = await hashFile(csv);
+    expect(await hashCensus(csv)).toBe(bare);
+    // The same reading asked for with flags, or with a sidecar saying what sniffing finds.
+    const same: CensusIntakeOptions = { separator: ';', dateOrder: 'us', decimalComma: false, columns: { employee_id: 'Emp ID' } };
+    expect(await hashCensus(csv, same)).toBe(bare);
+    writeFileSync(sidecarPath(csv), 'separator: ";"\ndate_order: us\ncolumns:\n  employee_gross_compensation: Salary\n');
+    expect(await hashCensus(csv)).toBe(bare);
+    expect(await hashCensus(csv, { dateOrder: 'us' })).toBe(bare);
+    // The config's rate unit is the plain one: a flag repeating it changes nothing.
+    const off = { ...DEFAULT_CENSUS_RATE_RULES, normalize_percentages: false };
+    expect(await hashCensus(csv, { rateUnit: 'fraction' }, off)).toBe(bare);
     // Where problems go is not how the file is read.
-    expect(await hashCensus(csv, { reportErrors: join(dir, 'r.csv') })).toBe(changed);
-    // loadCensus records the same hash the resume check computes.
-    const loaded = await withDb(join(dir, 'a.duckdb'), (db) => loadCensus(db, csv, undefined, undefined, { dateOrder: 'us' }));
-    expect(loaded.hash).toBe(flagged);
+    expect(await hashCensus(csv, { reportErrors: join(dir, 'r.csv') })).toBe(bare);
+  });
+
+  it('differs for a different reading, and is the same however that reading is asked for', async () => {
+    const dir = tempDir();
+    const csv = writeText(dir, 'c.csv', ['employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation,employee_deferral_rate', 'E1,1980-05-01,2010-03-15,85000,6']);
+    const bare = await hashFile(csv);
+    const percent = await hashCensus(csv, { rateUnit: 'percent' });
+    const fraction = await hashCensus(csv, { rateUnit: 'fraction' });
+    const comma = await hashCensus(csv, { decimalComma: true });
+    expect(new Set([bare, percent, fraction, comma]).size).toBe(4);
+    // The same reading from the sidecar, or from both (a flag repeating the sidecar).
+    writeFileSync(sidecarPath(csv), 'rate_unit: percent\n');
+    expect(await hashCensus(csv)).toBe(percent);
+    expect(await hashCensus(csv, { rateUnit: 'percent' })).toBe(percent);
+    // ISO dates need no order: naming one reads the file alike.
+    expect(await hashCensus(csv, { dateOrder: 'day-first' })).toBe(percent);
+    // loadCensus records the hash the resume check computes; the file's own sha256 beside it.
+    const loaded = await withDb(join(dir, 'a.duckdb'), (db) => loadCensus(db, csv, undefined, undefined, { decimalComma: true }));
+    expect(loaded.hash).toBe(await hashCensus(csv, { decimalComma: true }));
+    expect(loaded.hash).not.toBe(percent);
+    expect(loaded.fileHash).toBe(bare);
   });
 });
 
@@ -101,10 +127,11 @@ describe('rate unit: --rate-unit > the sidecar rate_unit > deferral_rates.normal
     const percent = await rates();
     expect(percent.rates).toEqual({ A: '0.06000', B: '0.00500' });
     expect(percent.warnings).toContainEqual(expect.stringContaining(`2 employee_deferral_rate values read as percents (divided by 100: 6 is 0.06) by rate_unit: percent in ${sidecar}, lines 2, 3`));
-    // The sidecar's fraction: 6 cannot be a fraction of pay, so the census is refused.
+    // The sidecar's fraction reads as the config's: 6 cannot be a fraction of pay → the fallback.
     writeFileSync(sidecar, 'rate_unit: fraction\n');
-    const refused = await refusal(rates());
-    expect(refused.context).toMatchObject({ row: 2, column: 'employee_deferral_rate' });
+    const fraction = await rates();
+    expect(fraction.rates).toEqual({ A: '0.03000', B: '0.50000' });
+    expect(fraction.warnings).toContainEqual(expect.stringContaining(`above 1 (read as fractions by rate_unit: fraction in ${sidecar}) cannot be a deferral rate, line 2`));
     // --rate-unit percent wins over the sidecar's fraction.
     const flagged = await rates({ rateUnit: 'percent' });
     expect(flagged.rates).toEqual({ A: '0.06000', B: '0.00500' });
@@ -137,6 +164,10 @@ describe('census check --save-mapping', () => {
     expect(again.stdout).toContain(`  read with its sidecar ${sidecar}`);
     expect(again.stdout).toContain(`"Contribution Rate" -> employee_deferral_rate (columns.employee_deferral_rate in ${sidecar})`);
     expect(again.stdout).toContain(`by rate_unit: percent in ${sidecar}`);
+    // How it was read, and the run's census hash beside the file's sha256 (they differ: percent is not the plain reading).
+    expect(again.stdout).toContain("  read as: separator ',' (sidecar), dates need no day/month order (ISO, or day and month equal), decimal point (default), rate unit: percent (sidecar)\n");
+    expect(again.stdout).toContain(`  census hash ${await hashCensus(csv)}\n  file sha256 ${await hashFile(csv)}\n`);
+    expect(runCli(['census', 'check', csv, '--rate-unit', 'percent']).stdout).toContain(`  census hash ${await hashCensus(csv)}\n`);
     const db = await Database.open(join(dir, 'a.duckdb'));
     try {
       await loadCensus(db, csv);

@@ -3,8 +3,10 @@
  * DuckDB: the first sheet or a named one, Excel's cell kinds (dates, numbers, formulas, currency and
  * percent formats), and problems named by sheet and row.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CENSUS_RATE_RULES } from '../../src/census/columns.js';
 import { loadCensus } from '../../src/census/index.js';
@@ -102,6 +104,39 @@ describe('XLSX census', () => {
     const unknown = await refusal(xlsx, { sheet: 'Census 2024' });
     expect(unknown.message).toBe(`Census file ${xlsx} has no sheet named "Census 2024"; its sheets: Notes, Census`);
     expect(unknown.hint).toContain('--sheet');
+  });
+
+  it('reads a workbook written by openpyxl (pandas to_excel): absolute part targets in workbook.xml.rels', async () => {
+    const dir = tempDir();
+    const xlsx = join(dir, 'pandas.xlsx');
+    await writeWorkbook(xlsx, true);
+    // openpyxl writes every target of xl/_rels/workbook.xml.rels from the package root: /xl/worksheets/sheet1.xml.
+    const zip = await JSZip.loadAsync(readFileSync(xlsx));
+    const rels = (await zip.file('xl/_rels/workbook.xml.rels')?.async('string')) ?? '';
+    const absolute = rels.replace(/Target="(?!\/)/g, 'Target="/xl/');
+    expect(absolute).toContain('Target="/xl/worksheets/sheet2.xml"');
+    zip.file('xl/_rels/workbook.xml.rels', absolute);
+    writeFileSync(xlsx, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+
+    expect((await stage(xlsx, { sheet: 'Census' })).rows).toEqual((await stage(writeText(dir, 'census.csv', CLEAN))).rows);
+    // The first visible sheet is found by name too (Notes: no census columns there).
+    expect((await refusal(xlsx)).message).toContain('sheet Notes row 1 (header)');
+    const unknown = await refusal(xlsx, { sheet: 'Census 2024' });
+    expect(unknown.message).toBe(`Census file ${xlsx} has no sheet named "Census 2024"; its sheets: Notes, Census`);
+  });
+
+  it('never says a listed sheet is missing: a sheet whose part cannot be found is named as unreadable', async () => {
+    const dir = tempDir();
+    const xlsx = join(dir, 'broken.xlsx');
+    await writeWorkbook(xlsx, true);
+    const zip = await JSZip.loadAsync(readFileSync(xlsx));
+    const rels = (await zip.file('xl/_rels/workbook.xml.rels')?.async('string')) ?? '';
+    zip.file('xl/_rels/workbook.xml.rels', rels.replace('worksheets/sheet2.xml', 'worksheets/elsewhere.xml'));
+    writeFileSync(xlsx, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const error = await refusal(xlsx, { sheet: 'Census' });
+    expect(error.message).toBe(
+      `Census file ${xlsx}: sheet "Census" cannot be read: the workbook lists it, but its worksheet part is not where xl/_rels/workbook.xml.rels says`,
+    );
   });
 
   it('names problems by sheet and Excel row number', async () => {

@@ -186,7 +186,8 @@ describe('planalign simulate end to end', () => {
   it('runs, prints progress and a summary per year, then refuses to run into the same database again', async () => {
     const dir = tempDir();
     const database = join(dir, 'sim.duckdb');
-    const result = runCli(['simulate', '2025-2026', '--census', census, '--database', database, '--seed', '5'], {
+    // --growth 3% sets what the config says already: not an override, so shown without a source.
+    const result = runCli(['simulate', '2025-2026', '--census', census, '--database', database, '--seed', '5', '--growth', '3%'], {
       env: { PLANALIGN_WORKFORCE__TOTAL_TERMINATION_RATE: '0.15', PLANALIGN_SIMULATION__RANDOM_SEED: '8' },
     });
     expect(result.status, result.stderr).toBe(ExitCode.Success);
@@ -204,6 +205,8 @@ describe('planalign simulate end to end', () => {
     expect(out).toContain('\n  employer match   simple_match (50% of deferrals up to 6% of pay; at most 3% of pay)\n');
     expect(out).toContain('\n  employer core    1% of pay\n');
     expect(out).toContain(`\n  census           ${census} (from --census; config says examples/census_5000.parquet)\n`);
+    // How the census was read, under it.
+    expect(out).toMatch(/\n {2}census read {6}.*decimal point \(default\).*\n/);
     // Units on every figure: counts with separators, growth and rates with %, money with $.
     expect(out).toMatch(/\nYear\s+Start\s+Active headcount\s+Hires\s+Exp\. terms\s+NH terms\s+Growth\s+Promotions\s+Raises\n/);
     expect(out).toMatch(/\n2026\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[+-]\d+\.\d\d %\s+[\d,]+\s+[\d,]+\n/);
@@ -285,6 +288,10 @@ describe('planalign census', () => {
     const check = runCli(['census', 'check', a]);
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/rows 300/);
+    // A plain census: the hash a run records is the file's sha256, printed once.
+    expect(check.stdout).toMatch(/\n {2}census hash [0-9a-f]{64}\n/);
+    expect(check.stdout).not.toContain('file sha256');
+    expect(check.stdout).toContain('  read as: dates need no day/month order (ISO, or day and month equal), decimal point (default), rate unit:');
   });
 
   it('check reports a bad file with exit 2', () => {

@@ -125,10 +125,18 @@ describe('simulate: validation, NDJSON, status and checkpoints through the CLI',
     expect(summary.effective_inputs).toMatchObject({ start_year: 2025, end_year: 2026, random_seed: 42, target_growth_rate: 0.05, census });
     expect(summary.effective_inputs.termination_rates).toEqual({ experienced: 0.12, new_hire: 0.25 });
     expect(summary.overrides).toEqual([
-      { key: 'simulation.start_year', value: 2025, source: 'the YEARS argument 2025-2026', overridden_sources: [], config_value: 2025 },
-      { key: 'simulation.end_year', value: 2026, source: 'the YEARS argument 2025-2026', overridden_sources: [], config_value: 2029 },
-      { key: 'simulation.target_growth_rate', value: 0.05, source: '--growth 5%', overridden_sources: [], config_value: 0.03 },
-      { key: 'setup.census_parquet_path', value: census, source: '--census', overridden_sources: [], config_value: 'examples/census_5000.parquet' },
+      // The start year is what the config says: listed (the argument did set it), marked as no change.
+      { key: 'simulation.start_year', value: 2025, source: 'the YEARS argument 2025-2026', overridden_sources: [], config_value: 2025, same_as_config: true },
+      { key: 'simulation.end_year', value: 2026, source: 'the YEARS argument 2025-2026', overridden_sources: [], config_value: 2029, same_as_config: false },
+      { key: 'simulation.target_growth_rate', value: 0.05, source: '--growth 5%', overridden_sources: [], config_value: 0.03, same_as_config: false },
+      {
+        key: 'setup.census_parquet_path',
+        value: census,
+        source: '--census',
+        overridden_sources: [],
+        config_value: 'examples/census_5000.parquet',
+        same_as_config: false,
+      },
     ]);
   });
 

@@ -77,7 +77,7 @@ describe('reports and exports are never left half-written', () => {
     const workforce = await analyzeWorkforce(db).finally(() => db.close());
     const outDir = tempDir();
     faults.failWriteOf = 'workforce_analysis.csv';
-    await expect(writeAnalysis(outDir, workforce, 'csv')).rejects.toThrow(/ENOSPC/);
+    await expect(writeAnalysis(outDir, workforce, 'csv', new Date(0))).rejects.toThrow(/ENOSPC/);
     expect(readdirSync(outDir)).toEqual([]);
   });
 });

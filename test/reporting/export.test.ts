@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeCommand } from '../../src/cli/commands/analyze.js';
 import { exportCommand } from '../../src/cli/commands/export.js';
 import { Database } from '../../src/db/database.js';
@@ -20,6 +20,18 @@ import { captureOutput, copyDatabase, parseCsv, useSimulation, YEARS } from './h
 
 const simulation = useSimulation();
 const tempDir = useTempDir();
+const STAMP = new Date('2031-02-03T04:05:06.000Z');
+
+/** Runs `work` with the clock at `now` (Date only: timers and I/O run as usual). */
+async function at<T>(now: string, work: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(now));
+  try {
+    return await work();
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 const tableCount = async (table: string): Promise<number> =>
   Number((await query<{ n: string }>(simulation().database, `SELECT count(*)::VARCHAR AS n FROM ${table}`))[0]?.n);
@@ -206,15 +218,19 @@ describe('exportCommand', () => {
   });
 });
 
+/** `analyze workforce` of the shared simulation. */
+async function workforceAnalysis(): Promise<Awaited<ReturnType<typeof analyzeWorkforce>>> {
+  const db = await openSimulationDatabase(simulation().database);
+  try {
+    return await analyzeWorkforce(db);
+  } finally {
+    db.close();
+  }
+}
+
 describe('analysis', () => {
-  it('workforce: per-year rows, active, participating, growth vs previous year, average pay', async () => {
-    const db = await openSimulationDatabase(simulation().database);
-    let analysis;
-    try {
-      analysis = await analyzeWorkforce(db);
-    } finally {
-      db.close();
-    }
+  it('workforce: per-year rows, active, participating, growth from the starting actives, average active pay', async () => {
+    const analysis = await workforceAnalysis();
     expect(analysis.rows.map((r) => r.year)).toEqual(YEARS);
     const expected = await query<{ year: number; total: number; active: number; terminated: number; participating: number; pay: number }>(
       simulation().database,
@@ -230,7 +246,8 @@ describe('analysis', () => {
     );
     expected.forEach((e, i) => {
       const r = analysis.rows[i];
-      const previous = i === 0 ? start : (expected[i - 1]?.active as number);
+      // The start-of-year population: the census actives in the first year, the previous year-end actives after.
+      const starting = i === 0 ? start : (expected[i - 1]?.active as number);
       expect(r).toMatchObject({
         year: e.year,
         total_rows: e.total,
@@ -238,11 +255,33 @@ describe('analysis', () => {
         terminated: e.terminated,
         participants: e.participating,
         participation_rate: e.participating / e.active,
-        previous_actives: previous,
-        growth_rate: (e.active - previous) / previous,
-        average_pay: expect.closeTo(e.pay, 6),
+        starting_actives: starting,
+        growth_rate: (e.active - starting) / starting,
+        average_active_pay: expect.closeTo(e.pay, 6),
       });
     });
+  });
+
+  it('analyze and yearly_aggregates.csv share one definition of starting actives, growth and average active pay', async () => {
+    const analysis = await workforceAnalysis();
+    const outDir = tempDir();
+    await exportDatabase({ database: simulation().database, format: 'csv', outDir });
+    const [header, ...rows] = parseCsv(readFileSync(join(outDir, 'yearly_aggregates.csv'), 'utf8'));
+    const analysisColumns = WORKFORCE_ANALYSIS_COLUMNS.map((c) => c.name);
+    for (const name of ['starting_actives', 'growth_rate', 'average_active_pay'] as const) {
+      // The same name in both files, with the same meaning…
+      expect(analysisColumns, name).toContain(name);
+      expect(header, name).toContain(name);
+      const documented = (file: string) => parseCsv(readFileSync(join(outDir, 'columns.csv'), 'utf8')).find((c) => c[0] === file && c[1] === name)?.[3];
+      expect(WORKFORCE_ANALYSIS_COLUMNS.find((c) => c.name === name)?.description, name).toBe(documented('yearly_aggregates.csv'));
+      // …and the same figure every year.
+      rows.forEach((row, i) => {
+        const fromFile = Number(row[(header as string[]).indexOf(name)]);
+        expect(fromFile, `${name} ${row[0]}`).toBeCloseTo(analysis.rows[i]?.[name] as number, 2);
+      });
+    }
+    expect(analysisColumns).not.toContain('previous_actives');
+    expect(analysisColumns).not.toContain('average_pay');
   });
 
   it('events: year x event type with unique employees, and year totals', async () => {
@@ -279,18 +318,20 @@ describe('analysis', () => {
       }
     })();
     const dir = join(tempDir(), 'reports');
-    const csv = await writeAnalysis(dir, workforce, 'csv');
+    const csv = await writeAnalysis(dir, workforce, 'csv', STAMP);
     expect(csv).toBe(join(resolve(dir), 'workforce_analysis.csv'));
     const rows = parseCsv(readFileSync(csv, 'utf8'));
     expect(rows[0]).toEqual(WORKFORCE_ANALYSIS_COLUMNS.map((c) => c.name));
-    expect(rows[0]).toEqual(expect.arrayContaining([...HEADLINE_METRIC_IDS, 'total_rows', 'terminated', 'participants', 'growth_rate', 'average_pay']));
+    expect(rows[0]).toEqual(
+      expect.arrayContaining([...HEADLINE_METRIC_IDS, 'total_rows', 'terminated', 'participants', 'starting_actives', 'growth_rate', 'average_active_pay']),
+    );
     expect(rows.slice(1).map((r) => Number(r[2]))).toEqual(workforce.rows.map((r) => r.active_headcount));
 
-    const eventsCsv = parseCsv(readFileSync(await writeAnalysis(dir, events, 'csv'), 'utf8'));
+    const eventsCsv = parseCsv(readFileSync(await writeAnalysis(dir, events, 'csv', STAMP), 'utf8'));
     expect(eventsCsv).toHaveLength(1 + events.rows.length + events.totals.length);
     expect(eventsCsv.filter((r) => r[1] === 'all_events').map((r) => Number(r[2]))).toEqual(events.totals.map((t) => t.events));
 
-    const xlsx = await writeAnalysis(dir, events, 'xlsx');
+    const xlsx = await writeAnalysis(dir, events, 'xlsx', STAMP);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsx);
     const sheet = workbook.getWorksheet('Events');
@@ -307,7 +348,7 @@ describe('analysis', () => {
     expect(found).toBe(true);
 
     const wf = new ExcelJS.Workbook();
-    await wf.xlsx.readFile(await writeAnalysis(dir, workforce, 'xlsx'));
+    await wf.xlsx.readFile(await writeAnalysis(dir, workforce, 'xlsx', STAMP));
     expect(wf.getWorksheet('Workforce')?.getCell('C2').value).toBe(workforce.rows[0]?.active_headcount);
     expect(wf.getWorksheet('Workforce')?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
 
@@ -442,6 +483,68 @@ describe('export: years, files per year, units and notes', () => {
     );
   });
 
+  it('refuses a folder holding files of an earlier export that this one would not write, naming them; deletes nothing', async () => {
+    const outDir = tempDir();
+    await exportDatabase({ database: simulation().database, format: 'csv', outDir, perYear: true, years: { from: 2025, to: 2026 } });
+    writeFileSync(join(outDir, 'my_notes.csv'), 'mine\n');
+    const before = readdirSync(outDir).sort();
+    const perYearFiles = EXPORT_TABLES.flatMap(({ table }) => [`${table}_2025.csv`, `${table}_2026.csv`]);
+
+    // The whole-run export would leave the per-year files beside its own, listed nowhere.
+    const error = await exportDatabase({ database: simulation().database, format: 'csv', outDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(
+      `${resolve(outDir)} holds ${perYearFiles.length} file(s) of an earlier export that this export would not write: ${perYearFiles.join(', ')}`,
+    );
+    expect((error as UsageError).hint).toMatch(/^Export into a new --out folder, or delete those files first/);
+    // A file the export did not write is never named, and nothing was deleted or written.
+    expect((error as Error).message).not.toContain('my_notes.csv');
+    expect(readdirSync(outDir).sort()).toEqual(before);
+
+    // Other years, or another format, are refused the same way; the same export again is not.
+    await expect(exportDatabase({ database: simulation().database, format: 'csv', outDir, perYear: true, years: { from: 2026, to: 2026 } })).rejects.toThrow(
+      /would not write: fct_yearly_events_2025\.csv, fct_workforce_snapshot_2025\.csv/,
+    );
+    await expect(exportDatabase({ database: simulation().database, format: 'xlsx', outDir })).rejects.toThrow(/yearly_aggregates\.csv, summary\.json, year_audits\.json$/);
+    await exportDatabase({ database: simulation().database, format: 'csv', outDir, perYear: true, years: { from: 2025, to: 2026 } });
+
+    // Once the user removes them, the whole-run export goes ahead and its notes list only its files.
+    for (const name of perYearFiles) rmSync(join(outDir, name));
+    await exportDatabase({ database: simulation().database, format: 'csv', outDir });
+    expect(readdirSync(outDir).sort()).toEqual([...exportFileNames('csv'), 'my_notes.csv'].sort());
+  });
+
+  it('workbooks are dated by the data, not the clock: the same database gives the same bytes', async () => {
+    // The report workbook, with the report's generated-at given, written at two different times.
+    const exportAt = (now: string) =>
+      at(now, async () => {
+        const outDir = tempDir();
+        await exportDatabase({ database: simulation().database, format: 'xlsx', outDir, generatedAt: STAMP });
+        return readFileSync(join(outDir, 'planalign_report.xlsx'));
+      });
+    const first = await exportAt('2040-01-01T00:00:00Z');
+    const second = await exportAt('2041-06-15T12:34:56Z');
+    expect(first.equals(second)).toBe(true);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(first);
+    expect(workbook.created.toISOString()).toBe(STAMP.toISOString());
+    expect(workbook.modified.toISOString()).toBe(STAMP.toISOString());
+
+    // The analysis workbook of `analyze --export xlsx`: dated by the run's end.
+    const analyzeAt = (now: string) =>
+      at(now, async () => {
+        const out = tempDir();
+        await captureOutput(() => analyzeCommand('workforce', { database: simulation().database, export: 'xlsx', out }));
+        return readFileSync(join(out, 'workforce_analysis.xlsx'));
+      });
+    const a = await analyzeAt('2040-01-01T00:00:00Z');
+    expect(a.equals(await analyzeAt('2041-06-15T12:34:56Z'))).toBe(true);
+    const analysis = new ExcelJS.Workbook();
+    await analysis.xlsx.load(a);
+    const finished = (await query<{ t: string }>(simulation().database, `SELECT strftime(max(finished_at), '%Y-%m-%dT%H:%M:%SZ') AS t FROM planalign_runs`))[0]?.t;
+    expect(analysis.created.toISOString().replace('.000', '')).toBe(finished);
+  });
+
   it("warns when a CSV has more rows than a spreadsheet opens, suggesting --per-year", async () => {
     const snapshotRows = await tableCount('fct_workforce_snapshot');
     const limit = snapshotRows; // the header makes the whole-table file one row too long
@@ -495,15 +598,11 @@ describe('export: years, files per year, units and notes', () => {
       const error = await exportDatabase({ database, format: 'csv', outDir: tempDir() }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DatabaseInUseError);
       expect((error as Error).message).toBe(`Database ${database} is in use by PID ${holder.pid}`);
+      // Wait or stop: copying the file and its WAL of a run in progress gives no consistent snapshot.
       expect((error as DatabaseInUseError).hint).toBe(
-        `PID ${holder.pid} has it open for writing (planalign status --database ${database} shows a run's progress). ` +
-          `Wait for it to finish, or copy ${database} (and ${database}.wal if present) and pass the copy with --database: ` +
-          `it holds what the run had committed when copied.`,
+        `PID ${holder.pid} has it open for writing. Wait for the run to finish (planalign status --database ${database} shows its progress), ` +
+          `or stop it (a stopped run resumes with planalign simulate --resume); then read it again.`,
       );
-      // The advice works: a copy taken while it is held reads.
-      const copy = copyDatabase(database, tempDir(), 'held-copy.duckdb');
-      const result = await exportDatabase({ database: copy, format: 'xlsx', outDir: tempDir() });
-      expect(result.years).toEqual(YEARS);
       await expect(analyzeCommand(undefined, { database })).rejects.toThrow(`is in use by PID ${holder.pid}`);
     } finally {
       holder.release();

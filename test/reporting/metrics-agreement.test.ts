@@ -157,7 +157,7 @@ const READERS: Reader[] = [
       // The batch's own path after its runs: read the scenario databases, compare, write the workbook.
       const read = await readComparison([{ name: 'S', database: c.database }]);
       const path = join(c.dir, 'comparison.xlsx');
-      await writeComparisonWorkbook(path, compareScenarios(read.scenarios), []);
+      await writeComparisonWorkbook(path, compareScenarios(read.scenarios), [], new Date(0));
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(path);
       const shown: Shown = new Map();

@@ -1,22 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { comparisonHeaders, writeComparisonWorkbook } from '../../src/batch/comparison.js';
 import { compareCommand } from '../../src/cli/commands/compare.js';
 import { parseDiscountRate } from '../../src/cli/options.js';
 import { Database } from '../../src/db/database.js';
-import { ExitCode, UsageError } from '../../src/errors.js';
+import { DatabaseInUseError, ExitCode, UsageError } from '../../src/errors.js';
 import { HEADLINE_METRICS, formatMetric, readYearMetrics, type YearMetrics } from '../../src/reporting/metrics.js';
 import {
   chooseBaseline,
   compareScenarios,
   formatDelta,
+  formatDeltaPct,
+  formatScenarioComparison,
   readScenarioMetrics,
   type ScenarioComparison,
 } from '../../src/reporting/scenario-compare.js';
-import { runCli } from '../support/cli.js';
+import { holdDatabase, runCli } from '../support/cli.js';
 import { defaultConfigObject, makeCensus, simulate } from '../support/engine.js';
 import { captureOutput } from './helpers.js';
 
@@ -130,6 +132,8 @@ describe('planalign compare A B: the scenario comparison', () => {
     const y = (yr: number, cost: number): YearMetrics => ({
       year: yr,
       participants: 10,
+      starting_actives: 20,
+      average_active_pay: 50_000,
       active_headcount: 20,
       total_compensation: 1_000_000,
       participation_rate: 0.5,
@@ -172,7 +176,7 @@ describe('planalign compare A B: the scenario comparison', () => {
     const cost = row('Total employer plan cost');
     expect(cost).toContain(formatMetric('usd', ya.total_employer_plan_cost));
     expect(cost).toContain(formatMetric('usd', yb.total_employer_plan_cost));
-    expect(cost).toContain(formatDelta('usd', yb.total_employer_plan_cost - ya.total_employer_plan_cost));
+    expect(cost).toContain(formatDelta('usd', yb.total_employer_plan_cost, ya.total_employer_plan_cost));
     expect(cost).toMatch(/\+\$[\d,]+ +\+\d+\.\d %$/);
     const headcount = row('Active headcount');
     expect(headcount).toContain(`+${yb.active_headcount - ya.active_headcount}`);
@@ -182,6 +186,50 @@ describe('planalign compare A B: the scenario comparison', () => {
     expect(text).toMatch(/All years 2025-2026\n/);
     expect(text).toMatch(/Present value of employer cost +\$[\d,]+ +\$[\d,]+ +\+\$[\d,]+ +\+\d+\.\d %/);
     expect(text).toContain(`Note: A (${a}) has no year 2027`);
+  });
+
+  it('console differences are those of the figures shown; a difference that shows as zero has no sign', () => {
+    const y = (cost: number, rate: number): YearMetrics => ({
+      year: 2030,
+      participants: 10,
+      starting_actives: 20,
+      average_active_pay: 50_000,
+      active_headcount: 20,
+      total_compensation: 1_000_000,
+      participation_rate: rate,
+      avg_deferral_rate: 0.06,
+      employee_contributions: 0,
+      employer_match_cost: cost,
+      employer_core_cost: 0,
+      total_employer_plan_cost: cost,
+    });
+    // $868,107.50 shows as $868,108 and $882,382.49 as $882,382: the shown difference is $14,274, not
+    // the $14,274.99 of the exact one rounded to $14,275. 78.41 % and 78.405 % both show as 78.4 %.
+    const comparison = compareScenarios(
+      [
+        { name: 'A', database: 'a', years: [y(868_107.5, 0.7841)] },
+        { name: 'B', database: 'b', years: [y(882_382.49, 0.78405)] },
+      ],
+      { baseline: 'A' },
+    );
+    const text = formatScenarioComparison(comparison);
+    const row = (label: string) => text.split('\n').find((l) => l.trimStart().startsWith(label)) ?? '';
+    expect(row('Total employer plan cost')).toMatch(/ \$868,108 +\$882,382 +\+\$14,274 +\+1\.6 %$/);
+    expect(row('Participation rate')).toMatch(/ 78\.4 % +78\.4 % +0\.0 pt +0\.0 %$/);
+    // --json keeps the exact differences.
+    const cost = comparison.by_year[0]?.metrics.total_employer_plan_cost;
+    expect(cost?.delta.B).toBe(14_274.99);
+    expect(comparison.by_year[0]?.metrics.participation_rate.delta.B).toBeCloseTo(-0.00005, 12);
+    // Never a negative zero, in any unit.
+    expect(formatDelta('fraction', 0.78405, 0.7841)).toBe('0.0 pt');
+    expect(formatDelta('fraction', 0.783, 0.7841)).toBe('-0.1 pt');
+    expect(formatDelta('usd', 100.4, 100.45)).toBe('$0');
+    expect(formatDelta('count', 7, 9)).toBe('-2');
+    expect(formatDeltaPct(-0.00004)).toBe('0.0 %');
+    expect(formatDeltaPct(-0.0004)).toBe('0.0 %');
+    expect(formatDeltaPct(-0.0006)).toBe('-0.1 %');
+    expect(formatMetric('fraction', -0.00001)).toBe('0.0 %');
+    expect(formatMetric('usd', -0.4)).toBe('$0');
   });
 
   it('--years narrows both; --identical keeps the identity report and exit 3', async () => {
@@ -237,7 +285,7 @@ describe('planalign compare A B: the scenario comparison', () => {
     ]);
     expect(comparison).toEqual({ ...json, scenarios: comparison.scenarios });
     const path = join(dir, 'comparison.xlsx');
-    await writeComparisonWorkbook(path, comparison, []);
+    await writeComparisonWorkbook(path, comparison, [], new Date(0));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path);
     const sheet = workbook.getWorksheet('Comparison') as ExcelJS.Worksheet;
@@ -255,9 +303,59 @@ describe('planalign compare A B: the scenario comparison', () => {
         }
       }
     }
+    // A rate's difference is in percentage points, formatted "pt" like the console's, beside the relative "vs %".
+    const rateRow = (() => {
+      let found: ExcelJS.Row | undefined;
+      sheet.eachRow((row) => {
+        if (row.getCell(1).value === 'Participation rate' && row.getCell(2).value === 2026) found = row;
+      });
+      return found as ExcelJS.Row;
+    })();
+    const rateDelta = comparison.by_year.find((y) => y.year === 2026)?.metrics.participation_rate.delta.B as number;
+    expect(rateRow.getCell(5).value).toBeCloseTo(rateDelta * 100, 10);
+    expect(rateRow.getCell(5).numFmt).toBe('+0.00" pt";-0.00" pt";0.00" pt"');
+    expect(rateRow.getCell(6).numFmt).toBe('+0.0%;-0.0%;0.0%');
     // A year B alone has: A's cell is empty.
     expect(cells.get('Active headcount 2027')?.slice(0, 2)).toEqual([undefined, year(metricsB, 2027).active_headcount]);
     expect(workbook.getWorksheet('Charts')?.getImages().length).toBe(4);
+  });
+
+  it('the workbook is dated by its stamp, not the clock: the same figures give the same bytes', async () => {
+    const comparison = compareScenarios([await readScenarioMetrics('A', a), await readScenarioMetrics('B', b)]);
+    const stamp = new Date('2030-05-06T07:08:09.000Z');
+    const writeAt = async (now: string, name: string): Promise<Buffer> => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date(now));
+      try {
+        const path = join(dir, name);
+        await writeComparisonWorkbook(path, comparison, [], stamp);
+        return readFileSync(path);
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    const first = await writeAt('2040-01-01T00:00:00Z', 'first.xlsx');
+    expect(first.equals(await writeAt('2041-06-15T12:34:56Z', 'second.xlsx'))).toBe(true);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(first);
+    expect(workbook.created.toISOString()).toBe(stamp.toISOString());
+  });
+
+  it('a database held for writing: the readers\' message naming the holder, wait or stop (never copy)', async () => {
+    const held = join(dir, 'held.duckdb');
+    copyFileSync(a, held);
+    const holder = await holdDatabase(held);
+    try {
+      const error = await compareCommand(held, b, {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseInUseError);
+      expect((error as Error).message).toBe(`Database ${held} is in use by PID ${holder.pid}`);
+      expect((error as DatabaseInUseError).hint).toBe(
+        `PID ${holder.pid} has it open for writing. Wait for the run to finish (planalign status --database ${held} shows its progress), ` +
+          `or stop it (a stopped run resumes with planalign simulate --resume); then read it again.`,
+      );
+    } finally {
+      holder.release();
+    }
   });
 
   it('on the command line: exit 0 for two different scenarios, 3 with --identical, 2 on usage errors', () => {

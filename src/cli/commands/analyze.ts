@@ -3,7 +3,7 @@ import { ANALYSIS_TARGETS, analyze, isAnalysisTarget } from '../../reporting/ana
 import { ANALYSIS_EXPORT_FORMATS, isAnalysisExportFormat, writeAnalysis } from '../../reporting/analysis-export.js';
 import { formatEventsAnalysis, formatWorkforceAnalysis } from '../../reporting/render/console.js';
 import { toJson } from '../../reporting/render/json.js';
-import { openSimulationDatabase } from '../../reporting/source.js';
+import { openSimulationDatabase, runStamp } from '../../reporting/source.js';
 
 export interface AnalyzeCommandOptions {
   database: string;
@@ -29,8 +29,11 @@ export async function analyzeCommand(target: string | undefined, options: Analyz
   }
   const db = await openSimulationDatabase(options.database);
   let analysis;
+  let stamp: Date;
   try {
     analysis = await analyze(db, what);
+    // The workbook is dated by the run it analyses, so the same database gives the same file.
+    stamp = await runStamp(db);
   } finally {
     db.close();
   }
@@ -40,7 +43,7 @@ export async function analyzeCommand(target: string | undefined, options: Analyz
     process.stdout.write(analysis.target === 'workforce' ? formatWorkforceAnalysis(analysis) : formatEventsAnalysis(analysis));
   }
   if (exportFormat !== undefined) {
-    const path = await writeAnalysis(options.out ?? DEFAULT_ANALYSIS_OUT, analysis, exportFormat);
+    const path = await writeAnalysis(options.out ?? DEFAULT_ANALYSIS_OUT, analysis, exportFormat, stamp);
     // With --json, stdout stays pure JSON.
     (options.json ? process.stderr : process.stdout).write(`Wrote ${path}\n`);
   }

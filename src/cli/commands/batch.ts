@@ -102,7 +102,7 @@ export function formatBatch(result: BatchResult): string {
     const isBase = s.name === c?.baseline;
     const shown = (unit: MetricUnit, v: number | null | undefined): string => (!compared || v === null || v === undefined ? '-' : formatMetric(unit, v));
     const delta = (unit: 'count' | 'usd', f: typeof cost): string =>
-      !compared || f === undefined ? '-' : isBase ? 'baseline' : `${formatDelta(unit, f.delta[s.name] ?? null)} (${formatDeltaPct(f.delta_pct[s.name] ?? null)})`;
+      !compared || f === undefined ? '-' : isBase ? 'baseline' : `${formatDelta(unit, f.values[s.name] ?? null, f.values[c.baseline] ?? null)} (${formatDeltaPct(f.delta_pct[s.name] ?? null)})`;
     const error = firstLine(s.error);
     return [
       s.name,

@@ -1,4 +1,4 @@
-import { describeMapping, loadCensus, writeCensus, writeSidecar } from '../../census/index.js';
+import { describeIntake, describeMapping, loadCensus, writeCensus, writeSidecar } from '../../census/index.js';
 import { loadConfig } from '../../config/index.js';
 import { Database } from '../../db/database.js';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -31,10 +31,13 @@ export async function check(
     const lines = [
       `Census ${result.path} is valid (${result.format})`,
       ...(result.sidecar === undefined ? [] : [`  read with its sidecar ${result.sidecar}`]),
+      `  read as: ${describeIntake(result)}`,
       '  columns (file header -> census column):',
       ...describeMapping(result.mapping).map((line) => `    ${line}`),
       `  rows ${result.rows}: ${result.activeRows} active, ${result.terminatedRows} terminated`,
-      `  sha256 ${result.hash}`,
+      // The hash a run records; the file's own sha256 beside it when the reading options make them differ.
+      `  census hash ${result.hash}`,
+      ...(result.hash === result.fileHash ? [] : [`  file sha256 ${result.fileHash}`]),
       ...result.warnings.map((w) => `  warning: ${w}`),
     ];
     if (options.reportErrors !== undefined) lines.push(`  no problems: ${options.reportErrors} lists none`);

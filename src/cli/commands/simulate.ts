@@ -20,6 +20,7 @@ import {
   type OverrideSource,
 } from '../../config/effective.js';
 import { loadConfig } from '../../config/load.js';
+import { describeIntake } from '../../census/index.js';
 import type { SimulationConfig } from '../../config/schema.js';
 
 export interface SimulateOptions extends CensusIntakeFlags {
@@ -189,7 +190,9 @@ function formatRun(result: RunResult, options: SimulateOptions, inputs: RunInput
   const database = options.database;
   const lines = [
     '',
-    ...(options.quiet ? [] : [...describeEffectiveInputs(inputs.config, inputs.baseline, inputs.census, inputs.overrides), '']),
+    ...(options.quiet
+      ? []
+      : [...describeEffectiveInputs(inputs.config, inputs.baseline, inputs.census, inputs.overrides, describeIntake(result.census)), '']),
     formatProgression(result.workforceProgression),
     '',
     `Run ${result.runId} written to ${database}`,

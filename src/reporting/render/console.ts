@@ -138,7 +138,7 @@ export function formatWorkforceAnalysis(analysis: WorkforceAnalysis): string {
       formatInteger(r.terminated),
       formatInteger(r.participants),
       formatPct(r.growth_rate * 100),
-      formatMoney(r.average_pay),
+      formatMoney(r.average_active_pay),
     ]),
   );
   const tables = [

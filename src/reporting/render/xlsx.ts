@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Analysis } from '../analysis.js';
 import type { ReportData } from '../collect.js';
@@ -117,7 +118,6 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   const years = summary.workforceProgression;
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'PlanAlign';
-  workbook.created = new Date(summary.generatedAt);
 
   const g = summary.growthAnalysis;
   const total = (id: HeadlineMetricId): number => cents(sum(years.map((y) => yearSummaryMetric(y, id))));
@@ -212,8 +212,9 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   return workbook;
 }
 
+/** The report workbook, stamped with the report's generated-at time: the same data and stamp give the same bytes. */
 export async function writeReportWorkbook(path: string, report: ReportData): Promise<void> {
-  await buildReportWorkbook(report).xlsx.writeFile(path);
+  await writeWorkbook(buildReportWorkbook(report), path, new Date(report.summary.generatedAt));
 }
 
 export function buildAnalysisWorkbook(analysis: Analysis): ExcelJS.Workbook {
@@ -240,6 +241,50 @@ export function buildAnalysisWorkbook(analysis: Analysis): ExcelJS.Workbook {
   return workbook;
 }
 
-export async function writeAnalysisWorkbook(path: string, analysis: Analysis): Promise<void> {
-  await buildAnalysisWorkbook(analysis).xlsx.writeFile(path);
+/** The analysis workbook, stamped with `stamp` (the analysed run's end): the same database gives the same bytes. */
+export async function writeAnalysisWorkbook(path: string, analysis: Analysis, stamp: Date): Promise<void> {
+  await writeWorkbook(buildAnalysisWorkbook(analysis), path, stamp);
+}
+
+/**
+ * Writes a workbook whose bytes depend on its content and `stamp` alone. exceljs would stamp the time
+ * of writing twice over: in the document's created/modified dates and in every zip entry's time; both
+ * become `stamp`, which callers take from the data (a run's end, a report's generated-at, a batch's
+ * start), so identical inputs give byte-identical files.
+ */
+export async function writeWorkbook(workbook: ExcelJS.Workbook, path: string, stamp: Date): Promise<void> {
+  workbook.created = stamp;
+  workbook.modified = stamp;
+  const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+  stampZipEntries(bytes, stamp);
+  await writeFile(path, bytes);
+}
+
+const ZIP_END = 0x06054b50;
+const ZIP_CENTRAL = 0x02014b50;
+const ZIP_LOCAL = 0x04034b50;
+
+/**
+ * Sets the modification time of every entry of a zip, in its local and its central header, to `stamp`
+ * (MS-DOS format: UTC as jszip writes it, 2-second steps, years 1980–2107). The times are outside the
+ * checksummed data, so the archive stays valid.
+ */
+function stampZipEntries(zip: Buffer, stamp: Date): void {
+  const t = new Date(Math.min(Math.max(stamp.getTime(), Date.UTC(1980, 0, 1)), Date.UTC(2107, 11, 31, 23, 59, 58)));
+  const time = (t.getUTCHours() << 11) | (t.getUTCMinutes() << 5) | Math.floor(t.getUTCSeconds() / 2);
+  const date = ((t.getUTCFullYear() - 1980) << 9) | ((t.getUTCMonth() + 1) << 5) | t.getUTCDate();
+  // jszip writes no archive comment: the end-of-central-directory record is the last 22 bytes.
+  const end = zip.length - 22;
+  if (end < 0 || zip.readUInt32LE(end) !== ZIP_END) throw new Error('Unexpected workbook archive: no end-of-central-directory record');
+  let at = zip.readUInt32LE(end + 16);
+  for (let entry = zip.readUInt16LE(end + 10); entry > 0; entry -= 1) {
+    if (zip.readUInt32LE(at) !== ZIP_CENTRAL) throw new Error('Unexpected workbook archive: bad central directory');
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.readUInt32LE(local) !== ZIP_LOCAL) throw new Error('Unexpected workbook archive: bad local header');
+    zip.writeUInt16LE(time, at + 12);
+    zip.writeUInt16LE(date, at + 14);
+    zip.writeUInt16LE(time, local + 10);
+    zip.writeUInt16LE(date, local + 12);
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
 }

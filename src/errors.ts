@@ -97,6 +97,18 @@ export class ModelExecutionError extends PlanAlignError {
   }
 }
 
+/** A validation rule could not be evaluated (its SQL or its check() threw): names the rule. */
+export class RuleExecutionError extends PlanAlignError {
+  constructor(
+    readonly rule: string,
+    readonly simulationYear: number,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`Validation rule ${rule} failed for year ${simulationYear}: ${detail}`, { simulationYear }, undefined, { cause });
+  }
+}
+
 /** An error-severity validation rule found violations and the run was asked to stop on them: exit 3. */
 export class ValidationFailedError extends PlanAlignError {
   override readonly exitCode = ExitCode.ValidationFailure;

@@ -2,6 +2,7 @@
  * Benchmark cases, by stable name (the keys of the results JSON and of the baseline):
  *
  *   simulate_<N>x<Y>         `planalign simulate` over a synthetic census of N employees, Y years from 2025
+ *   simulate_<N>x<Y>_csv     the same from the census as CSV instead of Parquet
  *   batch_<S>_parallel<P>    `planalign batch` over S scenario files (growth 0/2/4/6 %...), P at once
  *   help_ms                  `planalign --help`
  *   inprocess_<N>x<Y>        one in-process run (per-model times, checkpoint cost); single sample
@@ -11,17 +12,24 @@
  *   scaling_100k_over_10k    simulate_100000x5 / simulate_10000x5
  *   scaling_1m_over_100k     simulate_1000000x5 / simulate_100000x5
  *   checkpoint_overhead_pct  from inprocess_60000x5 (or whichever in-process case was run)
+ *   year_fixed_ms            the intercept of year seconds vs employees over simulate_<N>x5, N = 1k/10k/60k
+ *   year_marginal_us         its slope, per employee-year
+ *   startup_parquet_ms       process start to the first year's start, simulate_10000x1
+ *   startup_csv_ms           the same, simulate_10000x1_csv
+ *
+ * `terms` (in --cases) names the last four.
  */
 
 export const START_YEAR = 2025;
 
 export type CaseSpec =
-  | { kind: 'simulate'; name: string; employees: number; years: number; repeats: number }
+  | { kind: 'simulate'; name: string; employees: number; years: number; census: CensusFormat; repeats: number }
   | { kind: 'batch'; name: string; scenarios: number; parallel: number; employees: number; years: number; repeats: number }
   | { kind: 'help'; name: string; repeats: number }
   | { kind: 'inprocess'; name: string; employees: number; years: number };
 
 export type ProfileName = 'quick' | 'full';
+export type CensusFormat = 'parquet' | 'csv';
 
 export interface Profile {
   name: ProfileName;
@@ -30,10 +38,18 @@ export interface Profile {
   batchEmployees: number;
   batchYears: number;
   helpRepeats: number;
+  /** The census sizes and years of the fixed/marginal cost fit (year_fixed_ms, year_marginal_us). */
+  termsSizes: number[];
+  termsYears: number;
+  /** The census size of the start-up figures (startup_parquet_ms, startup_csv_ms). */
+  startupEmployees: number;
   /** Case names, with a per-case repeat count where it differs from the profile's. */
   cases: Array<string | [string, number]>;
   derived: string[];
 }
+
+/** What `--cases terms` selects: the fixed and marginal cost of a year, and the start-up time. */
+export const TERMS = ['year_fixed_ms', 'year_marginal_us', 'startup_parquet_ms', 'startup_csv_ms'];
 
 export const PROFILES: Record<ProfileName, Profile> = {
   quick: {
@@ -42,9 +58,14 @@ export const PROFILES: Record<ProfileName, Profile> = {
     batchEmployees: 5_000,
     batchYears: 3,
     helpRepeats: 11,
+    termsSizes: [1_000, 10_000, 60_000],
+    termsYears: 5,
+    startupEmployees: 10_000,
     cases: [
       'help_ms',
+      'simulate_1000x5',
       'simulate_10000x1',
+      'simulate_10000x1_csv',
       'simulate_10000x5',
       'simulate_10000x10',
       'simulate_60000x5',
@@ -53,7 +74,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
       'batch_4_parallel2',
       'inprocess_60000x5',
     ],
-    derived: ['scaling_100k_over_10k', 'checkpoint_overhead_pct'],
+    derived: ['scaling_100k_over_10k', 'checkpoint_overhead_pct', ...TERMS],
   },
   full: {
     name: 'full',
@@ -61,9 +82,14 @@ export const PROFILES: Record<ProfileName, Profile> = {
     batchEmployees: 20_000,
     batchYears: 3,
     helpRepeats: 11,
+    termsSizes: [1_000, 10_000, 60_000],
+    termsYears: 5,
+    startupEmployees: 10_000,
     cases: [
       'help_ms',
+      'simulate_1000x5',
       'simulate_10000x1',
+      'simulate_10000x1_csv',
       'simulate_10000x5',
       'simulate_10000x10',
       'simulate_60000x5',
@@ -74,16 +100,23 @@ export const PROFILES: Record<ProfileName, Profile> = {
       'batch_4_parallel2',
       'inprocess_60000x5',
     ],
-    derived: ['scaling_100k_over_10k', 'scaling_1m_over_100k', 'checkpoint_overhead_pct'],
+    derived: ['scaling_100k_over_10k', 'scaling_1m_over_100k', 'checkpoint_overhead_pct', ...TERMS],
   },
 };
 
-/** What each derived metric is computed from. */
-export const DERIVED_INPUTS: Record<string, string[]> = {
-  scaling_100k_over_10k: ['simulate_10000x5', 'simulate_100000x5'],
-  scaling_1m_over_100k: ['simulate_100000x5', 'simulate_1000000x5'],
-  checkpoint_overhead_pct: ['inprocess_60000x5'],
-};
+/** What each derived metric is computed from (the terms' sizes come from the profile). */
+export function derivedInputs(profile: Profile): Record<string, string[]> {
+  const fit = profile.termsSizes.map((n) => `simulate_${n}x${profile.termsYears}`);
+  return {
+    scaling_100k_over_10k: ['simulate_10000x5', 'simulate_100000x5'],
+    scaling_1m_over_100k: ['simulate_100000x5', 'simulate_1000000x5'],
+    checkpoint_overhead_pct: ['inprocess_60000x5'],
+    year_fixed_ms: fit,
+    year_marginal_us: fit,
+    startup_parquet_ms: [`simulate_${profile.startupEmployees}x1`],
+    startup_csv_ms: [`simulate_${profile.startupEmployees}x1_csv`],
+  };
+}
 
 export class CaseError extends Error {}
 
@@ -93,10 +126,11 @@ export function parseCase(name: string, profile: Profile, repeats?: number): Cas
   const profileRepeats = Array.isArray(listed) ? listed[1] : undefined;
   let m: RegExpMatchArray | null;
   if (name === 'help_ms') return { kind: 'help', name, repeats: repeats ?? profile.helpRepeats };
-  if ((m = /^simulate_(\d+)x(\d+)$/.exec(name)) !== null) {
+  if ((m = /^simulate_(\d+)x(\d+)(_csv)?$/.exec(name)) !== null) {
     const employees = positive(m[1], name);
     const years = positive(m[2], name);
-    return { kind: 'simulate', name, employees, years, repeats: repeats ?? profileRepeats ?? profile.repeats };
+    const census = m[3] === undefined ? 'parquet' : 'csv';
+    return { kind: 'simulate', name, employees, years, census, repeats: repeats ?? profileRepeats ?? profile.repeats };
   }
   if ((m = /^batch_(\d+)_parallel(\d+)$/.exec(name)) !== null) {
     return {
@@ -113,7 +147,7 @@ export function parseCase(name: string, profile: Profile, repeats?: number): Cas
     return { kind: 'inprocess', name, employees: positive(m[1], name), years: positive(m[2], name) };
   }
   throw new CaseError(
-    `Unknown case "${name}": expected simulate_<N>x<Y>, batch_<S>_parallel<P>, help_ms, inprocess_<N>x<Y> or one of ${Object.keys(DERIVED_INPUTS).join(', ')}`,
+    `Unknown case "${name}": expected simulate_<N>x<Y>[_csv], batch_<S>_parallel<P>, help_ms, inprocess_<N>x<Y>, terms or one of ${Object.keys(derivedInputs(profile)).join(', ')}`,
   );
 }
 
@@ -125,9 +159,15 @@ function positive(text: string | undefined, name: string): number {
 
 /**
  * The cases to run and the derived metrics to compute: the profile's, or those named (derived names
- * bring in their inputs; a derived metric whose inputs are all selected is computed too).
+ * bring in their inputs; a derived metric whose inputs are all selected is computed too), with what
+ * each derived metric is computed from.
  */
-export function selectCases(profile: Profile, names: string[] | undefined, repeats?: number): { cases: CaseSpec[]; derived: string[] } {
+export function selectCases(
+  profile: Profile,
+  names: string[] | undefined,
+  repeats?: number,
+): { cases: CaseSpec[]; derived: string[]; inputs: Record<string, string[]> } {
+  const allInputs = derivedInputs(profile);
   const wanted: string[] = [];
   let derived: string[];
   if (names === undefined) {
@@ -135,8 +175,8 @@ export function selectCases(profile: Profile, names: string[] | undefined, repea
     derived = [...profile.derived];
   } else {
     derived = [];
-    for (const name of names.map((n) => n.trim()).filter((n) => n !== '')) {
-      const inputs = DERIVED_INPUTS[name];
+    for (const name of names.flatMap((n) => (n.trim() === 'terms' ? TERMS : [n.trim()])).filter((n) => n !== '')) {
+      const inputs = allInputs[name];
       if (inputs !== undefined) {
         derived.push(name);
         wanted.push(...inputs);
@@ -147,12 +187,13 @@ export function selectCases(profile: Profile, names: string[] | undefined, repea
     if (wanted.length === 0) throw new CaseError('--cases names no case');
   }
   const unique = [...new Set(wanted)];
-  for (const [metric, inputs] of Object.entries(DERIVED_INPUTS)) {
+  for (const [metric, inputs] of Object.entries(allInputs)) {
     if (!derived.includes(metric) && inputs.every((i) => unique.includes(i))) derived.push(metric);
   }
   // The checkpoint cost comes from any in-process run (inprocess_60000x5 when there is one).
   if (!derived.includes('checkpoint_overhead_pct') && unique.some((n) => n.startsWith('inprocess_'))) derived.push('checkpoint_overhead_pct');
-  return { cases: unique.map((n) => parseCase(n, profile, repeats)), derived };
+  const inputs = Object.fromEntries(derived.map((name) => [name, allInputs[name] ?? []]));
+  return { cases: unique.map((n) => parseCase(n, profile, repeats)), derived, inputs };
 }
 
 /** `2025-2029`, or `2025` for one year. */

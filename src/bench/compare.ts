@@ -5,6 +5,10 @@
  * run-to-run spread measured in both results: every new sample is worse than every baseline sample
  * (new min > baseline max). An IMPROVEMENT is the mirror image (time < -5 % or memory < -10 %, and
  * new max < baseline min). Anything else is unchanged: noise the spreads cannot tell from a change.
+ *
+ * The derived metrics in DERIVED_TOLERANCES (the fixed and marginal cost of a year, the start-up
+ * time) are judged the same way on their value and range, with a wider threshold and a floor in
+ * their own unit (a small intercept moves by a few ms from noise alone); the others are shown only.
  */
 import type { BenchResults, CaseResult, MachineFacts } from './types.js';
 import { round } from './stats.js';
@@ -17,6 +21,14 @@ export interface Thresholds {
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { timePct: 5, memoryPct: 10 };
+
+/** A derived metric counts as changed beyond `pct` percent AND beyond `absolute` in its own unit. */
+export const DERIVED_TOLERANCES: Record<string, { pct: number; absolute: number }> = {
+  year_fixed_ms: { pct: 10, absolute: 10 },
+  year_marginal_us: { pct: 10, absolute: 0.5 },
+  startup_parquet_ms: { pct: 10, absolute: 25 },
+  startup_csv_ms: { pct: 10, absolute: 25 },
+};
 
 export type Verdict = 'REGRESSION' | 'IMPROVEMENT' | 'unchanged';
 export type CaseStatus = Verdict | 'new' | 'not measured';
@@ -45,6 +57,10 @@ export interface DerivedComparison {
   baseline: number | null;
   current: number | null;
   changePct: number | null;
+  /** Metrics with a tolerance, measured on both sides from the same cases; others are informational. */
+  verdict?: Verdict;
+  /** Why a metric with a tolerance was not judged. */
+  note?: string;
 }
 
 export interface Comparison {
@@ -54,7 +70,7 @@ export interface Comparison {
   /** Differences between the two machines/setups that make the comparison less meaningful. */
   warnings: string[];
   cases: CaseComparison[];
-  /** Informational only: never flagged. */
+  /** Flagged only for the metrics in DERIVED_TOLERANCES. */
   derived: DerivedComparison[];
   regressions: string[];
   improvements: string[];
@@ -66,15 +82,18 @@ function changePct(baseline: number, current: number): number {
   return ((current - baseline) / baseline) * 100;
 }
 
-/** Compares one metric given each side's median and [min, max] over its samples. */
+/** Compares one metric given each side's median and [min, max] over its samples; a change must also
+ *  exceed `minAbsolute` (in the metric's unit) to count. */
 export function compareMetric(
   baseline: { median: number; min: number; max: number },
   current: { median: number; min: number; max: number },
   thresholdPct: number,
+  minAbsolute = 0,
 ): MetricComparison {
   const change = changePct(baseline.median, current.median);
-  const slower = change > thresholdPct && current.min > baseline.max;
-  const faster = change < -thresholdPct && current.max < baseline.min;
+  const large = Math.abs(current.median - baseline.median) > minAbsolute;
+  const slower = large && change > thresholdPct && current.min > baseline.max;
+  const faster = large && change < -thresholdPct && current.max < baseline.min;
   return {
     baseline: baseline.median,
     current: current.median,
@@ -141,16 +160,21 @@ export function compareResults(
   const derived = derivedNames.map((name): DerivedComparison => {
     const b = baseline.derived?.[name];
     const c = current.derived?.[name];
-    return {
+    const out: DerivedComparison = {
       name,
       unit: c?.unit ?? b?.unit ?? '',
       baseline: b?.value ?? null,
       current: c?.value ?? null,
       changePct: b !== undefined && c !== undefined ? round(changePct(b.value, c.value), 2) : null,
     };
+    const tolerance = DERIVED_TOLERANCES[name];
+    if (tolerance === undefined || b === undefined || c === undefined) return out;
+    if (b.from.join(',') !== c.from.join(',')) return { ...out, note: `computed from ${c.from.join(', ')}, the baseline from ${b.from.join(', ')}: not judged` };
+    const side = (m: typeof b) => ({ median: m.value, min: m.range?.[0] ?? m.value, max: m.range?.[1] ?? m.value });
+    return { ...out, verdict: compareMetric(side(b), side(c), tolerance.pct, tolerance.absolute).verdict };
   });
-  const regressions = cases.filter((c) => c.status === 'REGRESSION').map((c) => c.name);
-  const improvements = cases.filter((c) => c.status === 'IMPROVEMENT').map((c) => c.name);
+  const regressions = [...cases.filter((c) => c.status === 'REGRESSION'), ...derived.filter((d) => d.verdict === 'REGRESSION')].map((c) => c.name);
+  const improvements = [...cases.filter((c) => c.status === 'IMPROVEMENT'), ...derived.filter((d) => d.verdict === 'IMPROVEMENT')].map((c) => c.name);
   const warnings = machineWarnings(baseline.machine, current.machine);
   if (baseline.schema !== current.schema) warnings.push(`results schema differs: baseline ${baseline.schema}, now ${current.schema}`);
   if (baseline.build?.changedDuringRun) warnings.push('dist/ was rebuilt while the baseline was measured');
@@ -199,10 +223,14 @@ export function formatComparison(comparison: Comparison): string {
     ...rows.map(line),
   ];
   if (comparison.derived.length > 0) {
-    lines.push('', 'Derived (informational, not flagged):');
+    const flagged = Object.entries(DERIVED_TOLERANCES).map(([name, t]) => `${name} > ${t.pct} % and > ${t.absolute}`);
+    lines.push('', `Derived (flagged like the cases, on value and range: ${flagged.join(', ')}; the others informational):`);
     for (const d of comparison.derived) {
       const show = (v: number | null) => (v === null ? '-' : `${v}`);
-      lines.push(`  ${d.name}: ${show(d.baseline)} → ${show(d.current)} ${d.unit}${d.changePct === null ? '' : ` (${signed(d.changePct)})`}`);
+      const verdict = d.verdict === undefined || d.verdict === 'unchanged' ? '' : `  ${d.verdict}`;
+      lines.push(
+        `  ${d.name}: ${show(d.baseline)} → ${show(d.current)} ${d.unit}${d.changePct === null ? '' : ` (${signed(d.changePct)})`}${verdict}${d.note === undefined ? '' : ` (${d.note})`}`,
+      );
     }
   }
   lines.push(

@@ -9,7 +9,7 @@ import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:o
 import { join, relative } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { ENGINE_VERSION } from '../version.js';
-import { type CaseSpec, yearsArgument, START_YEAR } from './cases.js';
+import { type CaseSpec, type CensusFormat, yearsArgument, START_YEAR } from './cases.js';
 import { deriveMetrics } from './derive.js';
 import type { InProcessRaw } from './inprocess.js';
 import { canSampleTree, cleanEnvironment, machineBusySeconds, measureChild, parseProgress, runningChildren, type ChildOptions } from './measure.js';
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   profile: string;
   cases: CaseSpec[];
   derived: string[];
+  /** What each derived metric is computed from (selectCases). */
+  derivedInputs: Record<string, string[]>;
   /** Base config of every run (default: the package's config/simulation_config.yaml). */
   config: string;
   log: (line: string) => void;
@@ -105,7 +107,7 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
   };
   const work = mkdtempSync(join(tmpdir(), 'planalign-bench-'));
   const env = cleanEnvironment();
-  const censuses = new Map<number, string>();
+  const censuses = new Map<string, string>();
   const cli = (args: string[], extra: Partial<ChildOptions> = {}) =>
     measureChild(process.execPath, [CLI, ...args], { cwd: packageRoot, env, ...extra });
   const idleWait = options.idleWaitSeconds ?? 0;
@@ -163,13 +165,15 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
     }
   };
 
-  const census = async (employees: number): Promise<string> => {
-    let path = censuses.get(employees);
+  // The same seed gives the same employees as Parquet and as CSV.
+  const census = async (employees: number, format: CensusFormat = 'parquet'): Promise<string> => {
+    const file = `census_${employees}.${format}`;
+    let path = censuses.get(file);
     if (path === undefined) {
-      path = join(work, `census_${employees}.parquet`);
+      path = join(work, file);
       const m = await cli(['census', 'generate', '--employees', String(employees), '--seed', String(CENSUS_SEED), '--out', path]);
-      options.log(`  census of ${employees} employees generated in ${m.wallSeconds.toFixed(1)} s`);
-      censuses.set(employees, path);
+      options.log(`  census of ${employees} employees (${format}) generated in ${m.wallSeconds.toFixed(1)} s`);
+      censuses.set(file, path);
     }
     return path;
   };
@@ -201,7 +205,7 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
         cases[spec.name] = result;
         options.log(`${label}: median ${result.medianMs} ms over ${spec.repeats} runs`);
       } else if (spec.kind === 'simulate') {
-        const file = await census(spec.employees);
+        const file = await census(spec.employees, spec.census);
         const samples: Sample[] = [];
         for (let i = 0; i < spec.repeats; i += 1) {
           const database = join(work, `${spec.name}_${i}.duckdb`);
@@ -217,10 +221,18 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
           }
           sample.stages = Object.fromEntries(Object.entries(progress.stages).map(([k, v]) => [k, round(v)]));
           sample.yearSeconds = progress.yearSeconds.map((s) => round(s));
+          if (m.startupSeconds !== undefined) sample.startupSeconds = round(m.startupSeconds, 4);
           samples.push(sample);
-          options.log(`${label} run ${i + 1}/${spec.repeats}: ${m.wallSeconds.toFixed(2)} s, ${(m.peakRssMiB ?? 0).toFixed(0)} MiB`);
+          const startup = m.startupSeconds === undefined ? '' : `, first year at ${(m.startupSeconds * 1000).toFixed(0)} ms`;
+          options.log(`${label} run ${i + 1}/${spec.repeats}: ${m.wallSeconds.toFixed(2)} s, ${(m.peakRssMiB ?? 0).toFixed(0)} MiB${startup}`);
         }
-        const result = caseResult(spec.name, 'simulate', { employees: spec.employees, years: spec.years, startYear: START_YEAR }, samples, 'process');
+        const result = caseResult(
+          spec.name,
+          'simulate',
+          { employees: spec.employees, years: spec.years, startYear: START_YEAR, census: spec.census },
+          samples,
+          'process',
+        );
         result.microsPerEmployeeYear = round((result.medianWallSeconds / (spec.employees * spec.years)) * 1e6, 2);
         const stageNames = [...new Set(samples.flatMap((s) => Object.keys(s.stages ?? {})))];
         result.stages = Object.fromEntries(stageNames.map((stage) => [stage, spread(samples.map((s) => s.stages?.[stage] ?? 0))]));
@@ -301,7 +313,7 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
     machine,
     build: { distSha256: builds[0] ?? '', changedDuringRun: builds.length > 1, ...(builds.length > 1 ? { seen: builds } : {}) },
     cases,
-    derived: deriveMetrics(options.derived, cases, inProcess),
+    derived: deriveMetrics(options.derived, options.derivedInputs, cases, inProcess),
     inProcess,
   };
 }

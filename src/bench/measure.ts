@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 export interface ChildMeasurement {
   wallSeconds: number;
@@ -16,6 +17,9 @@ export interface ChildMeasurement {
   cpuSeconds?: number;
   /** Peak of the summed RSS of the process and its descendants (sampled), when asked for. */
   treePeakRssMiB?: number;
+  /** From the spawn to the start of the first simulated year (the resource report's mark), for a
+   *  run that reached one. */
+  startupSeconds?: number;
 }
 
 export interface ChildOptions {
@@ -53,6 +57,9 @@ export async function measureChild(command: string, args: string[], options: Chi
   }
   const maxStdout = options.maxStdout ?? 50_000_000;
   const started = process.hrtime.bigint();
+  // The child stamps its first year in epoch milliseconds (its time origin + its clock): the same
+  // wall clock as this one.
+  const spawnedAtMs = performance.timeOrigin + performance.now();
   const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   runningChildren.add(child);
   let stdout = '';
@@ -83,9 +90,15 @@ export async function measureChild(command: string, args: string[], options: Chi
   }
   const result: ChildMeasurement = { wallSeconds, stdout, stderr };
   if (options.resourceReport !== undefined && existsSync(options.resourceReport)) {
-    const usage = JSON.parse(readFileSync(options.resourceReport, 'utf8')) as { maxRssKiB: number; userMicros?: number; systemMicros?: number };
+    const usage = JSON.parse(readFileSync(options.resourceReport, 'utf8')) as {
+      maxRssKiB: number;
+      userMicros?: number;
+      systemMicros?: number;
+      firstYearStartedAtMs?: number;
+    };
     result.peakRssMiB = usage.maxRssKiB / 1024;
     if (usage.userMicros !== undefined && usage.systemMicros !== undefined) result.cpuSeconds = (usage.userMicros + usage.systemMicros) / 1e6;
+    if (usage.firstYearStartedAtMs !== undefined) result.startupSeconds = (usage.firstYearStartedAtMs - spawnedAtMs) / 1000;
   }
   if (options.sampleTreeEveryMs !== undefined) result.treePeakRssMiB = treePeakKiB / 1024;
   return result;

@@ -8,6 +8,8 @@
  *                          [--results file.json]   compare/record an existing results file instead of measuring
  *                          [--wait-idle 300]   on a shared machine: wait for idle CPUs before each run, re-measure contended runs
  *                          [--sizes 10000,100000 --years 2025-2029]   the old options: simulate_<N>x<Y> cases
+ *                          [--cases terms [--terms-sizes 1000,10000,60000] [--terms-years 5] [--startup-employees 10000]]
+ *                                              the fixed and marginal cost of a year, and the start-up time
  *
  * Exit codes: 0 done (no regression), 1 the comparison found a regression, 2 usage error or failed run.
  */
@@ -17,12 +19,15 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../paths.js';
 import { CaseError, PROFILES, selectCases, type ProfileName } from './cases.js';
 import { compareResults, formatComparison } from './compare.js';
+import type { TermFit } from './derive.js';
 import { runBenchmark } from './harness.js';
-import type { BenchResults } from './types.js';
+import { median } from './stats.js';
+import type { BenchResults, DerivedMetric } from './types.js';
 
 const USAGE = `usage: node dist/bench/run.js [--profile quick|full] [--cases a,b] [--repeats n] [--out file]
        [--compare baseline.json] [--update-baseline] [--baseline file] [--results file] [--keep-work]
-       [--batch-employees n] [--batch-years n] [--wait-idle seconds] [--config file] [--sizes N,M --years YYYY-YYYY]`;
+       [--batch-employees n] [--batch-years n] [--wait-idle seconds] [--config file] [--sizes N,M --years YYYY-YYYY]
+       [--terms-sizes N,M,K] [--terms-years n] [--startup-employees n]`;
 
 class UsageError extends Error {}
 
@@ -44,19 +49,26 @@ function formatResults(results: BenchResults): string {
       `load ${results.machine.loadAverageStart.join('/')} → ${results.machine.loadAverageEnd.join('/')}`,
     '',
   ];
-  const header = ['Case', 'Median s', 'Min–max s', 'Peak RSS MiB', 'Min–max MiB', 'n'];
-  const rows = Object.values(results.cases).map((c) => [
-    c.name,
-    c.kind === 'help' ? `${c.medianMs} ms` : c.medianWallSeconds.toFixed(3),
-    `${c.minWallSeconds.toFixed(3)}–${c.maxWallSeconds.toFixed(3)}`,
-    `${c.medianPeakRssMiB.toFixed(0)}${c.rssMethod === 'tree-sampled' ? ' (tree)' : ''}`,
-    `${c.minPeakRssMiB.toFixed(0)}–${c.maxPeakRssMiB.toFixed(0)}`,
-    String(c.repeats),
-  ]);
+  const header = ['Case', 'Median s', 'Min–max s', 'Peak RSS MiB', 'Min–max MiB', 'To 1st year ms', 'n'];
+  const rows = Object.values(results.cases).map((c) => {
+    const startup = c.samples.map((s) => s.startupSeconds).filter((s): s is number => s !== undefined);
+    return [
+      c.name,
+      c.kind === 'help' ? `${c.medianMs} ms` : c.medianWallSeconds.toFixed(3),
+      `${c.minWallSeconds.toFixed(3)}–${c.maxWallSeconds.toFixed(3)}`,
+      `${c.medianPeakRssMiB.toFixed(0)}${c.rssMethod === 'tree-sampled' ? ' (tree)' : ''}`,
+      `${c.minPeakRssMiB.toFixed(0)}–${c.maxPeakRssMiB.toFixed(0)}`,
+      startup.length === 0 ? '' : (median(startup) * 1000).toFixed(0),
+      String(c.repeats),
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   if (rows.length > 0) lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+  const { year_fixed_ms: fixed, year_marginal_us: marginal } = results.derived;
+  if (fixed !== undefined && marginal !== undefined) lines.push('', ...formatTerms(fixed, marginal));
   for (const d of Object.values(results.derived)) {
+    if (d === fixed || d === marginal) continue;
     lines.push('', `${d.name}: ${d.value} ${d.unit}${d.range ? ` (spread ${d.range[0]}–${d.range[1]})` : ''}`, `  ${d.note}`);
   }
   for (const p of Object.values(results.inProcess)) {
@@ -69,6 +81,27 @@ function formatResults(results: BenchResults): string {
     for (const m of p.models.slice(0, 8)) lines.push(`    ${m.model.padEnd(50)} ${m.seconds.toFixed(3).padStart(8)} s  ${m.pctOfYears.toFixed(1).padStart(5)} %`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The fixed and marginal cost of a year, overall and per stage, as a table. */
+function formatTerms(fixed: DerivedMetric, marginal: DerivedMetric): string[] {
+  const stagesOf = (d: DerivedMetric) => (d.details?.stages ?? {}) as Record<string, TermFit>;
+  const f = stagesOf(fixed);
+  const m = stagesOf(marginal);
+  const header = ['Per year', 'Fixed ms', 'Min–max', 'Marginal µs/emp-yr', 'Min–max', 'R²'];
+  const rows = Object.keys(f).map((stage) => {
+    const a = f[stage] as TermFit;
+    const b = m[stage] as TermFit;
+    return [stage, a.value.toFixed(1), `${a.range[0].toFixed(1)}–${a.range[1].toFixed(1)}`, b.value.toFixed(2), `${b.range[0].toFixed(2)}–${b.range[1].toFixed(2)}`, a.r2.toFixed(3)];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  return [
+    `Fixed cost per year (year_fixed_ms) and marginal cost per employee-year (year_marginal_us): ${fixed.note}`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+  ];
 }
 
 function positiveOption(text: string, option: string): number {
@@ -97,6 +130,9 @@ async function main(): Promise<number> {
         'wait-idle': { type: 'string' },
         sizes: { type: 'string' },
         years: { type: 'string' },
+        'terms-sizes': { type: 'string' },
+        'terms-years': { type: 'string' },
+        'startup-employees': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -118,6 +154,14 @@ async function main(): Promise<number> {
     const profile = { ...base };
     if (values['batch-employees'] !== undefined) profile.batchEmployees = positiveOption(values['batch-employees'], '--batch-employees');
     if (values['batch-years'] !== undefined) profile.batchYears = positiveOption(values['batch-years'], '--batch-years');
+    if (values['terms-sizes'] !== undefined) {
+      profile.termsSizes = values['terms-sizes'].split(',').map((n) => positiveOption(n.trim(), '--terms-sizes'));
+      // Two sizes always fit a line exactly: a third shows whether the year is linear at all.
+      if (new Set(profile.termsSizes).size < 3) throw new UsageError(`--terms-sizes needs three different sizes at least, got ${values['terms-sizes']}`);
+    }
+    if (values['terms-years'] !== undefined) profile.termsYears = positiveOption(values['terms-years'], '--terms-years');
+    if (values['startup-employees'] !== undefined) profile.startupEmployees = positiveOption(values['startup-employees'], '--startup-employees');
+    const customised = ['batch-employees', 'batch-years', 'terms-sizes', 'terms-years', 'startup-employees'].some((o) => values[o as keyof typeof values] !== undefined);
     let repeats: number | undefined;
     if (values.repeats !== undefined) {
       repeats = positiveOption(values.repeats, '--repeats');
@@ -137,9 +181,10 @@ async function main(): Promise<number> {
     if (!existsSync(config)) throw new UsageError(`Config ${config} not found`);
     process.stderr.write(`Benchmark (profile ${profile.name}): ${selection.cases.map((c) => c.name).join(', ')}\n`);
     results = await runBenchmark({
-      profile: names === undefined && values['batch-employees'] === undefined && values['batch-years'] === undefined ? profile.name : `${profile.name} (custom)`,
+      profile: names === undefined && !customised ? profile.name : `${profile.name} (custom)`,
       cases: selection.cases,
       derived: selection.derived,
+      derivedInputs: selection.inputs,
       config,
       keepWork: values['keep-work'],
       idleWaitSeconds: values['wait-idle'] === undefined ? 0 : positiveOption(values['wait-idle'], '--wait-idle'),

@@ -32,6 +32,9 @@ export interface Sample {
   stages?: Record<string, number>;
   /** simulate: each year's seconds (NDJSON `year_completed`). */
   yearSeconds?: number[];
+  /** simulate: from the process's spawn to the start of its first year (census loaded, parameters
+   *  compiled, schema ready), from the `firstYearStartedAtMs` of the resource report. */
+  startupSeconds?: number;
   /** The machine's 1-minute load average when the run started (lags: it reflects the minute before). */
   load1?: number;
   /** CPU seconds used on the whole machine during the run (Linux), and of those, what processes other

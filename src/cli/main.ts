@@ -4,6 +4,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ENGINE_VERSION } from '../version.js';
 import { ExitCode } from '../errors.js';
 import { censusIntakeFlags, REPORT_ERRORS_HELP } from './options.js';
+import { firstYearStartedAtMs } from './first-year-mark.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -191,12 +192,16 @@ const checkCommand = census
   .action((file, options) => runCommand(async () => (await import('./commands/census.js')).check(file, options)));
 for (const flag of censusIntakeFlags()) checkCommand.addOption(flag);
 
-// The benchmark harness reads this process's own peak memory and CPU from here.
+// The benchmark harness reads this process's own peak memory and CPU from here, and when its first
+// simulated year started (start-up time).
 const resourceReport = process.env.PLANALIGN_RESOURCE_REPORT;
 if (resourceReport) {
   process.on('exit', () => {
     const usage = process.resourceUsage();
-    writeFileSync(resourceReport, JSON.stringify({ maxRssKiB: usage.maxRSS, userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime }));
+    writeFileSync(
+      resourceReport,
+      JSON.stringify({ maxRssKiB: usage.maxRSS, userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime, firstYearStartedAtMs: firstYearStartedAtMs() }),
+    );
   });
 }
 

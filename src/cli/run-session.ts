@@ -4,6 +4,7 @@ import { ExitCode } from '../errors.js';
 import type { RunResult } from '../orchestrator/orchestrator.js';
 import { fanOut, type ProgressSink } from '../orchestrator/progress.js';
 import { consoleProgress, ndjsonProgress, StatusFile, statusFilePath } from './progress.js';
+import { firstYearMark } from './first-year-mark.js';
 
 /**
  * What a command that runs a simulation sets up around it: the run log beside the database, the
@@ -40,6 +41,7 @@ export function startRunSession(database: string, options: { verbose?: boolean; 
       consoleProgress(process.stderr, options.json === true || options.quiet === true),
       ...(options.json ? [ndjsonProgress(process.stdout)] : []),
       ...(status ? [status] : []),
+      firstYearMark(),
     ),
     fail: (error) => status?.fail(error),
     end: () => process.removeListener('SIGINT', onSigint),

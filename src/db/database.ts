@@ -123,6 +123,14 @@ export class Database {
     return rows[0];
   }
 
+  /**
+   * Parses and binds `sql` without running it, throwing what its parse or bind would. It works in a
+   * transaction a failed statement has aborted, where nothing can run any more.
+   */
+  async bind(sql: string): Promise<void> {
+    await this.serialise(async () => (await this.connection.prepare(sql)).destroySync());
+  }
+
   async tableExists(name: string): Promise<boolean> {
     const row = await this.one<{ n: string }>(
       `SELECT count(*)::VARCHAR AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $1`,

@@ -461,12 +461,15 @@ export class PipelineOrchestrator {
   private async recordValidation(runId: string, year: number, results: readonly RuleResult[]): Promise<void> {
     const checkedAt = timestamp(this.deps.clock());
     await this.deps.db.run(`DELETE FROM planalign_validation_results WHERE run_id = $1 AND simulation_year = $2`, [runId, year]);
-    for (const r of results) {
-      await this.deps.db.run(
-        `INSERT INTO planalign_validation_results VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP)`,
-        [runId, year, r.rule, r.severity, r.description, r.violations, JSON.stringify(r.sample), checkedAt],
-      );
-    }
+    if (results.length === 0) return;
+    // One INSERT for the year's rules: $1-$3 are shared, then five parameters per rule.
+    const rows = results.map((_, i) => `($1, $2, $${4 + 5 * i}, $${5 + 5 * i}, $${6 + 5 * i}, $${7 + 5 * i}, $${8 + 5 * i}, $3::TIMESTAMP)`);
+    await this.deps.db.run(`INSERT INTO planalign_validation_results VALUES ${rows.join(', ')}`, [
+      runId,
+      year,
+      checkedAt,
+      ...results.flatMap((r) => [r.rule, r.severity, r.description, r.violations, JSON.stringify(r.sample)]),
+    ]);
   }
 
   private discardCreatedDatabase(): void {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, Row } from '../db/database.js';
+import { PlanAlignError, RuleExecutionError } from '../errors.js';
 import { rulesSqlDir } from '../paths.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -14,7 +15,7 @@ export interface RuleContext {
 
 export interface RuleCheck {
   violations: number;
-  /** Up to a few violating rows, to show what is wrong. */
+  /** Up to SAMPLE_ROWS violating rows, the first in the order of their columns, to show what is wrong. */
   sample: Row[];
 }
 
@@ -23,6 +24,12 @@ export interface ValidationRule {
   name: string;
   severity: Severity;
   description: string;
+  /**
+   * The SELECT of a rule from the rules folder: runRules evaluates all of these in one statement
+   * instead of calling check() for each. A user's rule has none and runs alone, so that an error in
+   * it names it.
+   */
+  sql?: string;
   check(context: RuleContext): Promise<RuleCheck>;
 }
 
@@ -36,19 +43,32 @@ export interface RuleResult {
 
 export const SAMPLE_ROWS = 5;
 
+/**
+ * A rule's first SAMPLE_ROWS violating rows in the order of their columns, each with the count of
+ * all of them as `__violations`. Sorted, the sample is the same in every run (the rows a hash join
+ * or GROUP BY emits first vary with thread timing), and the same whether a rule is checked alone or
+ * with others.
+ */
+function sampleQuery(select: string): string {
+  return `SELECT *, count(*) OVER ()::BIGINT AS __violations FROM (\n${select}\n) ORDER BY ALL LIMIT ${SAMPLE_ROWS}`;
+}
+
+const withoutCount = ({ __violations: _omit, ...row }: Row): Row => row;
+
+/** A rule's SQL as a SELECT to nest: without its closing semicolon. */
+const selectOf = (sql: string): string => sql.trim().replace(/;\s*$/, '');
+
 /** A rule from a SELECT that returns the rows violating it for the year in the session variables. */
 export function sqlRule(definition: { name: string; severity: Severity; description: string; sql: string }): ValidationRule {
-  const sql = definition.sql.trim().replace(/;\s*$/, '');
+  const select = selectOf(definition.sql);
   return {
     name: definition.name,
     severity: definition.severity,
     description: definition.description,
     async check({ db }: RuleContext): Promise<RuleCheck> {
-      const rows = await db.all(
-        `SELECT *, count(*) OVER ()::BIGINT AS __violations FROM (\n${sql}\n) LIMIT ${SAMPLE_ROWS}`,
-      );
+      const rows = await db.all(sampleQuery(select));
       const violations = rows.length === 0 ? 0 : Number(rows[0]?.__violations);
-      return { violations, sample: rows.map(({ __violations: _omit, ...row }) => row) };
+      return { violations, sample: rows.map(withoutCount) };
     },
   };
 }
@@ -69,19 +89,70 @@ function parseRuleFile(file: string, text: string): ValidationRule {
   };
   const severity = header('severity');
   if (!isSeverity(severity)) throw new Error(`Rule file ${file}: severity must be error, warning or info, not ${severity}`);
-  return sqlRule({ name: header('rule'), severity, description: header('description'), sql: text });
+  const rule = sqlRule({ name: header('rule'), severity, description: header('description'), sql: text });
+  return { ...rule, sql: selectOf(text) };
 }
 
 export function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
 }
 
-/** Runs rules in order against the year set in the session. */
+/**
+ * Runs rules against the year set in the session; results in the rules' order. The rules with `sql`
+ * (the rules folder's) are checked in one statement, the others one by one.
+ */
 export async function runRules(db: Database, rules: readonly ValidationRule[], year = 0): Promise<RuleResult[]> {
-  const results: RuleResult[] = [];
-  for (const rule of rules) {
-    const { violations, sample } = await rule.check({ db, year });
-    results.push({ rule: rule.name, severity: rule.severity, description: rule.description, violations, sample });
+  const together = rules.filter((rule): rule is ValidationRule & { sql: string } => rule.sql !== undefined);
+  const checks = new Map<ValidationRule, RuleCheck>();
+  if (together.length > 0) {
+    const found = await checkTogether(db, together, year);
+    together.forEach((rule, index) => checks.set(rule, found[index]!));
   }
-  return results;
+  for (const rule of rules) {
+    if (checks.has(rule)) continue;
+    try {
+      checks.set(rule, await rule.check({ db, year }));
+    } catch (error) {
+      throw new RuleExecutionError(rule.name, year, error);
+    }
+  }
+  return rules.map((rule) => {
+    const { violations, sample } = checks.get(rule)!;
+    return { rule: rule.name, severity: rule.severity, description: rule.description, violations, sample };
+  });
+}
+
+async function checkTogether(db: Database, rules: ReadonlyArray<{ name: string; sql: string }>, year: number): Promise<RuleCheck[]> {
+  // One row, two columns per rule: a UNION ALL would give every rule's sample rows the struct type
+  // of all rules' columns together. A rule's rows arrive as structs, in the order of its own query.
+  const statement = `SELECT * FROM ${rules
+    .map((rule, i) => `(SELECT max(__violations) AS violations_${i}, list(t) AS sample_${i} FROM (${sampleQuery(rule.sql)}) t)`)
+    .join(',\n')}`;
+  let row: Row;
+  try {
+    row = (await db.all(statement))[0]!;
+  } catch (error) {
+    throw await namedError(db, rules, year, error);
+  }
+  return rules.map((_, i) => {
+    const violations = row[`violations_${i}`];
+    const sample = (row[`sample_${i}`] ?? []) as Row[];
+    return { violations: violations === null ? 0 : Number(violations), sample: sample.map(withoutCount) };
+  });
+}
+
+/** The error of a failed statement of rules, naming the rule whose SQL does not parse or bind. */
+async function namedError(db: Database, rules: ReadonlyArray<{ name: string; sql: string }>, year: number, error: unknown): Promise<Error> {
+  for (const rule of rules) {
+    const failure = await db.bind(sampleQuery(rule.sql)).then(
+      () => undefined,
+      (bindError: unknown) => bindError,
+    );
+    if (failure !== undefined) return new RuleExecutionError(rule.name, year, failure);
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  // Each rule binds: the error came while running them, in the one statement, so no rule is named.
+  return new PlanAlignError(`Validation rules ${rules.map((r) => r.name).join(', ')} failed for year ${year}: ${detail}`, { simulationYear: year }, undefined, {
+    cause: error,
+  });
 }

@@ -157,7 +157,8 @@ describe('compareResults', () => {
 
 describe('cases and derived metrics', () => {
   it('parses case names and applies the profile and --repeats', () => {
-    expect(parseCase('simulate_60000x5', PROFILES.quick)).toEqual({ kind: 'simulate', name: 'simulate_60000x5', employees: 60_000, years: 5, repeats: 3 });
+    expect(parseCase('simulate_60000x5', PROFILES.quick)).toEqual({ kind: 'simulate', name: 'simulate_60000x5', employees: 60_000, years: 5, census: 'parquet', repeats: 3 });
+    expect(parseCase('simulate_10000x1_csv', PROFILES.quick)).toMatchObject({ employees: 10_000, years: 1, census: 'csv' });
     expect(parseCase('simulate_1000000x5', PROFILES.full)).toMatchObject({ repeats: 2 });
     expect(parseCase('batch_4_parallel2', PROFILES.quick)).toMatchObject({ scenarios: 4, parallel: 2, employees: 5_000, years: 3 });
     expect(parseCase('batch_4_parallel2', PROFILES.full)).toMatchObject({ employees: 20_000 });
@@ -179,7 +180,8 @@ describe('cases and derived metrics', () => {
   it('scaling is the ratio of the medians, its range from the opposite ends of the spreads', () => {
     const small = { ...makeCase('simulate_10000x5', [7, 7.2, 7.4], [500, 500, 500]), microsPerEmployeeYear: 144 };
     const large = { ...makeCase('simulate_100000x5', [23, 24, 25], [1200, 1200, 1200]), params: { employees: 100_000, years: 5 } };
-    const derived = deriveMetrics(['scaling_100k_over_10k', 'scaling_1m_over_100k'], { [small.name]: small, [large.name]: large }, {});
+    const names = ['scaling_100k_over_10k', 'scaling_1m_over_100k'];
+    const derived = deriveMetrics(names, selectCases(PROFILES.full, names).inputs, { [small.name]: small, [large.name]: large }, {});
     expect(Object.keys(derived)).toEqual(['scaling_100k_over_10k']);
     const s = derived.scaling_100k_over_10k!;
     expect(s.value).toBeCloseTo(24 / 7.2, 3);

@@ -38,6 +38,9 @@ describe('the benchmark harness on one tiny case', () => {
     expect(sample.wallSeconds).toBeGreaterThan(0);
     expect(sample.peakRssMiB).toBeGreaterThan(20);
     expect(sample.yearSeconds).toHaveLength(1);
+    // The CLI stamped its first year's start (resource report): it falls inside the run, before the year.
+    expect(sample.startupSeconds).toBeGreaterThan(0);
+    expect(sample.startupSeconds).toBeLessThan(sample.wallSeconds - (sample.yearSeconds?.[0] ?? 0));
     // Every stage of the year, from the NDJSON stage_completed events; their sum fits in the wall time.
     expect(Object.keys(sim.stages ?? {})).toEqual(['INITIALIZATION', 'FOUNDATION', 'EVENT_GENERATION', 'STATE_ACCUMULATION', 'VALIDATION', 'REPORTING', 'CLEANUP']);
     const stageSum = Object.values(sim.stages ?? {}).reduce((a, s) => a + s.median, 0);

@@ -50,16 +50,20 @@ export class OrchestratorBuilder {
   private readonly customRules: ValidationRule[] = [];
   private readonly reporters: Reporter[] = [];
   private readonly hooks: Hook[] = [];
+  /** What resolveConfig found, until a setter changes what it depends on: build() after it reads nothing twice. */
+  private resolved: { config: LoadedConfig; censusPath: string; parameterTables: ParameterTables } | undefined;
 
   /** A YAML config file in the reference format, or an in-memory object of the same shape. */
   withConfig(source: string | object, options: { allowUnknownKeys?: boolean } = {}): this {
     this.configSource = typeof source === 'string' ? { path: source } : { raw: source };
     this.allowUnknownKeys = options.allowUnknownKeys ?? false;
+    this.resolved = undefined;
     return this;
   }
 
   withEnvironment(env: Record<string, string | undefined>): this {
     this.env = env;
+    this.resolved = undefined;
     return this;
   }
 
@@ -70,6 +74,7 @@ export class OrchestratorBuilder {
 
   withCensus(path: string): this {
     this.censusPath = path;
+    this.resolved = undefined;
     return this;
   }
 
@@ -90,6 +95,7 @@ export class OrchestratorBuilder {
   /** Any config value by dotted path (e.g. `simulation.target_growth_rate` for --growth). */
   withOverride(path: string, value: unknown): this {
     this.overrides[path] = value;
+    this.resolved = undefined;
     return this;
   }
 
@@ -149,8 +155,11 @@ export class OrchestratorBuilder {
 
   /** Validates the config and resolves the census without touching the database. */
   resolveConfig(): { config: LoadedConfig; censusPath: string; parameterTables: ParameterTables } {
-    const { config, parameterTables } = this.resolveInputs();
-    return { config, censusPath: this.resolveCensusPath(config), parameterTables };
+    if (this.resolved === undefined) {
+      const { config, parameterTables } = this.resolveInputs();
+      this.resolved = { config, censusPath: this.resolveCensusPath(config), parameterTables };
+    }
+    return this.resolved;
   }
 
   /** Validates the config and its parameter tables (what `planalign validate` checks): no census, no database. */

@@ -105,11 +105,31 @@ function digits(s: string, number: string, decimalComma: boolean): string {
     : `replace(${found}, ',', '')`;
 }
 
+/**
+ * The first branch of a number's CASE: digits with at most one decimal mark (`57630.0`, `0.06`), what
+ * Parquet numbers and most CSVs hold, read directly. The general patterns after it read such a value the
+ * same, at a quarter of the speed (the amount patterns are long, and stripped and searched four times).
+ */
+function plainNumber(r: string, decimalComma: boolean, type: string): string {
+  const [pattern, value] = decimalComma ? [String.raw`\d+(,\d+)?`, `replace(${r}, ',', '.')`] : [String.raw`\d+(\.\d+)?`, r];
+  return `WHEN regexp_full_match(${r}, ${sqlString(pattern)}) THEN TRY_CAST(${value} AS ${type})`;
+}
+
 function signed(s: string, value: string): string {
   return `CASE WHEN regexp_matches(${s}, ${sqlString(NEGATIVE)}) THEN -${value} ELSE ${value} END`;
 }
 
 // --- parsing ----------------------------------------------------------------------------------------------
+
+/** The type a column of each kind is parsed into. */
+const PARSED_TYPE: Record<CensusColumn['kind'], string> = {
+  id: 'VARCHAR',
+  text: 'VARCHAR',
+  date: 'DATE',
+  money: 'DECIMAL(18,2)',
+  rate: 'DOUBLE',
+  bool: 'BOOLEAN',
+};
 
 /** The SQL that parses one column's text `r` (NULL when the text is not a value of the kind). */
 function parseSql(column: CensusColumn, r: string, reading: ValueReading): string {
@@ -129,12 +149,14 @@ function parseSql(column: CensusColumn, r: string, reading: ValueReading): strin
     }
     case 'money': {
       const [pattern, number] = reading.decimalComma ? [COMMA_AMOUNT, COMMA_NUMBER] : [POINT_AMOUNT, POINT_NUMBER];
-      return `CASE WHEN regexp_full_match(${s}, ${sqlString(pattern)})
+      return `CASE ${plainNumber(r, reading.decimalComma, 'DECIMAL(18,2)')}
+                   WHEN regexp_full_match(${s}, ${sqlString(pattern)})
                    THEN ${signed(s, `TRY_CAST(${digits(s, number, reading.decimalComma)} AS DECIMAL(18,2))`)} END`;
     }
     case 'rate': {
       const [pattern, number] = reading.decimalComma ? [COMMA_RATE, COMMA_PLAIN] : [POINT_RATE, POINT_PLAIN];
-      return `CASE WHEN regexp_full_match(${s}, ${sqlString(pattern)})
+      return `CASE ${plainNumber(r, reading.decimalComma, 'DOUBLE')}
+                   WHEN regexp_full_match(${s}, ${sqlString(pattern)})
                    THEN ${signed(s, `TRY_CAST(${digits(s, number, reading.decimalComma)} AS DOUBLE)`)} END`;
     }
     case 'bool':
@@ -145,11 +167,14 @@ function parseSql(column: CensusColumn, r: string, reading: ValueReading): strin
 
 /**
  * The parsed census columns, for `SELECT *, <these> FROM <text table>`, and RATE_PERCENT_SIGN. A rate is
- * parsed as written (`6%` is 6); the unit rule turns it into a fraction of pay.
+ * parsed as written (`6%` is 6); the unit rule turns it into a fraction of pay. A column the file does
+ * not have is NULL, typed: parsing it would only compile its patterns to read NULLs.
  */
-export function parsedColumnsSql(reading: ValueReading): string {
+export function parsedColumnsSql(reading: ValueReading, present: ReadonlySet<string>): string {
   return [
-    ...CENSUS_COLUMNS.map((c) => `${parseSql(c, `"r_${c.name}"`, reading)} AS "${c.name}"`),
+    ...CENSUS_COLUMNS.map(
+      (c) => `${present.has(c.name) ? parseSql(c, `"r_${c.name}"`, reading) : `NULL::${PARSED_TYPE[c.kind]}`} AS "${c.name}"`,
+    ),
     `coalesce(contains("r_employee_deferral_rate", '%'), false) AS ${RATE_PERCENT_SIGN}`,
   ].join(',\n ');
 }

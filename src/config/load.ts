@@ -67,6 +67,25 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     throw new ConfigError(message, [], { file: path }, 'Check the configuration file path (relative paths are resolved against the current directory).');
   }
 
+  const { raw, yamlWarnings } = parseYaml(path, text);
+  const resolved = resolveConfig(raw, {
+    source: path,
+    env: opts.env ?? process.env,
+    overrides: opts.overrides,
+    allowUnknownKeys: opts.allowUnknownKeys,
+  });
+  return { path, ...resolved, warnings: [...yamlWarnings, ...resolved.warnings] };
+}
+
+/** The last file parsed: `simulate` loads its config twice (with and without the overrides). */
+let lastParsed: { path: string; text: string; raw: unknown; yamlWarnings: string[] } | undefined;
+
+/**
+ * The file's YAML as plain data. The same text is parsed once per process (parsing is most of a
+ * load's time); resolveConfig copies the data before changing it.
+ */
+function parseYaml(path: string, text: string): { raw: unknown; yamlWarnings: string[] } {
+  if (lastParsed?.path === path && lastParsed.text === text) return lastParsed;
   // YAML 1.2 core schema: unquoted dates such as 2020-01-01 stay strings, yes/no are not booleans.
   const doc = parseDocument(text, { version: '1.2', schema: 'core', prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -77,16 +96,9 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     });
     throw new ConfigError(`Invalid YAML in ${path}:`, issues, { file: path, row: doc.errors[0]?.linePos?.[0].line }, HINT);
   }
-  const raw: unknown = doc.toJS();
   const yamlWarnings = doc.warnings.map((w) => `${path}: ${(w.message.split('\n')[0] ?? '').trim()}`);
-
-  const resolved = resolveConfig(raw, {
-    source: path,
-    env: opts.env ?? process.env,
-    overrides: opts.overrides,
-    allowUnknownKeys: opts.allowUnknownKeys,
-  });
-  return { path, ...resolved, warnings: [...yamlWarnings, ...resolved.warnings] };
+  lastParsed = { path, text, raw: doc.toJS(), yamlWarnings };
+  return lastParsed;
 }
 
 /** Validate an already-parsed configuration (tests, scenario files, API callers). Throws ConfigError. */

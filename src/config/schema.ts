@@ -17,6 +17,10 @@ import { ignoredKey, NOT_MODELLED_SECTIONS } from './ignored.js';
 import { closestKey } from './suggest.js';
 import { isPlainObject } from './walk.js';
 
+// A process validates a config or a few: zod's compiled fast path for objects costs more to build
+// (a quarter of a simulation's config load, ~45 ms of CPU) than it saves on so few parses.
+z.config({ jitless: true });
+
 /** At most this many simulated years (end_year - start_year + 1). */
 export const MAX_SIMULATION_YEARS = 50;
 

@@ -19,10 +19,10 @@ const REFERENCE_ENGINE_TABLES = ['fct_yearly_events', 'fct_workforce_snapshot', 
  * PlanAlign. (Whether it may hold years already is the orchestrator's call: --resume, --force-restart.)
  */
 export async function assertNotForeign(db: Database): Promise<void> {
-  const ours = await db.tableExists('planalign_schema_version');
-  if (!ours) {
+  const found = await db.existingTables(['planalign_schema_version', ...REFERENCE_ENGINE_TABLES]);
+  if (!found.has('planalign_schema_version')) {
     for (const table of REFERENCE_ENGINE_TABLES) {
-      if (await db.tableExists(table)) {
+      if (found.has(table)) {
         throw new DatabaseStateError(
           `Database ${db.path} was not written by PlanAlign (it has ${table} but no planalign_schema_version); it looks like a Python PlanAlign Engine database`,
           { file: db.path },

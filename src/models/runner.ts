@@ -1,20 +1,23 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { listValue } from '@duckdb/node-api';
-import type { Database } from '../db/database.js';
+import { listValue, type Database } from '../db/database.js';
 import { ModelExecutionError } from '../errors.js';
 import { modelsSqlDir } from '../paths.js';
 import { MODELS, type ModelDefinition } from './registry.js';
 import { RNG_STREAMS } from './rng.js';
 
 /**
- * Runs SQL models for one simulation year. A model's table is created from its own SELECT the first
- * time (contract tables already exist from the schema), then the year's rows are replaced: delete the
- * year, insert the SELECT by column name. A scratch model's table is TEMP and holds only the year
- * being built. The caller owns the transaction around a year.
+ * Runs SQL models for one simulation year, one statement per model: a model's table is created from
+ * its own SELECT the first time (contract tables already exist from the schema), later years insert
+ * the SELECT by column name, after deleting the year's rows unless the caller knows there are none.
+ * A scratch model's table is TEMP and holds only the year being built. The caller owns the
+ * transaction around a year.
  */
 export class ModelRunner {
   private readonly sqlCache = new Map<string, string>();
+  /** The model tables the database holds, read once a year (setYear): a lookup per model cost more
+   *  than most models. A year rolled back also rolls back the tables it created. */
+  private tables: Set<string> | undefined;
 
   constructor(private readonly db: Database) {}
 
@@ -29,15 +32,15 @@ export class ModelRunner {
   /** Sets the DuckDB variables the models read: the year being built, the first year, the seed, and
    *  the year's salt of every random stream. */
   async setYear(year: number, startYear: number, seed: number | bigint): Promise<void> {
+    this.tables = undefined;
     await this.db.run(`SET VARIABLE simulation_year = $1::INTEGER`, [year]);
     await this.db.run(`SET VARIABLE start_year = $1::INTEGER`, [startYear]);
     await this.db.run(`SET VARIABLE random_seed = $1::BIGINT`, [String(seed)]);
-    await this.db.run(
-      `SET VARIABLE pa_salts = (
-         SELECT map(list(stream ORDER BY stream), list(pa_salt($1::BIGINT, $2::INTEGER, stream) ORDER BY stream))
-         FROM unnest($3::VARCHAR[]) AS t(stream))`,
-      [String(seed), year, listValue([...RNG_STREAMS])],
-    );
+    await this.db.run(`SET VARIABLE pa_salts = map($3::VARCHAR[], list_transform($3::VARCHAR[], s -> pa_salt($1::BIGINT, $2::INTEGER, s)))`, [
+      String(seed),
+      year,
+      listValue([...RNG_STREAMS].sort()),
+    ]);
   }
 
   sql(model: ModelDefinition): string {
@@ -49,7 +52,11 @@ export class ModelRunner {
     return text;
   }
 
-  async runModel(model: ModelDefinition, year: number): Promise<void> {
+  /**
+   * Builds the model's rows of `year`. `yearIsEmpty`: the caller knows the table holds no rows of the
+   * year (its years from this one on were cleared), so there is nothing to delete first.
+   */
+  async runModel(model: ModelDefinition, year: number, yearIsEmpty = false): Promise<void> {
     const select = this.sql(model);
     try {
       // Model names are our own constants (the registry), never user input.
@@ -57,14 +64,28 @@ export class ModelRunner {
         await this.runScratch(model.name, select);
         return;
       }
-      if (!(await this.db.tableExists(model.name))) {
-        await this.db.run(`CREATE TABLE ${model.name} AS SELECT * FROM (\n${select}\n) LIMIT 0`);
+      const tables = await this.existingTables();
+      if (!tables.has(model.name)) {
+        await this.db.run(`CREATE TABLE ${model.name} AS SELECT * FROM (\n${select}\n)`);
+        tables.add(model.name);
+        return;
       }
-      await this.db.run(`DELETE FROM ${model.name} WHERE simulation_year = $1`, [year]);
+      if (!yearIsEmpty) await this.db.run(`DELETE FROM ${model.name} WHERE simulation_year = $1`, [year]);
       await this.db.run(`INSERT INTO ${model.name} BY NAME SELECT * FROM (\n${select}\n)`);
     } catch (error) {
       throw new ModelExecutionError(model.name, year, error);
     }
+  }
+
+  private async existingTables(): Promise<Set<string>> {
+    this.tables ??= new Set(
+      (
+        await this.db.all<{ name: string }>(
+          `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary`,
+        )
+      ).map((r) => r.name),
+    );
+    return this.tables;
   }
 
   /** A scratch model's TEMP table is replaced by the year's rows. */
@@ -77,6 +98,7 @@ export class ModelRunner {
    * transaction keeps its old rows until the commit, so a year would otherwise hold two years of them.
    */
   async dropScratch(): Promise<void> {
-    for (const model of MODELS.filter((m) => m.scratch)) await this.db.run(`DROP TABLE IF EXISTS temp.main.${model.name}`);
+    // One round trip: no parameters, the names are the registry's constants.
+    await this.db.run(MODELS.filter((m) => m.scratch).map((m) => `DROP TABLE IF EXISTS temp.main.${m.name};`).join('\n'));
   }
 }

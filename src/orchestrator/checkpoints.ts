@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import { listValue, type Database } from '../db/database.js';
 import { MODEL_COLUMNS_SINCE, timestamp, UNKNOWN_HASH } from '../db/metadata.js';
 
 /** The tables whose rows of a year a checkpoint vouches for: the outputs and the carried state. */
@@ -36,6 +36,25 @@ export interface CheckpointMismatch {
 }
 
 /**
+ * What checkpoints hash, named at the start of their hash_algorithm: the year's rows of the stored
+ * tables of CHECKPOINTED_TABLES (a view is derived from them and not hashed). A new scheme whenever
+ * the stored tables or what is hashed of them change: checkpoints of an older scheme are reported as
+ * not verifiable, and a database holding them is not resumed (the orchestrator refuses).
+ */
+export const CHECKPOINT_HASH_SCHEME = 'stored-tables-1';
+
+/** The scheme of a hash algorithm; undefined for one written before schemes were named ("duckdb-hash/v…"). */
+export function hashScheme(algorithm: string): string | undefined {
+  const at = algorithm.indexOf('/duckdb-hash/');
+  return at < 0 ? undefined : algorithm.slice(0, at);
+}
+
+/** The row count and content hash of a table's rows of the year $1, as one struct. */
+function contentQuery(table: string): string {
+  return `SELECT {'n': count(*)::INTEGER, 'h': bit_xor(hash(t))::VARCHAR} FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`;
+}
+
+/**
  * Checkpoints are rows of planalign_checkpoints, written in the same transaction as the year they
  * describe: a year is complete exactly when its checkpoint exists. The content hash of a table's
  * rows for a year is the XOR of DuckDB's hash of each row, so row order does not matter. DuckDB's
@@ -49,40 +68,48 @@ export class CheckpointManager {
 
   constructor(private readonly db: Database) {}
 
-  /** The row-hash algorithm of this engine: DuckDB's hash, named with the DuckDB version. */
+  /** The row-hash algorithm of this engine: the scheme, then DuckDB's hash named with the DuckDB version. */
   async hashAlgorithm(): Promise<string> {
-    this.algorithm ??= `duckdb-hash/${(await this.db.one<{ v: string }>(`SELECT version() AS v`))?.v ?? 'unknown'}`;
+    this.algorithm ??= `${CHECKPOINT_HASH_SCHEME}/duckdb-hash/${(await this.db.one<{ v: string }>(`SELECT version() AS v`))?.v ?? 'unknown'}`;
     return this.algorithm;
   }
 
+  /** Every checkpointed table's row count and content hash of one year, in one statement. */
   async measure(year: number): Promise<Pick<CheckpointRecord, 'rowCounts' | 'contentHashes'>> {
+    // A table a year never wrote (e.g. contributions of years migrated from the reference engine) is empty.
+    const stored = new Set(
+      (
+        await this.db.all<{ name: string }>(
+          `SELECT table_name AS name FROM duckdb_tables()
+           WHERE database_name = current_database() AND schema_name = 'main' AND list_contains($1::VARCHAR[], table_name)`,
+          [listValue([...CHECKPOINTED_TABLES])],
+        )
+      ).map((r) => r.name),
+    );
+    const present = CHECKPOINTED_TABLES.filter((table) => stored.has(table));
+    // Table names are our own constants (CHECKPOINTED_TABLES).
+    const row =
+      present.length === 0
+        ? {}
+        : ((await this.db.one<Record<string, { n: number; h: string | null }>>(
+            `SELECT ${present.map((table, i) => `(${contentQuery(table)}) AS t${i}`).join(',\n')}`,
+            [year],
+          )) ?? {});
     const rowCounts: Record<string, number> = {};
     const contentHashes: Record<string, string> = {};
     for (const table of CHECKPOINTED_TABLES) {
-      // A table a year never wrote (e.g. contributions of years migrated from the reference engine) is empty.
-      if (!(await this.db.tableExists(table))) {
-        rowCounts[table] = 0;
-        contentHashes[table] = '0';
-        continue;
-      }
-      const row = await this.tableContent(table, year);
-      rowCounts[table] = row.n;
-      contentHashes[table] = row.h;
+      const content = row[`t${present.indexOf(table)}`];
+      rowCounts[table] = content?.n ?? 0;
+      contentHashes[table] = content?.h ?? '0';
     }
     return { rowCounts, contentHashes };
   }
 
   /** A table's row count and order-independent hash of its rows of one year. */
   private async tableContent(table: string, year: number): Promise<{ n: number; h: string }> {
-    // Table names are our own constants (CHECKPOINTED_TABLES, MODEL_COLUMNS_SINCE).
-    const row = await this.db.one<{ n: number; h: string | null }>(
-      `SELECT count(*)::INTEGER AS n, bit_xor(hash(t))::VARCHAR AS h
-       FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`,
-      [year],
-    );
-    return { n: row?.n ?? 0, h: row?.h ?? '0' };
+    const row = await this.db.one<{ c: { n: number; h: string | null } }>(`SELECT (${contentQuery(table)}) AS c`, [year]);
+    return { n: row?.c.n ?? 0, h: row?.c.h ?? '0' };
   }
-
 
   async write(
     year: number,
@@ -184,7 +211,10 @@ export class CheckpointManager {
           actualRows: -1,
           expectedHash: checkpoint.hashAlgorithm,
           actualHash: algorithm,
-          unverifiable: `written with ${checkpoint.hashAlgorithm}, this engine uses ${algorithm}`,
+          unverifiable:
+            hashScheme(checkpoint.hashAlgorithm) === CHECKPOINT_HASH_SCHEME
+              ? `written with ${checkpoint.hashAlgorithm}, this engine uses ${algorithm}`
+              : `written with ${checkpoint.hashAlgorithm} by an earlier PlanAlign, over the tables as it stored them; this one uses ${algorithm}`,
         });
         continue;
       }

@@ -28,7 +28,7 @@ import { MultiYearReporter } from '../reporting/multi-year-reporter.js';
 import type { MultiYearSummary, Reporter, YearAudit } from '../reporting/types.js';
 import { YearAuditor } from '../reporting/year-auditor.js';
 import type { RuleResult } from '../validation/rules.js';
-import type { CheckpointManager } from './checkpoints.js';
+import { CHECKPOINT_HASH_SCHEME, hashScheme, type CheckpointManager } from './checkpoints.js';
 import type { HookManager } from './hooks.js';
 import { planForConfig, type SimulationPlan } from './plan.js';
 import { changedTables, configChanges, describeConfigChanges } from './inputs.js';
@@ -96,6 +96,10 @@ interface ActiveRun {
   parametersHash: string;
   failOnValidationError: boolean;
   signal: AbortSignal | undefined;
+  /** The years with a checkpoint, kept as the run writes them (this process holds the database). */
+  completed: Set<number>;
+  /** The first year from which the model tables hold no rows (cleared by the set-up, not yet built). */
+  emptyFrom: number | undefined;
 }
 
 /**
@@ -191,7 +195,7 @@ export class PipelineOrchestrator {
   async executeYearWorkflow(year: number): Promise<YearResult> {
     if (this.active === undefined) await this.prepareRun(year, year, { resume: true });
     const run = this.active as ActiveRun;
-    if (year > run.baseYear && !(await this.checkpoints.list()).some((c) => c.year === year - 1)) {
+    if (year > run.baseYear && !run.completed.has(year - 1)) {
       throw new DatabaseStateError(`Cannot simulate ${year}: year ${year - 1} is not complete in ${this.deps.db.path}`, {
         simulationYear: year,
       });
@@ -209,7 +213,9 @@ export class PipelineOrchestrator {
     await hooks.fire({ point: 'before_year', runId: run.runId, year });
     progress.emit({ kind: 'year_started', year });
     let validation: RuleResult[] = [];
+    let validated = false;
     let audit: YearAudit;
+    const yearIsEmpty = run.emptyFrom !== undefined && year >= run.emptyFrom;
     try {
       audit = await db.transaction(async () => {
         await this.runner.setYear(year, run.baseYear, run.seed);
@@ -219,10 +225,11 @@ export class PipelineOrchestrator {
           progress.emit({ kind: 'stage_started', year, stage: stage.stage });
           for (const name of stage.models) {
             checkInterrupt();
-            await this.runner.runModel(modelNamed(name), year);
+            await this.runner.runModel(modelNamed(name), year, yearIsEmpty);
           }
           if (stage.rules.length > 0) {
             validation = await validator.validate(db, year);
+            validated = true;
             progress.emit({ kind: 'validation', year, results: validation });
             const failures = validation.filter((r) => r.severity === 'error' && r.violations > 0);
             for (const f of validation.filter((r) => r.violations > 0)) {
@@ -237,8 +244,10 @@ export class PipelineOrchestrator {
           progress.emit({ kind: 'stage_completed', year, stage: stage.stage, seconds });
           yearLog.debug({ stage: stage.stage, seconds }, 'stage completed');
         }
-        return new YearAuditor(db).audit(year);
+        return new YearAuditor(db).audit(year, validated ? validation : undefined);
       });
+      run.completed.add(year);
+      if (yearIsEmpty) run.emptyFrom = year + 1;
       await this.runner.dropScratch();
     } catch (error) {
       // The year is rolled back; what validation found is kept as the record of why.
@@ -271,7 +280,8 @@ export class PipelineOrchestrator {
     const notices: string[] = [];
     const censusHash = await hashCensus(this.deps.censusPath, this.deps.censusIntake, config.config.deferral_rates).catch(() => '');
     const existing = await this.existingRun();
-    const completed = new Set((await this.checkpoints.list()).map((c) => c.year));
+    const checkpoints = await this.checkpoints.list();
+    const completed = new Set(checkpoints.map((c) => c.year));
     const simulatedYears = await this.simulatedYears();
 
     let baseYear = startYear;
@@ -286,6 +296,15 @@ export class PipelineOrchestrator {
             `Cannot resume run ${existing.runId} in ${db.path}: ${changed.join('; ')}`,
             { file: db.path },
             'Resume with the same config, census and parameter tables, or recompute with --force-restart.',
+          );
+        }
+        const older = checkpoints.find((c) => hashScheme(c.hashAlgorithm) !== CHECKPOINT_HASH_SCHEME);
+        if (older !== undefined) {
+          throw new DatabaseStateError(
+            `Cannot resume run ${existing.runId} in ${db.path}: its years were written by an earlier PlanAlign, whose checkpoints ` +
+              `(hash algorithm ${older.hashAlgorithm}) hash the tables as that version stored them; this one cannot verify them, so it does not continue them`,
+            { file: db.path },
+            'Recompute the run with --force-restart, or continue it with the PlanAlign that wrote it.',
           );
         }
         firstYear = baseYear;
@@ -376,6 +395,8 @@ export class PipelineOrchestrator {
       parametersHash: tables.hash,
       failOnValidationError: options.failOnValidationError ?? config.config.setup.fail_on_validation_error,
       signal: options.signal,
+      completed: new Set([...completed].filter((y) => y < firstYear || firstYear > endYear)),
+      emptyFrom: firstYear <= endYear ? firstYear : undefined,
     };
     return { ...setup, firstYear, resumedFrom: reuse && firstYear > baseYear ? firstYear : undefined };
   }
@@ -449,10 +470,11 @@ export class PipelineOrchestrator {
   /** Removes every row of `year` and later from the model tables, registries and checkpoints. */
   private async clearFrom(year: number): Promise<void> {
     const registries: readonly string[] = REGISTRY_TABLES;
-    for (const model of MODELS.filter((m) => !registries.includes(m.name))) {
-      if (await this.deps.db.tableExists(model.name)) {
-        await this.deps.db.run(`DELETE FROM ${model.name} WHERE simulation_year >= $1`, [year]);
-      }
+    const models = MODELS.filter((m) => !registries.includes(m.name)).map((m) => m.name);
+    // One lookup for all of them: a lookup per model was ~30 ms of every run's set-up.
+    const existing = await this.deps.db.existingTables(models);
+    for (const model of models.filter((m) => existing.has(m))) {
+      await this.deps.db.run(`DELETE FROM ${model} WHERE simulation_year >= $1`, [year]);
     }
     await this.registries.dropFrom(year);
     await this.checkpoints.clearFrom(year);

@@ -1,25 +1,33 @@
-import type { Database } from '../db/database.js';
+import { listValue, type Database } from '../db/database.js';
+import type { RuleResult } from '../validation/rules.js';
+import { readYearMetrics } from './metrics.js';
 import type { ValidationOutcome, YearAudit } from './types.js';
-import { summarizeYear } from './year-summary.js';
+import { readYearCounts, yearSummaryOf } from './year-summary.js';
 
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info']);
 
 /**
  * The audit of one simulated year, read from the output tables. The headline and plan figures come
- * from `summarizeYear` (computed once); the audit adds the breakdowns behind them.
+ * from `readYearMetrics`, the summary's counts and the breakdowns from `readYearCounts` (one statement
+ * each).
  */
 export class YearAuditor {
   constructor(private readonly db: Database) {}
 
-  async audit(year: number): Promise<YearAudit> {
-    const summary = await summarizeYear(this.db, year);
+  /** `validation`: the year's rule results when the caller just checked them (else read back). */
+  async audit(year: number, validation?: readonly RuleResult[]): Promise<YearAudit> {
+    const [metrics] = await readYearMetrics(this.db, { from: year, to: year });
+    if (metrics === undefined) throw new Error(`No summary for year ${year}`);
+    const counts = await readYearCounts(this.db, year);
+    const summary = yearSummaryOf(metrics, counts);
+    const tables = await this.tables(['fct_employer_match_events', 'planalign_validation_results']);
     return {
       year,
       summary,
-      workforceByStatus: await this.workforceByStatus(year),
-      eventsByType: await this.eventsByType(year),
+      workforceByStatus: counts.workforceByStatus,
+      eventsByType: await this.eventsByType(year, counts.eventsByType, tables.has('fct_employer_match_events')),
       // Starting actives = the year's start-of-year population (snapshot rows less the year's hires),
-      // ending actives = the active snapshot rows: both as summarizeYear counted them.
+      // ending actives = the active snapshot rows: both as readYearMetrics counted them.
       growth: {
         startingActives: summary.startingActives,
         endingActives: summary.activeHeadcount,
@@ -34,25 +42,30 @@ export class YearAuditor {
         employerCore: summary.employerCore,
         employerCost: summary.employerCost,
       },
-      validation: await this.validation(year),
+      validation:
+        validation === undefined
+          ? tables.has('planalign_validation_results')
+            ? await this.validation(year)
+            : []
+          : validation
+              .map((r) => ({ rule: r.rule, severity: r.severity, violations: r.violations, description: r.description }))
+              .sort((a, b) => compareText(a.rule, b.rule)),
     };
   }
 
-  private async workforceByStatus(year: number): Promise<YearAudit['workforceByStatus']> {
-    return this.db.all<{ status: string; count: number }>(
-      `SELECT coalesce(detailed_status_code, 'unknown') AS status, count(*)::INTEGER AS count
-       FROM fct_workforce_snapshot WHERE simulation_year = $1 GROUP BY 1 ORDER BY 1`,
-      [year],
+  /** Which of `names` the database holds (a migrated database may lack some). */
+  private async tables(names: string[]): Promise<Set<string>> {
+    const rows = await this.db.all<{ name: string }>(
+      `SELECT table_name AS name FROM duckdb_tables()
+       WHERE database_name = current_database() AND schema_name = 'main' AND list_contains($1::VARCHAR[], table_name)`,
+      [listValue(names)],
     );
+    return new Set(rows.map((r) => r.name));
   }
 
-  private async eventsByType(year: number): Promise<YearAudit['eventsByType']> {
-    const rows = await this.db.all<{ eventType: string; count: number }>(
-      `SELECT event_type AS "eventType", count(*)::INTEGER AS count
-       FROM fct_yearly_events WHERE simulation_year = $1 GROUP BY 1`,
-      [year],
-    );
-    if (await this.db.tableExists('fct_employer_match_events')) {
+  private async eventsByType(year: number, events: YearAudit['eventsByType'], hasMatch: boolean): Promise<YearAudit['eventsByType']> {
+    const rows = [...events];
+    if (hasMatch) {
       const match = await this.db.one<{ count: number }>(
         `SELECT count(*)::INTEGER AS count FROM fct_employer_match_events WHERE simulation_year = $1`,
         [year],
@@ -64,7 +77,6 @@ export class YearAuditor {
 
   /** The rules of the latest run that validated this year (latest check time); [] when none did. */
   private async validation(year: number): Promise<ValidationOutcome[]> {
-    if (!(await this.db.tableExists('planalign_validation_results'))) return [];
     const rows = await this.db.all<{ rule: string; severity: string; violations: string; description: string | null }>(
       `WITH latest AS (
          SELECT run_id FROM planalign_validation_results WHERE simulation_year = $1

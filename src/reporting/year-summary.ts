@@ -66,31 +66,48 @@ function metricFields(metrics: YearMetrics): Pick<YearSummary, MetricField> {
   >;
 }
 
-export async function summarizeYear(db: Database, year: number): Promise<YearSummary> {
-  const [metrics] = await readYearMetrics(db, { from: year, to: year });
-  if (metrics === undefined) throw new Error(`No summary for year ${year}`);
-  const row = await db.one<Record<string, number>>(
-    `WITH snap AS (SELECT * FROM fct_workforce_snapshot WHERE simulation_year = $1),
-          ev AS (SELECT * FROM fct_yearly_events WHERE simulation_year = $1)
-     SELECT
-       (SELECT count(*) FROM ev WHERE event_type = 'hire')::INTEGER AS hires,
-       (SELECT count(*) FROM snap WHERE detailed_status_code = 'experienced_termination')::INTEGER AS experienced_terminations,
-       (SELECT count(*) FROM snap WHERE detailed_status_code = 'new_hire_termination')::INTEGER AS new_hire_terminations,
-       (SELECT count(*) FROM ev WHERE event_type = 'promotion')::INTEGER AS promotions,
-       (SELECT count(*) FROM ev WHERE event_type = 'raise')::INTEGER AS raises`,
+/** A year's snapshot rows by detailed status (by status) and events by type (by type): what the
+ *  summary's counts and the year audit's breakdowns read. */
+export interface YearCounts {
+  workforceByStatus: Array<{ status: string; count: number }>;
+  eventsByType: Array<{ eventType: string; count: number }>;
+}
+
+/** The year's counts, in one statement. */
+export async function readYearCounts(db: Database, year: number): Promise<YearCounts> {
+  const row = await db.one<{ statuses: YearCounts['workforceByStatus'] | null; events: YearCounts['eventsByType'] | null }>(
+    `SELECT
+       (SELECT list({'status': status, 'count': count} ORDER BY status)
+        FROM (SELECT coalesce(detailed_status_code, 'unknown') AS status, count(*)::INTEGER AS count
+              FROM fct_workforce_snapshot WHERE simulation_year = $1 GROUP BY 1)) AS statuses,
+       (SELECT list({'eventType': event_type, 'count': count} ORDER BY event_type)
+        FROM (SELECT event_type, count(*)::INTEGER AS count
+              FROM fct_yearly_events WHERE simulation_year = $1 GROUP BY 1)) AS events`,
     [year],
   );
-  if (row === undefined) throw new Error(`No summary for year ${year}`);
+  return { workforceByStatus: row?.statuses ?? [], eventsByType: row?.events ?? [] };
+}
+
+/** The summary of a year from its metrics (readYearMetrics) and counts (readYearCounts). */
+export function yearSummaryOf(metrics: YearMetrics, counts: YearCounts): YearSummary {
+  const status = (code: string): number => counts.workforceByStatus.find((s) => s.status === code)?.count ?? 0;
+  const events = (type: string): number => counts.eventsByType.find((e) => e.eventType === type)?.count ?? 0;
   return {
-    year,
+    year: metrics.year,
     startingActives: metrics.starting_actives,
-    hires: Number(row.hires),
-    experiencedTerminations: Number(row.experienced_terminations),
-    newHireTerminations: Number(row.new_hire_terminations),
+    hires: events('hire'),
+    experiencedTerminations: status('experienced_termination'),
+    newHireTerminations: status('new_hire_termination'),
     growthPct: growthRate(metrics) * 100,
-    promotions: Number(row.promotions),
-    raises: Number(row.raises),
+    promotions: events('promotion'),
+    raises: events('raise'),
     averageActivePay: metrics.average_active_pay,
     ...metricFields(metrics),
   };
+}
+
+export async function summarizeYear(db: Database, year: number): Promise<YearSummary> {
+  const [metrics] = await readYearMetrics(db, { from: year, to: year });
+  if (metrics === undefined) throw new Error(`No summary for year ${year}`);
+  return yearSummaryOf(metrics, await readYearCounts(db, year));
 }

@@ -157,6 +157,23 @@ describe('file handling', () => {
     expect(loadConfig({ path, env: {} }).config.workforce.total_termination_rate).toBe(0.2);
   });
 
+  it('loads the same file again (parsed once) with its own overrides, and an edited file anew', () => {
+    const text = 'simulation:\n  start_year: 2025\n  end_year: 2026\n  random_seed: 5\nemployer_match:\n  active_formula: simple_match\n';
+    const path = writeConfig(text);
+    const overridden = loadConfig({ path, env: { PLANALIGN_SIMULATION__RANDOM_SEED: '9' }, overrides: { 'employer_match.active_formula': 'tiered_match' } });
+    expect(overridden.config.simulation.random_seed).toBe(9);
+    expect(overridden.config.employer_match.active_formula).toBe('tiered_match');
+    // What the first load changed in its copy is not in the second (simulate's file-alone baseline).
+    const plain = loadConfig({ path, env: {} });
+    expect(plain.config.simulation.random_seed).toBe(5);
+    expect(plain.config.employer_match.active_formula).toBe('simple_match');
+    expect(plain.warnings).toEqual(overridden.warnings.filter((w) => !w.includes('PLANALIGN_')));
+    writeFileSync(path, text.replace('random_seed: 5', 'random_seed: 6'));
+    expect(loadConfig({ path, env: {} }).config.simulation.random_seed).toBe(6);
+    writeFileSync(path, `${text}simulation: {}\n`);
+    expect(configError(() => loadConfig({ path, env: {} })).message).toMatch(/^Invalid YAML in /);
+  });
+
   it('reads unquoted YAML dates as dates', () => {
     const path = writeConfig(
       'simulation: {start_year: 2025, end_year: 2026}\nsetup:\n  plan_year_start_date: 2025-01-01\n  plan_year_end_date: 2025-12-31\n' +

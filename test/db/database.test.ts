@@ -59,3 +59,29 @@ describe('Database.open', () => {
     expect(() => pathLiteral('/tmp/a\nb.duckdb')).toThrow(UsageError);
   });
 });
+
+describe('Database.existingTables', () => {
+  it('names the tables and views of a main schema (temp ones too), not system views, as they are at each call', async () => {
+    const db = await Database.open(join(tempDir(), 'tables.duckdb'));
+    try {
+      await db.run(`CREATE TABLE t (a INTEGER)`);
+      await db.run(`CREATE VIEW v AS SELECT 1 AS a`);
+      await db.run(`CREATE TEMP TABLE tt (a INTEGER)`);
+      const names = ['t', 'v', 'tt', 'missing', 'sqlite_master', 'duckdb_tables', 'T'];
+      expect([...(await db.existingTables(names))].sort()).toEqual(['t', 'tt', 'v']);
+      // The statement is prepared once: later calls see later DDL, also DDL rolled back.
+      await db.run(`DROP VIEW v`);
+      await db.transaction(async () => db.run(`CREATE TABLE later (a INTEGER)`));
+      await db.run(`BEGIN TRANSACTION`);
+      await db.run(`CREATE TABLE gone (a INTEGER)`);
+      expect(await db.tableExists('gone')).toBe(true);
+      await db.run(`ROLLBACK`);
+      expect([...(await db.existingTables([...names, 'later', 'gone']))].sort()).toEqual(['later', 't', 'tt']);
+      expect(await db.existingTables([])).toEqual(new Set());
+      expect(await db.tableExists('t')).toBe(true);
+      expect(await db.tableExists('v')).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+});

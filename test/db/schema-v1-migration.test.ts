@@ -76,7 +76,7 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     }
   });
 
-  it('is migrated in place by --resume, which continues it with results identical to an uninterrupted run', async () => {
+  it('is not resumed (its checkpoints hash the tables as version 1 stored them); --force-restart upgrades it in place with results identical to an uninterrupted run', async () => {
     const uninterrupted = builder('whole', [2025, 2027]);
     const whole = await uninterrupted.build();
     await whole.executeMultiYearSimulation();
@@ -84,11 +84,16 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
 
     const database = await makeVersion1Database(builder('migrated', [2025, 2026]));
     const resumed = await builder('migrated', [2025, 2027]).build();
-    const result = await resumed.executeMultiYearSimulation({ resume: true });
+    const refused = await resumed.executeMultiYearSimulation({ resume: true }).catch((e: unknown) => e);
     resumed.close();
+    expect(refused).toBeInstanceOf(DatabaseStateError);
+    expect((refused as Error).message).toMatch(/its years were written by an earlier PlanAlign, whose checkpoints \(hash algorithm duckdb-hash\//);
+    expect(await query(database, `SELECT max(version) AS v FROM planalign_schema_version`)).toEqual([{ v: 1 }]);
 
-    expect(result.resumedFrom).toBe(2027);
-    expect(result.notices).toContain(`Run ${result.runId} did not record its parameter tables; recording this one's hash now`);
+    const restarted = await builder('migrated', [2027, 2027]).build();
+    const result = await restarted.executeMultiYearSimulation({ forceRestart: true });
+    restarted.close();
+    expect(result.years.map((y) => y.year)).toEqual([2027]);
     expect(await digests(database)).toEqual(await digests(join(dir, 'whole.duckdb')));
     // The model tables gained version 2's columns: NULL for the years computed before, filled after.
     for (const [table, columns] of Object.entries(MODEL_COLUMNS_SINCE[2]!)) {
@@ -102,15 +107,21 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
         expect(filled[2]!.n, `${table}.${column}`).toBeGreaterThan(0);
       }
     }
-    // The checkpoints of the migrated years were re-sealed over the added columns: nothing reads as changed.
+    // The years kept from version 1 are not verifiable (another hash scheme); the recomputed one is.
     const check = await Database.open(database, { readOnly: true });
     try {
-      expect(await new CheckpointManager(check).validate()).toEqual([]);
+      expect((await new CheckpointManager(check).validate()).map((m) => [m.year, m.table, m.unverifiable !== undefined])).toEqual([
+        [2025, '*', true],
+        [2026, '*', true],
+      ]);
     } finally {
       check.close();
     }
     expect(await query(database, `SELECT version FROM planalign_schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: SCHEMA_VERSION }]);
-    const [run] = await query<{ config_json: string | null; parameters_hash: string }>(database, `SELECT config_json, parameters_hash FROM planalign_runs`);
+    const [run] = await query<{ config_json: string | null; parameters_hash: string }>(
+      database,
+      `SELECT config_json, parameters_hash FROM planalign_runs ORDER BY started_at DESC LIMIT 1`,
+    );
     expect(JSON.parse(run!.config_json as string).simulation.end_year).toBe(2027);
     expect(run!.parameters_hash).toBe(loadParameterTables().hash);
     // The years computed before the migration keep "unknown": nothing says which tables made them.
@@ -119,7 +130,6 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
       { hash: loadParameterTables().hash, years: [2027] },
     ]);
     expect(result.parametersHash).toBe('mixed');
-    expect(result.inputs.config).toEqual([{ hash: result.configHash, years: [2025, 2026, 2027] }]);
   });
 
   it('a refused resume of a version-1 run says the keys cannot be named (it kept no config)', async () => {

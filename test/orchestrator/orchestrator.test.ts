@@ -124,14 +124,29 @@ describe('PipelineOrchestrator', () => {
     orchestrator.close();
     expect(seen.map((s) => ('year' in s ? s.year : 'end'))).toEqual([2025, 2026, 'end']);
     const audit2026 = seen[1] as YearAudit;
-    const [counts] = await query<{ active: number; hires: number }>(
+    const [counts] = await query<{ active: number; hires: number; promotions: number; raises: number; terms: number; nhTerms: number }>(
       join(dir, 'reporter.duckdb'),
       `SELECT count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active,
-              (SELECT count(*) FROM fct_yearly_events WHERE simulation_year = 2026 AND event_type = 'hire')::INTEGER AS hires
+              (SELECT count(*) FROM fct_yearly_events WHERE simulation_year = 2026 AND event_type = 'hire')::INTEGER AS hires,
+              (SELECT count(*) FROM fct_yearly_events WHERE simulation_year = 2026 AND event_type = 'promotion')::INTEGER AS promotions,
+              (SELECT count(*) FROM fct_yearly_events WHERE simulation_year = 2026 AND event_type = 'raise')::INTEGER AS raises,
+              count(*) FILTER (WHERE detailed_status_code = 'experienced_termination')::INTEGER AS terms,
+              count(*) FILTER (WHERE detailed_status_code = 'new_hire_termination')::INTEGER AS "nhTerms"
        FROM fct_workforce_snapshot WHERE simulation_year = 2026`,
     );
     expect(audit2026.summary.activeHeadcount).toBe(counts!.active);
     expect(audit2026.eventsByType.find((e) => e.eventType === 'hire')?.count).toBe(counts!.hires);
+    expect(audit2026.summary).toMatchObject({
+      hires: counts!.hires,
+      promotions: counts!.promotions,
+      raises: counts!.raises,
+      experiencedTerminations: counts!.terms,
+      newHireTerminations: counts!.nhTerms,
+    });
+    expect(counts!.promotions * counts!.raises * counts!.terms * counts!.nhTerms).toBeGreaterThan(0);
+    // The audit taken in the year carries the rules it just checked.
+    expect(audit2026.validation.map((v) => v.rule)).toEqual([...audit2026.validation.map((v) => v.rule)].sort());
+    expect(audit2026.validation.length).toBeGreaterThan(20);
     const summary = seen[2] as MultiYearSummary;
     expect(summary.runId).toBe(result.runId);
     expect(summary.workforceProgression.map((y) => y.year)).toEqual([2025, 2026]);
@@ -276,6 +291,38 @@ describe('PipelineOrchestrator', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('checkpoints of an earlier hash scheme are not verifiable, and --resume of their database is refused with the reason', async () => {
+    const { CHECKPOINT_HASH_SCHEME, CheckpointManager } = await import('../../src/orchestrator/checkpoints.js');
+    const path = join(dir, 'earlier.duckdb');
+    const first = await builder(dir, census, 'earlier').withYears(2025, 2026).build();
+    await first.executeMultiYearSimulation();
+    first.close();
+    // As the PlanAlign before stored-table hashing wrote them: DuckDB's hash and version, no scheme.
+    const db = await Database.open(path);
+    try {
+      expect((await new CheckpointManager(db).list()).map((c) => c.hashAlgorithm.split('/')[0])).toEqual([CHECKPOINT_HASH_SCHEME, CHECKPOINT_HASH_SCHEME]);
+      await db.run(`UPDATE planalign_checkpoints SET hash_algorithm = 'duckdb-hash/' || version()`);
+      const unverifiable = await new CheckpointManager(db).validate();
+      expect(unverifiable.map((m) => [m.year, m.table])).toEqual([
+        [2025, '*'],
+        [2026, '*'],
+      ]);
+      expect(unverifiable[0]!.unverifiable).toMatch(/^written with duckdb-hash\/v[\d.]+ by an earlier PlanAlign, over the tables as it stored them; this one uses stored-tables-1\/duckdb-hash\//);
+    } finally {
+      db.close();
+    }
+    const resumed = await builder(dir, census, 'earlier').withYears(2025, 2027).build();
+    const error = await resumed.executeMultiYearSimulation({ resume: true }).catch((e: unknown) => e);
+    resumed.close();
+    expect(error).toBeInstanceOf(DatabaseStateError);
+    expect((error as Error).message).toMatch(
+      /Cannot resume run run-\S+ in .*earlier\.duckdb: its years were written by an earlier PlanAlign, whose checkpoints \(hash algorithm duckdb-hash\/v[\d.]+\) hash the tables as that version stored them; this one cannot verify them, so it does not continue them/,
+    );
+    expect((error as DatabaseStateError).hint).toMatch(/--force-restart/);
+    // Refused before anything was written.
+    expect(await query(path, `SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`)).toEqual([{ y: 2025 }, { y: 2026 }]);
   });
 
   it('factory helpers build through the same seam; a builder without config is refused', async () => {

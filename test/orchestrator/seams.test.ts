@@ -133,6 +133,29 @@ describe('builder seams', () => {
     expect((error as Error).message).toMatch(/data\/none\.parquet not found \(looked in .*config\/data\/none\.parquet/);
   });
 
+  it('resolves the config once for resolveConfig and build, and again after a setter changes it', async () => {
+    const dir = tempDir();
+    const configPath = join(dir, 'sim.yaml');
+    writeFileSync(configPath, stringify(defaultConfigObject()));
+    const census = await makeCensus(dir, 50, 1);
+    const builder = new OrchestratorBuilder().withConfig(configPath).withEnvironment({}).withCensus(census).withDatabase(':memory:');
+    const first = builder.resolveConfig();
+    expect(builder.resolveConfig()).toBe(first);
+    builder.withSeed(7);
+    const seeded = builder.resolveConfig();
+    expect(seeded.config.config.simulation.random_seed).toBe(7);
+    builder.withEnvironment({ PLANALIGN_SIMULATION__TARGET_GROWTH_RATE: '0.05' });
+    expect(builder.resolveConfig().config.config.simulation.target_growth_rate).toBe(0.05);
+    const other = await makeCensus(dir, 60, 2);
+    expect(builder.withCensus(other).resolveConfig().censusPath).toBe(other);
+    const orchestrator = await builder.build();
+    try {
+      expect(orchestrator.plan()).toMatchObject({ census: other, seed: 7 });
+    } finally {
+      orchestrator.close();
+    }
+  });
+
   it('uses the injected clock for run times and the injected logger for the run log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planalign-seams-'));
     const census = await makeCensus(dir, 200, 4);

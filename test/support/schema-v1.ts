@@ -17,7 +17,7 @@ const VERSION_2_COLUMNS = [
 /**
  * Runs the builder's simulation, then takes the database back to schema version 1, as main wrote
  * databases before version 2: without the version-2 columns of the metadata and model tables, its
- * checkpoints sealed over the version-1 rows, and recording version 1. Returns its path.
+ * checkpoints sealed over the version-1 rows under that version's hash algorithm, and recording version 1. Returns its path.
  */
 export async function makeVersion1Database(builder: OrchestratorBuilder): Promise<string> {
   const orchestrator = await builder.build();
@@ -39,6 +39,8 @@ export async function makeVersion1Database(builder: OrchestratorBuilder): Promis
       const { contentHashes } = await checkpoints.measure(year);
       await db.run(`UPDATE planalign_checkpoints SET content_hashes = $2 WHERE simulation_year = $1`, [year, JSON.stringify(contentHashes)]);
     }
+    // Sealed as that version named its hash: DuckDB's hash and version, before hash schemes.
+    await db.run(`UPDATE planalign_checkpoints SET hash_algorithm = 'duckdb-hash/' || version()`);
     await db.run(`UPDATE planalign_schema_version SET version = 1`);
   } finally {
     db.close();

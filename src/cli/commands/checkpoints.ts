@@ -55,7 +55,7 @@ export async function checkpoints(action: string | undefined, options: { databas
             ? [`All ${count} checkpoint(s) match their years' data`]
             : mismatches.map((m) =>
                 m.unverifiable !== undefined
-                  ? `Year ${m.year}: cannot verify: ${m.unverifiable}`
+                  ? `Year ${m.year}: not verifiable: ${m.unverifiable}`
                   : `Year ${m.year}, table ${m.table}: content changed since its checkpoint (rows ${m.expectedRows} then, ${m.actualRows} now)`,
               ),
         );

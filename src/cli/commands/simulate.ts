@@ -2,7 +2,6 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { parseMemoryLimit } from '../../db/database.js';
 import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
-import { createFileReporter, REPORT_FORMATS } from '../../reporting/file-reporter.js';
 import { formatInputs } from '../../reporting/inputs.js';
 import { describeIrsLimitProjection } from '../../params/irs-limits.js';
 import { describePlan, planForConfig } from '../../orchestrator/plan.js';
@@ -103,6 +102,8 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   const session = startRunSession(options.database, { verbose: options.verbose, quiet: options.quiet, json: options.json });
   let orchestrator: PipelineOrchestrator | undefined = undefined;
   if (options.report !== undefined) {
+    // Loaded only when asked for: the report's workbook writer (exceljs) would slow every run's start.
+    const { createFileReporter, REPORT_FORMATS } = await import('../../reporting/file-reporter.js');
     builder.withCustomReporter(createFileReporter(options.report, REPORT_FORMATS, { database: () => orchestrator?.database }));
   }
   try {

@@ -34,16 +34,17 @@ rate_periods AS (
     FROM rate_changes
 ),
 pay AS (
-    SELECT employee_id, sum(salary * (period_end - period_start + 1)) AS salary_days
+    SELECT employee_id, sum(pa_units(salary, 100) * (period_end - period_start + 1)) AS salary_cent_days
     FROM int_compensation_periods
     WHERE simulation_year = getvariable('simulation_year')
     GROUP BY employee_id
 ),
 deferral AS (
-    -- Σ salary x rate x days over the overlaps of salary periods and rate periods (exact decimals).
+    -- Σ salary x rate x days over the overlaps of salary periods and rate periods, in units of 1e-7
+    -- dollar-days (cents x rate units of 1e-5: exact integers).
     SELECT s.employee_id,
-           sum(s.salary * r.rate * (least(s.period_end, r.rate_end) - greatest(s.period_start, r.rate_start) + 1))
-               AS deferral_salary_days,
+           sum(pa_units(s.salary, 100) * pa_units(r.rate, 100000)
+               * (least(s.period_end, r.rate_end) - greatest(s.period_start, r.rate_start) + 1)) AS deferral_units,
            min(greatest(s.period_start, r.rate_start)) FILTER (WHERE r.rate > 0) AS first_contribution_date,
            max(least(s.period_end, r.rate_end)) FILTER (WHERE r.rate > 0) AS last_contribution_date
     FROM int_compensation_periods s
@@ -56,11 +57,10 @@ deferral AS (
 amounts AS (
     SELECT pop.employee_id, pop.employee_birth_date,
            year(make_date(y.yr, 12, 31)) - year(pop.employee_birth_date) AS age_at_year_end,
-           pa_prorate(pay.salary_days, y.days_in_year) AS prorated_pay,
+           pa_prorate(pay.salary_cent_days, y.days_in_year) AS prorated_pay,
            lim.compensation_limit, lim.annual_additions_limit,
            lim.base_limit, lim.catch_up, lim.catch_up_age, lim.super_catch_up, lim.super_catch_up_min_age, lim.super_catch_up_max_age,
-           -- deferral dollars x days, in units of 1e-7 (the exact scale of salary x rate)
-           (coalesce(d.deferral_salary_days, 0) * 10000000)::HUGEINT AS deferral_units,
+           coalesce(d.deferral_units, 0) AS deferral_units,
            y.days_in_year,
            d.first_contribution_date, d.last_contribution_date,
            rt.current_deferral_rate
@@ -85,9 +85,12 @@ limited AS (
         (base_limit + CASE limit_type WHEN 'SUPER_CATCH_UP' THEN super_catch_up WHEN 'CATCH_UP' THEN catch_up ELSE 0 END)::DECIMAL(18,2)
             AS applicable_irs_limit,
         -- deferrals on the capped pay = units / days x capped / uncapped pay, in cents, rounded exactly
-        CASE WHEN prorated_pay > 0
-             THEN pa_round_ratio(deferral_units * (eligible_compensation * 100)::HUGEINT,
-                                 days_in_year * 100000 * (prorated_pay * 100)::HUGEINT) / 100
+        -- (the pay ratio is 1 unless the 401(a)(17) limit caps the pay)
+        CASE WHEN prorated_pay > 0 AND eligible_compensation = prorated_pay
+                  THEN pa_round_ratio(deferral_units, days_in_year * 100000) / 100
+             WHEN prorated_pay > 0
+                  THEN pa_round_ratio(deferral_units * pa_units(eligible_compensation, 100),
+                                      days_in_year * 100000 * pa_units(prorated_pay, 100)) / 100
              ELSE 0 END::DECIMAL(18,2) AS requested_contribution
     FROM capped
 )

@@ -22,6 +22,11 @@ CREATE OR REPLACE MACRO pa_merit_salary(old_salary, rate) AS round(CASE
 -- (DuckDB divides decimals in floating point, which can round a half cent the wrong way).
 CREATE OR REPLACE MACRO pa_round_ratio(n, d) AS (2 * n + d) // (2 * d);
 
--- Dollars x days (a DECIMAL with 2 decimals) spread over a year, in dollars rounded to the cent.
-CREATE OR REPLACE MACRO pa_prorate(dollar_days, days_in_year) AS
-    (pa_round_ratio((dollar_days * 100)::HUGEINT, days_in_year::HUGEINT) / 100)::DECIMAL(18,2);
+-- Cents x days (an integer) spread over a year, in dollars rounded to the cent.
+CREATE OR REPLACE MACRO pa_prorate(cent_days, days_in_year) AS
+    (pa_round_ratio(cent_days::HUGEINT, days_in_year::HUGEINT) / 100)::DECIMAL(18,2);
+
+-- A DECIMAL amount as the integer count of its smallest unit (cents for 2 decimals, 1e-5 for a rate):
+-- sums and products of these stay exact and cost a fraction of DECIMAL(38) arithmetic, whose cast to
+-- HUGEINT took most of a contributions year.
+CREATE OR REPLACE MACRO pa_units(amount, scale) AS (amount * scale)::BIGINT::HUGEINT;

@@ -278,7 +278,6 @@ export class PipelineOrchestrator {
     const { db, config, clock, parameterTables: tables } = this.deps;
     await assertNotForeign(db);
     const notices: string[] = [];
-    const censusHash = await hashCensus(this.deps.censusPath, this.deps.censusIntake, config.config.deferral_rates).catch(() => '');
     const existing = await this.existingRun();
     const checkpoints = await this.checkpoints.list();
     const completed = new Set(checkpoints.map((c) => c.year));
@@ -290,6 +289,9 @@ export class PipelineOrchestrator {
     if (simulatedYears.length > 0 && existing !== undefined) {
       if (options.resume) {
         baseYear = existing.startYear;
+        // Only a resume needs the hash before the load (which computes it too): a census read through a
+        // sidecar or flags is loaded to be hashed, so a fresh run must not pay that twice.
+        const censusHash = await hashCensus(this.deps.censusPath, this.deps.censusIntake, config.config.deferral_rates).catch(() => '');
         const changed = this.changedInputs(existing, baseYear, censusHash, notices);
         if (changed.length > 0) {
           throw new DatabaseStateError(
@@ -340,11 +342,11 @@ export class PipelineOrchestrator {
     const effective = withYears(config.config, baseYear, endYear);
     const runHash = configHash(effective);
     const startedAt = reuse?.startedAt ?? clock();
-    const runId = reuse?.runId ?? makeRunId(startedAt, runHash, censusHash);
     const setup = await db.transaction(async () => {
       await this.checkpoints.upgradeTables(await ensureSchema(db, clock()));
       await this.runner.installMacros();
       const census = await loadCensus(db, this.deps.censusPath, config.config.deferral_rates, baseYear, this.deps.censusIntake);
+      const runId = reuse?.runId ?? makeRunId(startedAt, runHash, census.hash);
       const compiled = await compileParameters(
         db,
         effective,
@@ -382,8 +384,9 @@ export class PipelineOrchestrator {
           startedAt,
         });
       }
-      return { census, notices: [...census.warnings, ...compiled.notices, ...notices] };
+      return { runId, census, notices: [...census.warnings, ...compiled.notices, ...notices] };
     });
+    const { runId } = setup;
     this.active = {
       runId,
       baseYear,

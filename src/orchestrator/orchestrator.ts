@@ -306,7 +306,7 @@ export class PipelineOrchestrator {
             `Cannot resume run ${existing.runId} in ${db.path}: its years were written by an earlier PlanAlign, whose checkpoints ` +
               `(hash algorithm ${older.hashAlgorithm}) hash the tables as that version stored them; this one cannot verify them, so it does not continue them`,
             { file: db.path },
-            'Recompute the run with --force-restart, or continue it with the PlanAlign that wrote it.',
+            olderSchemeHint(existing, baseYear),
           );
         }
         firstYear = baseYear;
@@ -324,6 +324,16 @@ export class PipelineOrchestrator {
             `Cannot restart at ${startYear}: year ${startYear - 1} is not complete in ${db.path}`,
             { file: db.path },
             `Restart from an earlier year, or from ${existing.startYear}.`,
+          );
+        }
+        // The years kept must be verifiable, or the database could never be resumed again.
+        const olderKept = checkpoints.find((c) => c.year < startYear && hashScheme(c.hashAlgorithm) !== CHECKPOINT_HASH_SCHEME);
+        if (olderKept !== undefined) {
+          throw new DatabaseStateError(
+            `Cannot restart at ${startYear}: year ${olderKept.year} in ${db.path} was written by an earlier PlanAlign ` +
+              `(checkpoint hash algorithm ${olderKept.hashAlgorithm}), which this one cannot verify, so it does not build on it`,
+            { file: db.path },
+            olderSchemeHint(existing, existing.startYear),
           );
         }
         firstYear = startYear;
@@ -445,6 +455,7 @@ export class PipelineOrchestrator {
       start_year: number;
       end_year: number;
       started_at: string;
+      rng_version: string;
     }>(
       // * so that a version-1 database (no config_json yet; migrated in the run's set-up) can be resumed.
       `SELECT * REPLACE (strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at)
@@ -458,6 +469,7 @@ export class PipelineOrchestrator {
       censusHash: row.census_hash,
       parametersHash: row.parameters_hash ?? UNKNOWN_HASH,
       parameterTables: row.parameter_tables ?? null,
+      rngVersion: row.rng_version,
       startYear: row.start_year,
       endYear: row.end_year,
       startedAt: new Date(row.started_at),
@@ -511,6 +523,8 @@ interface ExistingRun {
   censusHash: string;
   parametersHash: string;
   parameterTables: string | null;
+  /** 'reference-engine' for a run migrated from the Python engine. */
+  rngVersion: string;
   startYear: number;
   endYear: number;
   startedAt: Date;
@@ -525,6 +539,14 @@ function modelNamed(name: string) {
   const model = MODELS.find((m) => m.name === name);
   if (model === undefined) throw new PlanAlignError(`Unknown model in plan: ${name}`);
   return model;
+}
+
+/** What to do with a run whose checkpoints an earlier PlanAlign wrote: a migrated reference run is
+ *  migrated again (recomputing it would throw away the reference's years), any other is recomputed. */
+function olderSchemeHint(run: ExistingRun, fromYear: number): string {
+  return run.rngVersion === 'reference-engine'
+    ? 'This run was migrated from the Python engine by an earlier PlanAlign: restore the original with `planalign migrate rollback <database>` and migrate it again, then resume.'
+    : `Recompute the run from ${fromYear} with --force-restart, or continue it with the PlanAlign that wrote it.`;
 }
 
 function makeRunId(startedAt: Date, configHashValue: string, censusHash: string): string {

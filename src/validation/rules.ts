@@ -124,9 +124,9 @@ export async function runRules(db: Database, rules: readonly ValidationRule[], y
 
 async function checkTogether(db: Database, rules: ReadonlyArray<{ name: string; sql: string }>, year: number): Promise<RuleCheck[]> {
   // One row, two columns per rule: a UNION ALL would give every rule's sample rows the struct type
-  // of all rules' columns together. A rule's rows arrive as structs, in the order of its own query.
+  // of all rules' columns together. A rule's rows arrive as structs; list() keeps no input order unless told.
   const statement = `SELECT * FROM ${rules
-    .map((rule, i) => `(SELECT max(__violations) AS violations_${i}, list(t) AS sample_${i} FROM (${sampleQuery(rule.sql)}) t)`)
+    .map((rule, i) => `(SELECT max(__violations) AS violations_${i}, list(t ORDER BY t) AS sample_${i} FROM (${sampleQuery(rule.sql)}) t)`)
     .join(',\n')}`;
   let row: Row;
   try {

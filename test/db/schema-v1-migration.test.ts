@@ -76,7 +76,7 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     }
   });
 
-  it('is not resumed (its checkpoints hash the tables as version 1 stored them); --force-restart upgrades it in place with results identical to an uninterrupted run', async () => {
+  it('is neither resumed nor restarted from a middle year (its checkpoints hash the tables as version 1 stored them); --force-restart from its first year upgrades it in place with results identical to an uninterrupted run', async () => {
     const uninterrupted = builder('whole', [2025, 2027]);
     const whole = await uninterrupted.build();
     await whole.executeMultiYearSimulation();
@@ -88,14 +88,25 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     resumed.close();
     expect(refused).toBeInstanceOf(DatabaseStateError);
     expect((refused as Error).message).toMatch(/its years were written by an earlier PlanAlign, whose checkpoints \(hash algorithm duckdb-hash\//);
+    expect((refused as DatabaseStateError).hint).toBe('Recompute the run from 2025 with --force-restart, or continue it with the PlanAlign that wrote it.');
     expect(await query(database, `SELECT max(version) AS v FROM planalign_schema_version`)).toEqual([{ v: 1 }]);
 
-    const restarted = await builder('migrated', [2027, 2027]).build();
+    // Building 2027 on the unverifiable 2026 would leave a run no later resume could continue.
+    const middle = await builder('migrated', [2027, 2027]).build();
+    const refusedMiddle = await middle.executeMultiYearSimulation({ forceRestart: true }).catch((e: unknown) => e);
+    middle.close();
+    expect(refusedMiddle).toBeInstanceOf(DatabaseStateError);
+    expect((refusedMiddle as Error).message).toMatch(
+      /^Cannot restart at 2027: year 2025 in .*migrated\.duckdb was written by an earlier PlanAlign \(checkpoint hash algorithm duckdb-hash\/v[\d.]+\), which this one cannot verify, so it does not build on it$/,
+    );
+    expect(await query(database, `SELECT max(version) AS v FROM planalign_schema_version`)).toEqual([{ v: 1 }]);
+
+    const restarted = await builder('migrated', [2025, 2027]).build();
     const result = await restarted.executeMultiYearSimulation({ forceRestart: true });
     restarted.close();
-    expect(result.years.map((y) => y.year)).toEqual([2027]);
+    expect(result.years.map((y) => y.year)).toEqual([2025, 2026, 2027]);
     expect(await digests(database)).toEqual(await digests(join(dir, 'whole.duckdb')));
-    // The model tables gained version 2's columns: NULL for the years computed before, filled after.
+    // The model tables gained version 2's columns, and every year fills them.
     for (const [table, columns] of Object.entries(MODEL_COLUMNS_SINCE[2]!)) {
       for (const [column] of columns) {
         const filled = await query<{ y: number; n: number }>(
@@ -103,17 +114,13 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
           `SELECT simulation_year AS y, count(${column})::INTEGER AS n FROM ${table} GROUP BY 1 ORDER BY 1`,
         );
         expect(filled.map((f) => f.y), `${table}.${column}`).toEqual([2025, 2026, 2027]);
-        expect(filled.slice(0, 2).map((f) => f.n), `${table}.${column}`).toEqual([0, 0]);
-        expect(filled[2]!.n, `${table}.${column}`).toBeGreaterThan(0);
+        for (const f of filled) expect(f.n, `${table}.${column} ${f.y}`).toBeGreaterThan(0);
       }
     }
-    // The years kept from version 1 are not verifiable (another hash scheme); the recomputed one is.
+    // Every checkpoint is now of this engine's scheme, and verifies.
     const check = await Database.open(database, { readOnly: true });
     try {
-      expect((await new CheckpointManager(check).validate()).map((m) => [m.year, m.table, m.unverifiable !== undefined])).toEqual([
-        [2025, '*', true],
-        [2026, '*', true],
-      ]);
+      expect(await new CheckpointManager(check).validate()).toEqual([]);
     } finally {
       check.close();
     }
@@ -124,12 +131,7 @@ describe('a schema-version-1 database (as main wrote them before version 2)', ()
     );
     expect(JSON.parse(run!.config_json as string).simulation.end_year).toBe(2027);
     expect(run!.parameters_hash).toBe(loadParameterTables().hash);
-    // The years computed before the migration keep "unknown": nothing says which tables made them.
-    expect(result.inputs.parameters).toEqual([
-      { hash: 'unknown', years: [2025, 2026] },
-      { hash: loadParameterTables().hash, years: [2027] },
-    ]);
-    expect(result.parametersHash).toBe('mixed');
+    expect(result.inputs.parameters).toEqual([{ hash: loadParameterTables().hash, years: [2025, 2026, 2027] }]);
   });
 
   it('a refused resume of a version-1 run says the keys cannot be named (it kept no config)', async () => {

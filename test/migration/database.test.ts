@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { Database } from '../../src/db/database.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
 import { migrateDatabaseSchema, rollbackMigration } from '../../src/migration/database.js';
 import { runCli } from '../support/cli.js';
@@ -65,6 +66,24 @@ describe('migration suite: database state migration', () => {
     );
     expect(run!.status).toBe('completed');
     expect(run!.config_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('a run migrated by an earlier PlanAlign (checkpoints of an older hash scheme) is not resumed: the hint says to migrate it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planalign-migrate-'));
+    const { database, census } = await referenceEngineDatabase(dir);
+    expect((await migrateDatabaseSchema(database, { config: 'config/simulation_config.yaml', census })).success).toBe(true);
+    // As the PlanAlign before stored-table hashing wrote its checkpoints.
+    const db = await Database.open(database);
+    try {
+      await db.run(`UPDATE planalign_checkpoints SET hash_algorithm = 'duckdb-hash/' || version()`);
+    } finally {
+      db.close();
+    }
+    const resumed = runCli(['simulate', '2025-2028', '--resume', '--census', census, '--database', database]);
+    expect(resumed.status).toBe(2);
+    expect(resumed.stderr).toMatch(/its years were written by an earlier PlanAlign/);
+    expect(resumed.stderr).toMatch(/migrated from the Python engine by an earlier PlanAlign: restore the original with `planalign migrate rollback <database>` and migrate it again/);
+    expect((await query<{ y: number }>(database, `SELECT DISTINCT simulation_year AS y FROM fct_workforce_snapshot ORDER BY 1`)).map((r) => r.y)).toEqual([2025, 2026, 2027]);
   });
 
   it('a fault in a middle step restores the original file byte for byte; rollback() after success too', async () => {

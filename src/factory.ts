@@ -188,6 +188,9 @@ export class OrchestratorBuilder {
 
   async build(): Promise<PipelineOrchestrator> {
     const { config, censusPath, parameterTables } = this.resolveConfig();
+    // The config resolved for this build is not kept: a later build() (the Studio, an API caller)
+    // re-reads the files, which may have changed since.
+    this.resolved = undefined;
     const hooks = new HookManager();
     for (const hook of this.hooks) hooks.register(hook);
     const dbCreated = this.databasePath !== ':memory:' && !existsSync(this.databasePath);

@@ -154,6 +154,11 @@ describe('builder seams', () => {
     } finally {
       orchestrator.close();
     }
+    // A later build re-reads the file: it may have been edited since (the Studio builds again).
+    const edited = defaultConfigObject();
+    edited.compensation.cola_rate = 0.033;
+    writeFileSync(configPath, stringify(edited));
+    expect(builder.resolveConfig().config.config.compensation.cola_rate).toBe(0.033);
   });
 
   it('uses the injected clock for run times and the injected logger for the run log', async () => {

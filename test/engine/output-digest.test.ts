@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareDigests, digestDatabaseFile, formatDigest, type OutputDigest } from '../../src/bench/output-digest.js';
 import { Database } from '../../src/db/database.js';
-import { makeCensus, simulate } from '../support/engine.js';
+import { defaultConfigObject, makeCensus, simulate } from '../support/engine.js';
 
 const FIXTURES = 'test/fixtures/output-digest';
 const EMPLOYEES = 1000;
@@ -27,10 +27,27 @@ const YEARS: [number, number] = [2025, 2027];
 const SEEDS = [42, 7];
 const UPDATE = process.env.UPDATE_OUTPUT_DIGEST === '1';
 
+/** A plan unlike the default's, so that the paths the default never takes are pinned too: shrinking
+ *  workforce, a year's wait, tiered match, core after a year of service, mid-year escalation. */
+function variantConfig(): ReturnType<typeof defaultConfigObject> {
+  const config = defaultConfigObject();
+  config.simulation.target_growth_rate = -0.05;
+  config.eligibility.waiting_period_days = 365;
+  config.employer_match.active_formula = 'tiered_match';
+  config.employer_core_contribution.contribution_rate = 0.035;
+  config.employer_core_contribution.eligibility.minimum_tenure_years = 1;
+  config.deferral_auto_escalation.effective_day = '07-01';
+  config.deferral_auto_escalation.increment_amount = 0.0125;
+  config.deferral_auto_escalation.maximum_rate = 0.15;
+  return config;
+}
+const VARIANT = 'variant-seed-42';
+
 describe('output identity against the committed digest', () => {
   let dir: string;
   const databases = new Map<number, string>();
   const digests = new Map<number, OutputDigest>();
+  let variantDigest: OutputDigest;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'planalign-digest-'));
@@ -40,6 +57,8 @@ describe('output identity against the committed digest', () => {
       databases.set(seed, database);
       digests.set(seed, await digestDatabaseFile(database));
     }
+    const variant = await simulate({ dir, census, name: VARIANT, seed: 42, years: YEARS, config: variantConfig() });
+    variantDigest = await digestDatabaseFile(variant.database);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,6 +94,20 @@ describe('output identity against the committed digest', () => {
       `The outputs differ from ${file}:\n  ${differences.join('\n  ')}\n` +
         'If the change is intended, run UPDATE_OUTPUT_DIGEST=1 npx vitest run test/engine/output-digest.test.ts and commit the digest with it',
     ).toEqual([]);
+  });
+
+  it('the variant plan (shrinking, a year\'s wait, tiered match, core after a year, mid-year escalation): as in the committed digest', () => {
+    const file = join(FIXTURES, `${VARIANT}.json`);
+    const digest: OutputDigest = {
+      ...variantDigest,
+      about: { census: `makeCensus(${EMPLOYEES}, seed ${CENSUS_SEED})`, config: 'variantConfig() of this test', years: YEARS.join('-'), seed: 42 },
+    };
+    if (UPDATE) {
+      writeFileSync(file, formatDigest(digest));
+      return;
+    }
+    const differences = compareDigests(JSON.parse(readFileSync(file, 'utf8')) as OutputDigest, digest);
+    expect(differences, `The outputs differ from ${file}:\n  ${differences.join('\n  ')}`).toEqual([]);
   });
 
   it('names the table, column and year of a changed value, a value moved to another row, a lost or doubled row; run stamps do not count', async () => {

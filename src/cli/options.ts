@@ -17,19 +17,23 @@ export function parseInteger(text: string, option: string): number {
   return Number(text);
 }
 
-/** `3.5%` or `0.035`: a growth rate as a fraction. */
-export function parseGrowth(text: string): number {
-  const match = /^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
-  if (!match) throw new UsageError(`--growth must be a rate such as 3.5% or 0.035, got "${text}"`);
+/** A rate written `3%` or `0.03`, as a fraction; `signed` also takes a negative one. `expected` names
+ *  the option and an example for the error. */
+export function parseRate(text: string, expected: string, signed = false): number {
+  const match = (signed ? /^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/ : /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/).exec(text);
+  if (!match) throw new UsageError(`${expected}, got "${text}"`);
   const value = Number(match[1]);
   return match[2] === '%' ? value / 100 : value;
 }
 
+/** `3.5%` or `0.035`: a growth rate as a fraction. */
+export function parseGrowth(text: string): number {
+  return parseRate(text, '--growth must be a rate such as 3.5% or 0.035', true);
+}
+
 /** `0.03` or `3%`: an annual discount rate as a fraction, 0 ≤ r < 1. */
 export function parseDiscountRate(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(text);
-  if (!match) throw new UsageError(`--discount-rate must be a rate ≥ 0 such as 0.03 or 3%, got "${text}"`);
-  const value = match[2] === '%' ? Number(match[1]) / 100 : Number(match[1]);
+  const value = parseRate(text, '--discount-rate must be a rate ≥ 0 such as 0.03 or 3%');
   if (value >= 1) throw new UsageError(`--discount-rate must be below 100 %, got "${text}" (for 3 % a year write 0.03 or 3%)`);
   return value;
 }

@@ -167,6 +167,20 @@ export class Database {
     });
   }
 
+  /**
+   * Which of `names` are tables stored in this database file (its `main` schema; no TEMP table, no
+   * view): what a model writes into, a checkpoint hashes and an audit counts.
+   */
+  async storedTables(names: readonly string[]): Promise<Set<string>> {
+    const rows = await this.all<{ name: string }>(
+      `SELECT table_name AS name FROM duckdb_tables()
+        WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
+          AND list_contains($1::VARCHAR[], table_name)`,
+      [listValue([...names])],
+    );
+    return new Set(rows.map((r) => r.name));
+  }
+
   /** Runs `work` inside one transaction; any error rolls the whole unit back. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');

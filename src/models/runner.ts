@@ -78,13 +78,7 @@ export class ModelRunner {
   }
 
   private async existingTables(): Promise<Set<string>> {
-    this.tables ??= new Set(
-      (
-        await this.db.all<{ name: string }>(
-          `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary`,
-        )
-      ).map((r) => r.name),
-    );
+    this.tables ??= await this.db.storedTables(MODELS.map((m) => m.name));
     return this.tables;
   }
 

@@ -1,4 +1,4 @@
-import { listValue, type Database } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { MODEL_COLUMNS_SINCE, timestamp, UNKNOWN_HASH } from '../db/metadata.js';
 
 /** The tables whose rows of a year a checkpoint vouches for: the outputs and the carried state. */
@@ -77,15 +77,7 @@ export class CheckpointManager {
   /** Every checkpointed table's row count and content hash of one year, in one statement. */
   async measure(year: number): Promise<Pick<CheckpointRecord, 'rowCounts' | 'contentHashes'>> {
     // A table a year never wrote (e.g. contributions of years migrated from the reference engine) is empty.
-    const stored = new Set(
-      (
-        await this.db.all<{ name: string }>(
-          `SELECT table_name AS name FROM duckdb_tables()
-           WHERE database_name = current_database() AND schema_name = 'main' AND list_contains($1::VARCHAR[], table_name)`,
-          [listValue([...CHECKPOINTED_TABLES])],
-        )
-      ).map((r) => r.name),
-    );
+    const stored = await this.db.storedTables(CHECKPOINTED_TABLES);
     const present = CHECKPOINTED_TABLES.filter((table) => stored.has(table));
     // Table names are our own constants (CHECKPOINTED_TABLES).
     const row =

@@ -1,4 +1,4 @@
-import { listValue, type Database } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import type { RuleResult } from '../validation/rules.js';
 import { readYearMetrics } from './metrics.js';
 import type { ValidationOutcome, YearAudit } from './types.js';
@@ -20,7 +20,8 @@ export class YearAuditor {
     if (metrics === undefined) throw new Error(`No summary for year ${year}`);
     const counts = await readYearCounts(this.db, year);
     const summary = yearSummaryOf(metrics, counts);
-    const tables = await this.tables(['fct_employer_match_events', 'planalign_validation_results']);
+    // A migrated database may lack some.
+    const tables = await this.db.storedTables(['fct_employer_match_events', 'planalign_validation_results']);
     return {
       year,
       summary,
@@ -51,16 +52,6 @@ export class YearAuditor {
               .map((r) => ({ rule: r.rule, severity: r.severity, violations: r.violations, description: r.description }))
               .sort((a, b) => compareText(a.rule, b.rule)),
     };
-  }
-
-  /** Which of `names` the database holds (a migrated database may lack some). */
-  private async tables(names: string[]): Promise<Set<string>> {
-    const rows = await this.db.all<{ name: string }>(
-      `SELECT table_name AS name FROM duckdb_tables()
-       WHERE database_name = current_database() AND schema_name = 'main' AND list_contains($1::VARCHAR[], table_name)`,
-      [listValue(names)],
-    );
-    return new Set(rows.map((r) => r.name));
   }
 
   private async eventsByType(year: number, events: YearAudit['eventsByType'], hasMatch: boolean): Promise<YearAudit['eventsByType']> {

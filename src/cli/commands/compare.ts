@@ -6,7 +6,7 @@ import {
   readScenarioMetrics,
   scenarioComparisonJson,
 } from '../../reporting/scenario-compare.js';
-import { parseDiscountRate, parseInteger, parseYears } from '../options.js';
+import { parseDiscountRate, parseInteger, parseRate, parseYears } from '../options.js';
 
 export interface CompareCommandOptions {
   /** The identity report (verdicts, tolerance, exit 3) instead of the scenario comparison. */
@@ -71,8 +71,5 @@ async function identityCommand(a: string, b: string | undefined, years: [number,
 
 /** `0.01` or `1%`: a relative tolerance as a fraction, ≥ 0. */
 export function parseTolerance(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(text);
-  if (!match) throw new UsageError(`--tolerance must be a rate ≥ 0 such as 0.01 or 1%, got "${text}"`);
-  const value = Number(match[1]);
-  return match[2] === '%' ? value / 100 : value;
+  return parseRate(text, '--tolerance must be a rate ≥ 0 such as 0.01 or 1%');
 }

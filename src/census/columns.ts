@@ -4,7 +4,7 @@
  */
 
 /** How a raw text value is parsed and checked. */
-export type CensusColumnKind = 'id' | 'text' | 'date' | 'money' | 'rate' | 'bool';
+export type CensusColumnKind = 'id' | 'text' | 'date' | 'money' | 'rate' | 'bool' | 'hours';
 
 export interface CensusColumn {
   readonly name: string;
@@ -29,6 +29,10 @@ export const CENSUS_COLUMNS: readonly CensusColumn[] = [
   { name: 'employer_match_contribution', kind: 'money', required: false },
   { name: 'eligibility_entry_date', kind: 'date', required: false },
   { name: 'active', kind: 'bool', required: false },
+  // false: plan-ineligible (no enrollment, no employer money); empty or true: the plan's rules decide.
+  { name: 'eligibility_override', kind: 'bool', required: false },
+  // Hours a week (0-168); empty: full time, 40. Employer-money hours (int_employer_eligibility.sql).
+  { name: 'scheduled_hours_per_week', kind: 'hours', required: false },
 ];
 
 export const REQUIRED_CENSUS_COLUMNS: readonly string[] = CENSUS_COLUMNS.filter((c) => c.required).map(

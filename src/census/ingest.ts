@@ -400,6 +400,8 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
             employer_match_contribution::DECIMAL(18,2) AS employer_match_contribution,
             eligibility_entry_date::DATE AS eligibility_entry_date,
             coalesce(active, employee_termination_date IS NULL)::BOOLEAN AS active,
+            eligibility_override::BOOLEAN AS eligibility_override,
+            scheduled_hours_per_week::DECIMAL(5,2) AS scheduled_hours_per_week,
             source_row::INTEGER AS source_row
        FROM ${typed}
       WHERE ${KEEP_RANK} = 1
@@ -676,6 +678,7 @@ function kindLabel(code: string, n: number): string {
     range: ['number out of range', 'numbers out of range'],
     negative: ['negative value', 'negative values'],
     bool: ['value that is not a boolean', 'values that are not booleans'],
+    hours_week: ['weekly schedule above 168 hours', 'weekly schedules above 168 hours'],
     term_before_hire: ['termination date before the hire date', 'termination dates before the hire date'],
     birth_after_hire: ['birth date after the hire date', 'birth dates after the hire date'],
     hired_after_start: ['hire date after the first simulated year', 'hire dates after the first simulated year'],

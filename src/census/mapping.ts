@@ -17,6 +17,7 @@ export const CENSUS_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   employee_termination_date: ['Term Date', 'Termination Date', 'Date of Termination', 'DOT'],
   employee_gross_compensation: ['Salary', 'Annual Salary', 'Compensation', 'Gross Compensation', 'Annual Pay', 'Pay'],
   employee_deferral_rate: ['Deferral Rate', 'Deferral %', 'Deferral Percent', 'Contribution Rate', '401k %'],
+  scheduled_hours_per_week: ['Scheduled Hours', 'Weekly Hours', 'Hours Per Week', 'Standard Hours'],
 };
 
 /** What an optional column defaults to when the file has none, and what that changes. */
@@ -26,6 +27,8 @@ export const MISSING_COLUMN_DEFAULTS: Readonly<Record<string, string>> = {
   employee_deferral_rate: 'empty: every census employee starts as a non-participant',
   active: 'from the termination date (no result changes)',
   eligibility_entry_date: 'empty (eligibility is computed from the hire date; no result changes)',
+  eligibility_override: "empty: the plan's age, service and entry rules decide every census employee's eligibility",
+  scheduled_hours_per_week: 'empty: full time, 40 hours a week (2,080 a year) for the employer-money hours rule',
 };
 const CARRIED_AMOUNT_DEFAULT = 'empty (the simulation computes contributions itself; no result changes)';
 

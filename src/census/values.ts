@@ -84,6 +84,11 @@ const COMMA_AMOUNT = amountPattern(COMMA_NUMBER);
 const COMMA_CENTS = amountPattern(String.raw`(\d{1,3}(\.\d{3})+,\d{2}|\d{1,3}(${BLANK}\d{3})+,\d{2}|\d+,\d{2})`);
 const POINT_RATE = ratePattern(POINT_PLAIN);
 const COMMA_RATE = ratePattern(COMMA_PLAIN);
+/** Hours a week: a plain number, signed so that a negative one is named as such. */
+const POINT_HOURS = String.raw`[+-]?${BLANK}*${POINT_PLAIN}`;
+const COMMA_HOURS = String.raw`[+-]?${BLANK}*${COMMA_PLAIN}`;
+/** The hours in a week: a schedule above it is a mistake (a month's or a year's hours?). */
+export const MAX_WEEKLY_HOURS = 168;
 /** A minus before the first digit, or an opening parenthesis: a negative amount. */
 const NEGATIVE = String.raw`^[^0-9]*[-(]`;
 
@@ -129,6 +134,7 @@ const PARSED_TYPE: Record<CensusColumn['kind'], string> = {
   money: 'DECIMAL(18,2)',
   rate: 'DOUBLE',
   bool: 'BOOLEAN',
+  hours: 'DOUBLE',
 };
 
 /** The SQL that parses one column's text `r` (NULL when the text is not a value of the kind). */
@@ -155,6 +161,12 @@ function parseSql(column: CensusColumn, r: string, reading: ValueReading): strin
     }
     case 'rate': {
       const [pattern, number] = reading.decimalComma ? [COMMA_RATE, COMMA_PLAIN] : [POINT_RATE, POINT_PLAIN];
+      return `CASE ${plainNumber(r, reading.decimalComma, 'DOUBLE')}
+                   WHEN regexp_full_match(${s}, ${sqlString(pattern)})
+                   THEN ${signed(s, `TRY_CAST(${digits(s, number, reading.decimalComma)} AS DOUBLE)`)} END`;
+    }
+    case 'hours': {
+      const [pattern, number] = reading.decimalComma ? [COMMA_HOURS, COMMA_PLAIN] : [POINT_HOURS, POINT_PLAIN];
       return `CASE ${plainNumber(r, reading.decimalComma, 'DOUBLE')}
                    WHEN regexp_full_match(${s}, ${sqlString(pattern)})
                    THEN ${signed(s, `TRY_CAST(${digits(s, number, reading.decimalComma)} AS DOUBLE)`)} END`;
@@ -225,6 +237,14 @@ export function valueProblems(column: CensusColumn, r: string, v: string, readin
         { code: `'negative'`, condition: `${v} < 0` },
       ];
     }
+    case 'hours': {
+      const [ownHours, otherHours] = reading.decimalComma ? [COMMA_HOURS, POINT_HOURS] : [POINT_HOURS, COMMA_HOURS];
+      return [
+        { code: numberCode(ownHours, otherHours, 'number', otherCode), condition: unparsed },
+        { code: `'negative'`, condition: `${v} < 0` },
+        { code: `'hours_week'`, condition: `${v} > ${MAX_WEEKLY_HOURS}` },
+      ];
+    }
     case 'bool':
       return [{ code: `'bool'`, condition: unparsed }];
     case 'id':
@@ -272,6 +292,8 @@ export function describeValueProblem(code: string, value: string | null, other: 
       return `deferral rate ${quoteValue(value)} is written with a decimal point, but the file is read with a decimal comma (--decimal-comma, or \`decimal_comma: true\` in the sidecar): write the rate as 0,06 or 6%`;
     case 'bool':
       return `not a boolean: ${quoteValue(value)} (expected true or false)`;
+    case 'hours_week':
+      return `${quoteValue(value)} hours a week is more than the ${MAX_WEEKLY_HOURS} hours in a week (expected the hours scheduled in a week, e.g. 40 or 20)`;
     default:
       return undefined;
   }

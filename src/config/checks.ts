@@ -31,5 +31,13 @@ export function contradictionWarnings(config: SimulationConfig): string[] {
         `first_escalation_delay_years: 0 and an effective_day after they enroll (here ${delay} and ${day}): it changes nothing`,
     );
   }
+  // A match mode reads one list of bands; the others are left without effect.
+  const match = config.employer_match;
+  const used: Record<string, string> = { graded_by_service: 'graded_schedule', tenure_graded: 'tenure_graded_bands', points_based: 'points_match_tiers' };
+  for (const key of ['graded_schedule', 'tenure_graded_bands', 'points_match_tiers', 'tenure_match_tiers'] as const) {
+    if (match[key] !== undefined && used[match.employer_match_status] !== key) {
+      warnings.push(`employer_match.${key}: has no effect: employer_match_status is '${match.employer_match_status}'`);
+    }
+  }
   return warnings;
 }

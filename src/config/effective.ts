@@ -4,7 +4,9 @@
  */
 import { envOverrides } from './env.js';
 import type { SimulationConfig } from './schema.js';
-import { describeAutoEnrollment, describeCore, describeMatch, describeRaises, describeTerminations, formatPercent } from './summary.js';
+import { describeMatchDesign } from '../params/match-describe.js';
+import { describeCore } from './core-describe.js';
+import { describeAutoEnrollment, describeRaises, describeTerminations, formatPercent } from './summary.js';
 
 /** Where a config value came from other than the config file: `--seed`, `environment variable X`... */
 export interface OverrideSource {
@@ -23,7 +25,7 @@ export interface AppliedOverride {
   source: string;
   /** Earlier sources of the same key that it overrode, e.g. an environment variable under --seed. */
   overridden_sources: string[];
-  /** What the config file alone says, its default filled in; null when the file does not load without the overrides. */
+  /** What the config file's YAML sections alone say (no dc_plan), its default filled in; null when it does not load so. */
   config_value: unknown;
   /**
    * The value in force is what the config file says already: set again, not changed. Kept here (the
@@ -86,7 +88,7 @@ export function effectiveInputs(c: SimulationConfig, run: { census: string; data
     termination_rates: { experienced: c.workforce.total_termination_rate, new_hire: c.workforce.new_hire_termination_rate },
     raises: { merit_budget: c.compensation.merit_budget, cola_rate: c.compensation.cola_rate },
     auto_enrollment: { enabled: ae.enabled, default_deferral_rate: ae.default_deferral_rate },
-    employer_match: { formula: c.employer_match.active_formula, description: describeMatch(c) },
+    employer_match: { formula: c.employer_match.active_formula, description: describeMatchDesign(c) },
     employer_core: { enabled: core.enabled, contribution_rate: core.contribution_rate },
     census: run.census,
     database: run.database,
@@ -116,8 +118,8 @@ function inputLines(census: string, censusReading: string | undefined): InputLin
     { label: 'terminations', text: describeTerminations, keys: ['workforce.'] },
     { label: 'raises', text: describeRaises, keys: ['compensation.'] },
     { label: 'auto-enrollment', text: describeAutoEnrollment, keys: ['enrollment.auto_enrollment.'] },
-    { label: 'employer match', text: describeMatch, keys: ['employer_match.'] },
-    { label: 'employer core', text: describeCore, keys: ['employer_core_contribution.'] },
+    { label: 'employer match', text: describeMatchDesign, keys: ['employer_match.'] },
+    { label: 'employer core', text: (c) => describeCore(c.employer_core_contribution), keys: ['employer_core_contribution.'] },
     // In force: the resolved file; the config's: its setting as written.
     { label: 'census', text: (c, written) => (written ? c.setup.census_parquet_path : census), keys: ['setup.census_parquet_path'] },
     ...(censusReading === undefined ? [] : [{ label: 'census read', text: () => censusReading, keys: [] }]),

@@ -14,12 +14,54 @@ import { z } from 'zod';
  */
 export const NOT_MODELLED_SECTIONS: Readonly<Record<string, string>> = {
   deferral_match_response: "the reference's 2026 deferral moves toward the match ceiling (E058)",
-  ensemble: "the reference's 2026 multi-seed thresholds and frozen subsystem seeds",
   new_hire: "the reference's 2026 new-hire ages, pay by level and market scenario",
-  dc_plan: "the reference's 2026 Studio plan-design overlay",
   promotion_hazard: "the reference's 2026 Studio rewrite of the promotion-hazard tables",
   age_bands: "the reference's 2026 Studio rewrite of the age bands",
   tenure_bands: "the reference's 2026 Studio rewrite of the tenure bands",
+};
+
+/** The reference's 2026 Studio overlay keys of the enrollment and escalation behaviours (issue 13), each onto the YAML key it would set. */
+const untilBehaviours = (what: string, yaml: string): string =>
+  `not modelled yet, until the 2026 enrollment and escalation behaviours: the Studio's ${what} (it would set ${yaml}; the YAML's value applies)`;
+
+/**
+ * Keys of the reference's 2026 sections that later issues model: `dc_plan` keys other than the plan
+ * design ones (src/config/dc-plan-overlay.ts applies those) and `ensemble`.
+ */
+const LATER_KEYS: Readonly<Record<string, string>> = {
+  'dc_plan.auto_escalation': untilBehaviours('auto-escalation switch', 'deferral_auto_escalation.enabled'),
+  'dc_plan.escalation_rate_percent': untilBehaviours('escalation step, a percent', 'deferral_auto_escalation.increment_amount'),
+  'dc_plan.escalation_cap_percent': untilBehaviours('escalation cap, a percent', 'deferral_auto_escalation.maximum_rate'),
+  'dc_plan.escalation_effective_day': untilBehaviours('escalation day', 'deferral_auto_escalation.effective_day'),
+  'dc_plan.escalation_delay_years': untilBehaviours('first escalation delay', 'deferral_auto_escalation.first_escalation_delay_years'),
+  'dc_plan.escalation_hire_date_cutoff': untilBehaviours('escalation hire-date cutoff ("" removes it)', 'deferral_auto_escalation.hire_date_cutoff'),
+  'dc_plan.match_magnet_enabled': untilBehaviours('match magnet switch', 'enrollment.match_magnet.enabled'),
+  'dc_plan.match_magnet_probability': untilBehaviours('match magnet snap probability', 'enrollment.match_magnet.snap_probability'),
+  'dc_plan.max_voluntary_deferral_percent': untilBehaviours('voluntary deferral ceiling, a decimal despite its name', 'enrollment.match_magnet.max_deferral_rate'),
+  'dc_plan.deferral_match_response': untilBehaviours('deferral match response block (enabled by default in Studio runs)', 'deferral_match_response'),
+  'dc_plan.auto_enroll': untilBehaviours('auto-enrollment switch', 'enrollment.auto_enrollment.enabled'),
+  'dc_plan.auto_enroll_scope': untilBehaviours('auto-enrollment scope', 'enrollment.auto_enrollment.scope'),
+  'dc_plan.auto_enroll_hire_date_cutoff': untilBehaviours('auto-enrollment hire-date cutoff', 'enrollment.auto_enrollment.hire_date_cutoff'),
+  'dc_plan.auto_enroll_window_days': untilBehaviours('auto-enrollment window', 'enrollment.auto_enrollment.window_days'),
+  'dc_plan.auto_enroll_opt_out_grace_period': untilBehaviours('opt-out grace period', 'enrollment.auto_enrollment.opt_out_grace_period'),
+  'dc_plan.default_deferral_percent': untilBehaviours('default deferral, a percent', 'enrollment.auto_enrollment.default_deferral_rate'),
+  'dc_plan.opt_out_rate_young': untilBehaviours('opt-out rate of the young', 'enrollment.auto_enrollment.opt_out_rates.by_age.young'),
+  'dc_plan.opt_out_rate_mid': untilBehaviours('opt-out rate of mid-career employees', 'enrollment.auto_enrollment.opt_out_rates.by_age.mid_career'),
+  'dc_plan.opt_out_rate_mature': untilBehaviours('opt-out rate of mature employees', 'enrollment.auto_enrollment.opt_out_rates.by_age.mature'),
+  'dc_plan.opt_out_rate_senior': untilBehaviours('opt-out rate of seniors', 'enrollment.auto_enrollment.opt_out_rates.by_age.senior'),
+  'dc_plan.opt_out_rate_low_income': untilBehaviours('opt-out rate of low incomes', 'enrollment.auto_enrollment.opt_out_rates.by_income.low_income'),
+  'dc_plan.opt_out_rate_moderate': untilBehaviours('opt-out rate of moderate incomes', 'enrollment.auto_enrollment.opt_out_rates.by_income.moderate'),
+  'dc_plan.opt_out_rate_high': untilBehaviours('opt-out rate of high incomes', 'enrollment.auto_enrollment.opt_out_rates.by_income.high'),
+  'dc_plan.opt_out_rate_executive': untilBehaviours('opt-out rate of executives', 'enrollment.auto_enrollment.opt_out_rates.by_income.executive'),
+  'dc_plan.voluntary_enrollment_rate': untilBehaviours('voluntary enrollment multiplier', 'enrollment.auto_enrollment.voluntary_enrollment_rate'),
+  'dc_plan.opt_out_rate_target': "the Studio's own field, from which it derives the eight opt_out_rate_* keys; read by nothing in the reference either",
+  'dc_plan.match_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the match is dc_plan.match_tiers)",
+  'dc_plan.match_limit_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the cap is dc_plan.match_cap_percent)",
+  'dc_plan.vesting_schedule': 'ignored until vesting is modelled (issue 14); a field of the Studio\'s plan templates, read by no simulation in the reference either',
+  'ensemble.thresholds':
+    'ignored until ensembles: risk thresholds are evaluated over the seeds of a multi-seed run, which PlanAlign does not run yet (validated as the reference does: metric non-blank, value a number)',
+  'ensemble.frozen_subsystem_seeds':
+    'ignored until ensembles: they pin the termination, hiring or promotion draws while the seed of a multi-seed run varies, which PlanAlign does not run yet',
 };
 
 export const IGNORED_KEYS: Readonly<Record<string, string>> = {
@@ -74,12 +116,20 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
     'voluntary enrollment uses base_rates_by_age and the multipliers',
   'enrollment.voluntary_enrollment.timing_distribution':
     'no dates defined; inert in the reference too (proactive and voluntary dates use proactive_enrollment.timing_window)',
+  'employer_match.formulas.<key>.immediate_vesting':
+    'ignored until vesting is modelled (issue 14); documentation only in the reference too, whose safe-harbor label has no engine effect',
+  'employer_match.formulas.<key>.vesting_schedule':
+    'ignored until vesting is modelled (issue 14); documentation only in the reference too',
+  ...LATER_KEYS,
 };
 
 /** Why a path listed in `LoadedConfig.ignored` is ignored. */
 export function ignoredReason(path: string): string {
-  return IGNORED_KEYS[path] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
+  return IGNORED_KEYS[path] ?? IGNORED_KEYS[recordPattern(path)] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
 }
+
+/** `employer_match.formulas.my_formula.vesting_schedule` → `employer_match.formulas.<key>.vesting_schedule`. */
+const recordPattern = (path: string): string => path.replace(/^employer_match\.formulas\.[^.]+\./, 'employer_match.formulas.<key>.');
 
 /** Marks schemas of ignored keys, so the walker can report them and skip their contents. */
 export const ignoredRegistry = z.registry<{ path: string; reason: string }>();

@@ -12,8 +12,10 @@ import { ConfigError } from '../errors.js';
 import { applyOverride, cliOverrides, envOverrides, type Override } from './env.js';
 import { contradictionWarnings } from './checks.js';
 import { configHash } from './hash.js';
+import { applyDcPlan, type DcPlanSource } from './dc-plan-overlay.js';
+import { planDesignEras, type SectionEra } from './era.js';
 import { NOT_MODELLED_SECTIONS } from './ignored.js';
-import { KNOWN_SECTIONS, simulationConfigSchema, type SimulationConfig } from './schema.js';
+import { KNOWN_SECTIONS, legacyMatchNotice, MATCH_FORMULA_PRESETS, simulationConfigSchema, type SimulationConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { formatPath, isPlainObject, walkValue, type PathSegment, type WalkFindings } from './walk.js';
 
@@ -26,6 +28,8 @@ export interface LoadConfigOptions {
   overrides?: Record<string, unknown>;
   /** Unknown keys and sections become warnings (and are dropped) instead of errors. */
   allowUnknownKeys?: boolean;
+  /** Read the file as if it had no dc_plan section: what its YAML sections alone say (the run output's "config says"). */
+  withoutDcPlan?: boolean;
 }
 
 export interface LoadedConfig {
@@ -39,6 +43,10 @@ export interface LoadedConfig {
   unknown: string[];
   /** One line each, starting with the dotted path: sections not modelled yet, translations applied, unknown keys when allowed. */
   warnings: string[];
+  /** The YAML keys the file's dc_plan overlay set, each with the dc_plan key(s) that set it. */
+  dcPlan: DcPlanSource[];
+  /** Per plan-design section, the era whose meaning applies and the 2026 keys that make it 2026. */
+  eras: SectionEra[];
   /** SHA-256 of the canonical JSON of `config`. */
   hash: string;
 }
@@ -73,6 +81,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     env: opts.env ?? process.env,
     overrides: opts.overrides,
     allowUnknownKeys: opts.allowUnknownKeys,
+    withoutDcPlan: opts.withoutDcPlan,
   });
   return { path, ...resolved, warnings: [...yamlWarnings, ...resolved.warnings] };
 }
@@ -111,6 +120,7 @@ interface ResolveOptions {
   env: Record<string, string | undefined>;
   overrides?: Record<string, unknown> | undefined;
   allowUnknownKeys?: boolean | undefined;
+  withoutDcPlan?: boolean | undefined;
 }
 
 function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, 'path'> {
@@ -133,12 +143,12 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
   }
   const data: Record<string, unknown> = Object.fromEntries(sections); // own keys only, even "__proto__"
   refuseOtherFiles(data, opts.source);
+  if (opts.withoutDcPlan) delete data.dc_plan;
 
   const env = envOverrides(opts.env);
   warnings.push(...env.warnings);
   const overrides: Override[] = [...env.overrides, ...cliOverrides(opts.overrides ?? {})];
   for (const o of overrides) applyOverride(data, o.path, o.value);
-  const originOf = (path: readonly PathSegment[]) => findOrigin(overrides, path);
 
   // Older shapes, unknown and ignored keys, before validation.
   const findings: WalkFindings = { unknown: [], ignored: [], notices: translateOlderMatchFormulas(data) };
@@ -157,6 +167,16 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
     }
     delete data[key];
   }
+  // The eras read the keys as written; then dc_plan's plan-design keys move onto the YAML keys they
+  // override, except where the environment or the command line set those (they win).
+  const eras = planDesignEras(data, findings.ignored);
+  const overlay = applyDcPlan(data, (path) => overriddenBy(overrides, path), MATCH_FORMULA_PRESETS);
+  const legacyMatch = legacyMatchNotice(data);
+  findings.notices.push(...overlay.notices, ...(legacyMatch ? [legacyMatch] : []));
+  issues.push(...overlay.issues);
+  // An error in a value dc_plan set names that dc_plan key, as one set from the environment names its variable.
+  const origins: Override[] = [...overlay.sources.map((s) => ({ path: s.key.split('.'), value: undefined, origin: s.source })), ...overrides];
+  const originOf = (path: readonly PathSegment[]) => findOrigin(origins, path);
   warnings.push(...findings.notices);
   for (const { path, known } of findings.unknown) {
     const key = String(path[path.length - 1]);
@@ -179,6 +199,8 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
     ignored: [...new Set(findings.ignored)].sort(),
     unknown: findings.unknown.map(({ path }) => formatPath(path)),
     warnings: [...warnings, ...contradictionWarnings(config)],
+    dcPlan: overlay.sources,
+    eras,
     hash: configHash(config),
   };
 }
@@ -256,6 +278,16 @@ function pruneUndefined(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = pruneUndefined(v);
   return out;
+}
+
+/** The environment variable or command-line override that sets `path`, a key above it or one below it. */
+function overriddenBy(overrides: readonly Override[], path: readonly string[]): string | undefined {
+  for (let i = overrides.length - 1; i >= 0; i--) {
+    const o = overrides[i] as Override;
+    const shared = Math.min(o.path.length, path.length);
+    if (o.path.slice(0, shared).every((seg, j) => seg === path[j])) return o.origin;
+  }
+  return undefined;
 }
 
 /** The override that set this path or one of its parents (the last one applied wins). */

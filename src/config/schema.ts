@@ -13,6 +13,8 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CENSUS_RATE_RULES } from '../census/columns.js';
+import { checkCoreDesign, coreDesignShape } from './core.js';
+import { dcPlanSchema } from './dc-plan-overlay.js';
 import { ignoredKey, NOT_MODELLED_SECTIONS } from './ignored.js';
 import { closestKey } from './suggest.js';
 import { isPlainObject } from './walk.js';
@@ -104,6 +106,8 @@ const workforceSchema = z.strictObject({
     .min(0, 'must be >= 0 and below 0.99 (hiring divides by 1 - rate)')
     .lt(0.99, 'must be >= 0 and below 0.99 (hiring divides by 1 - rate)')
     .default(0.25),
+  // The 2026 versions': the share of simulated hires scheduled 20 hours a week (the others 40).
+  part_time_new_hire_pct: rate().default(0),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -199,9 +203,20 @@ const setupSchema = z
     }
   }, evenIfFieldsFailed);
 
+/** How the plan entry date follows the day the eligibility requirements are met (eligibility.entry_date_type). */
+const ENTRY_DATE_TYPES = ['immediate', 'monthly', 'quarterly', 'semi_annual'] as const;
+
 const eligibilitySchema = z.strictObject({
   // The reference's pydantic default was None ("not set"); the shipped file's 0 is the effective value.
   waiting_period_days: wholeNonNegative().default(0),
+  // Ours (the reference has none): entry on the first day of the month, quarter or half-year on or
+  // after the day the age and service requirements are met; immediate = that day.
+  entry_date_type: z.enum(ENTRY_DATE_TYPES).default('immediate'),
+  // The 2026 versions': the share of simulated hires drawn plan-ineligible (no enrollment, no
+  // employer money), or with new_hire_eligibility_match_census the census share of
+  // eligibility_override = false.
+  new_hire_ineligible_pct: rate().default(0),
+  new_hire_eligibility_match_census: z.boolean().default(false),
 });
 
 const planEligibilitySchema = z.strictObject({
@@ -430,6 +445,10 @@ const employerEligibilitySchema = z.strictObject({
   allow_new_hires: z.boolean().default(true),
   allow_terminated_new_hires: z.boolean().default(false),
   allow_experienced_terminations: z.boolean().default(false),
+  // Ours (the 2026 versions have neither for employer money): the age reached by the end of the
+  // year (or leaving), and days from hire; null and 0 = none.
+  minimum_age: wholeNonNegative().nullable().default(null),
+  waiting_period_days: wholeNonNegative().default(0),
 });
 
 const matchTierSchema = z.strictObject({
@@ -439,25 +458,30 @@ const matchTierSchema = z.strictObject({
   match_rate: nonNegative(),
 });
 
+/** Formula types paying tiers of deferrals; safe_harbor and qaca are tiered formulas with the safe-harbor label. */
+const TIERED_FORMULA_TYPES = ['tiered', 'safe_harbor', 'qaca'] as const;
+
 const matchFormulaInputSchema = z
   .strictObject({
     name: z.string().optional(), // defaults to the formula's key
-    type: z.enum(['simple', 'tiered']),
+    type: z.enum(['simple', ...TIERED_FORMULA_TYPES]),
     match_rate: nonNegative().optional(),
     max_match_percentage: rate(),
     tiers: z.array(matchTierSchema).optional(),
+    immediate_vesting: ignoredKey('employer_match.formulas.<key>.immediate_vesting', bool),
+    vesting_schedule: ignoredKey('employer_match.formulas.<key>.vesting_schedule', str),
   })
   .superRefine((f, ctx) => {
     const issue = (path: (string | number)[], message: string, input?: unknown) =>
       ctx.addIssue({ code: 'custom', path, message, input });
     if (f.type === 'simple') {
       if (f.match_rate === undefined) issue(['match_rate'], 'is required for a simple formula');
-      if (f.tiers !== undefined) issue(['tiers'], "is only used by 'tiered' formulas");
+      if (f.tiers !== undefined) issue(['tiers'], "is only used by 'tiered', 'safe_harbor' and 'qaca' formulas");
     }
-    if (f.type !== 'tiered') return;
-    if (f.match_rate !== undefined) issue(['match_rate'], "is not used by 'tiered' formulas: put rates in tiers", f.match_rate);
+    if (!(TIERED_FORMULA_TYPES as readonly unknown[]).includes(f.type)) return;
+    if (f.match_rate !== undefined) issue(['match_rate'], `is not used by '${f.type}' formulas: put rates in tiers`, f.match_rate);
     if (!Array.isArray(f.tiers) || f.tiers.length === 0) {
-      issue(['tiers'], 'a tiered formula needs at least one tier');
+      issue(['tiers'], `a ${f.type} formula needs at least one tier`);
       return;
     }
     // Tiers must ascend, each band [employee_min, employee_max) starting at or after the previous one ends.
@@ -480,20 +504,32 @@ const matchFormulaInputSchema = z
 export type MatchTier = z.output<typeof matchTierSchema>;
 export type MatchFormula =
   | { name: string; type: 'simple'; match_rate: number; max_match_percentage: number }
-  | { name: string; type: 'tiered'; tiers: MatchTier[]; max_match_percentage: number };
+  | { name: string; type: (typeof TIERED_FORMULA_TYPES)[number]; tiers: MatchTier[]; max_match_percentage: number };
 
 /** Normalise a validated formula to the discriminated type the engine reads. */
 function toMatchFormula(key: string, f: z.output<typeof matchFormulaInputSchema>): MatchFormula {
   const name = f.name ?? key;
   return f.type === 'simple'
     ? { name, type: 'simple', match_rate: f.match_rate ?? 0, max_match_percentage: f.max_match_percentage }
-    : { name, type: 'tiered', tiers: f.tiers ?? [], max_match_percentage: f.max_match_percentage };
+    : { name, type: f.type, tiers: f.tiers ?? [], max_match_percentage: f.max_match_percentage };
 }
 
-export const MATCH_PRESET_NAMES = ['simple_match', 'tiered_match', 'stretch_match', 'enhanced_tiered'] as const;
+export const MATCH_PRESET_NAMES = [
+  'simple_match',
+  'tiered_match',
+  'stretch_match',
+  'enhanced_tiered',
+  'safe_harbor_basic',
+  'qaca_safe_harbor',
+  'safe_harbor_enhanced',
+] as const;
 export type MatchPresetName = (typeof MATCH_PRESET_NAMES)[number];
 
-/** Built-in formulas, as defined in the reference's shipped file; the default when `formulas` is absent. */
+/**
+ * Built-in formulas: the reference's shipped file (the first six) and ours, safe_harbor_enhanced, the
+ * usual enhanced safe-harbor match (IRC 401(k)(12)(B)(iii): 100 % of the first 4 %). The default when
+ * `formulas` is absent; a preset named by active_formula is added to a `formulas` that lacks it.
+ */
 export const MATCH_FORMULA_PRESETS: Readonly<Record<MatchPresetName, MatchFormula>> = {
   simple_match: { name: 'Simple Match', type: 'simple', match_rate: 0.5, max_match_percentage: 0.06 },
   tiered_match: {
@@ -520,6 +556,30 @@ export const MATCH_FORMULA_PRESETS: Readonly<Record<MatchPresetName, MatchFormul
     ],
     max_match_percentage: 0.04,
   },
+  safe_harbor_basic: {
+    name: 'Safe Harbor Basic Match',
+    type: 'safe_harbor',
+    tiers: [
+      { tier: 1, employee_min: 0.0, employee_max: 0.03, match_rate: 1.0 },
+      { tier: 2, employee_min: 0.03, employee_max: 0.05, match_rate: 0.5 },
+    ],
+    max_match_percentage: 0.04,
+  },
+  qaca_safe_harbor: {
+    name: 'QACA Safe Harbor Match',
+    type: 'qaca',
+    tiers: [
+      { tier: 1, employee_min: 0.0, employee_max: 0.01, match_rate: 1.0 },
+      { tier: 2, employee_min: 0.01, employee_max: 0.06, match_rate: 0.5 },
+    ],
+    max_match_percentage: 0.035,
+  },
+  safe_harbor_enhanced: {
+    name: 'Safe Harbor Enhanced Match',
+    type: 'safe_harbor',
+    tiers: [{ tier: 1, employee_min: 0.0, employee_max: 0.04, match_rate: 1.0 }],
+    max_match_percentage: 0.04,
+  },
 };
 
 const isPreset = (name: string): name is MatchPresetName => (MATCH_PRESET_NAMES as readonly string[]).includes(name);
@@ -529,12 +589,77 @@ const matchFormulasSchema = z
   .record(z.string(), matchFormulaInputSchema)
   .transform((formulas) => Object.fromEntries(Object.entries(formulas).map(([k, f]) => [k, toMatchFormula(k, f)])));
 
+// Match modes (reference-plan-design.md §2). Service and points rows are in whole percents, as in the
+// reference (§0.2); tenure_graded_bands tiers are fractions of pay like the formulas' tiers.
+export const MATCH_STATUSES = ['deferral_based', 'graded_by_service', 'tenure_graded', 'points_based'] as const;
+export type MatchStatus = (typeof MATCH_STATUSES)[number];
+
+const upperBound = () => wholeNonNegative().nullable().default(null); // null: no upper bound
+const percentRowFields = {
+  match_rate: between(0, 200), // percent of the deferrals matched
+  max_deferral_pct: between(0, 100).default(6), // deferrals matched up to this percent of pay
+};
+const serviceRowSchema = z.strictObject({ min_years: wholeNonNegative(), max_years: upperBound(), ...percentRowFields });
+const pointsRowSchema = z.strictObject({ min_points: wholeNonNegative(), max_points: upperBound(), ...percentRowFields });
+const bandTierSchema = z.strictObject({ employee_min: rate(), employee_max: rate(), match_rate: between(0, 2) });
+const tenureBandSchema = z.strictObject({ min_years: wholeNonNegative(), max_years: upperBound(), tiers: z.array(bandTierSchema) });
+
+export type MatchPercentRow = z.output<typeof serviceRowSchema> | z.output<typeof pointsRowSchema>;
+export type MatchTenureBand = z.output<typeof tenureBandSchema>;
+
+/** A whole-percent row as the one tier it pays: match_rate % of the deferrals up to max_deferral_pct % of pay. */
+export function percentRowTier(row: MatchPercentRow): { employee_min: number; employee_max: number; match_rate: number } {
+  const fraction = (percent: number): number => Number((percent / 100).toPrecision(12));
+  return { employee_min: 0, employee_max: fraction(row.max_deferral_pct), match_rate: fraction(row.match_rate) };
+}
+
+type Issue = (path: (string | number)[], message: string, input?: unknown) => void;
+
+/**
+ * Ranges [min, max) that start at 0, follow each other without gap or overlap, and end unbounded, so
+ * that every employee falls in exactly one (the reference let a value outside every band fall back to
+ * a default rate or drop the employee's row: defect P3).
+ */
+function checkContiguous(rows: unknown, [minKey, maxKey]: [string, string], unit: string, what: string, issue: Issue, path: (string | number)[]): void {
+  if (!Array.isArray(rows)) return;
+  rows.forEach((row: Record<string, unknown> | undefined, i) => {
+    const [min, max] = [row?.[minKey], row?.[maxKey]];
+    if (typeof min !== 'number') return;
+    if (typeof max === 'number' && max <= min) issue([...path, i, maxKey], `must be greater than ${minKey} (${min})`, max);
+    const previous: unknown = i === 0 ? 0 : rows[i - 1]?.[maxKey];
+    if (i > 0 && previous === null) issue([...path, i - 1, maxKey], `only the last ${what} may be unbounded (null)`);
+    else if (typeof previous === 'number' && min !== previous) {
+      issue([...path, i, minKey], i === 0 ? `must be 0: the ${what}s start at 0 ${unit}` : `must be ${previous}, where the previous ${what} ends (${what}s are contiguous)`, min);
+    }
+    if (i === rows.length - 1 && max !== null && max !== undefined) {
+      issue([...path, i, maxKey], `must be null (unbounded): the last ${what} covers everyone from ${minKey} on; give a ${what} with match_rate 0 to pay nothing from some point`, max);
+    }
+  });
+}
+
+/** The key each mode reads its bands from. */
+const MODE_KEY = {
+  graded_by_service: 'graded_schedule',
+  tenure_graded: 'tenure_graded_bands',
+  points_based: 'points_match_tiers',
+  tenure_based: 'tenure_match_tiers',
+} as const;
+
 const employerMatchSchema = z
   .strictObject({
     active_formula: z.string().min(1, 'must not be empty').default('simple_match'),
     apply_eligibility: z.boolean().default(false), // pydantic default; the shipped file sets true
     eligibility: employerEligibilitySchema.prefault({}),
     formulas: matchFormulasSchema.default(() => Object.fromEntries(MATCH_PRESET_NAMES.map((n) => [n, clonePreset(n)]))),
+    // Ours (dc_plan.match_enabled maps here): false pays no match, match_status 'disabled'.
+    enabled: z.boolean().default(true),
+    // tenure_based is the reference's legacy mode, migrated to tenure_graded below (§2.5).
+    employer_match_status: z.enum([...MATCH_STATUSES, 'tenure_based']).default('deferral_based'),
+    // graded_by_service's schedule (the reference read it only from dc_plan.match_graded_schedule).
+    graded_schedule: z.array(serviceRowSchema).optional(),
+    tenure_graded_bands: z.array(tenureBandSchema).optional(),
+    points_match_tiers: z.array(pointsRowSchema).optional(),
+    tenure_match_tiers: z.array(serviceRowSchema).optional(), // legacy, migrated to tenure_graded_bands
   })
   .superRefine((m, ctx) => {
     if (typeof m.active_formula !== 'string' || typeof m.formulas !== 'object' || m.formulas === null) return;
@@ -550,18 +675,76 @@ const employerMatchSchema = z
       }`,
     });
   }, evenIfFieldsFailed)
-  // A built-in preset named by active_formula is added to `formulas`, so formulas[active_formula] always resolves.
-  .transform((m) =>
-    Object.hasOwn(m.formulas, m.active_formula) || !isPreset(m.active_formula)
-      ? m
-      : { ...m, formulas: { ...m.formulas, [m.active_formula]: clonePreset(m.active_formula) } },
-  );
+  .superRefine((m, ctx) => {
+    const issue: Issue = (path, message, input) => ctx.addIssue({ code: 'custom', path, message, input });
+    checkContiguous(m.graded_schedule, ['min_years', 'max_years'], 'years', 'row', issue, ['graded_schedule']);
+    checkContiguous(m.points_match_tiers, ['min_points', 'max_points'], 'points', 'tier', issue, ['points_match_tiers']);
+    checkContiguous(m.tenure_match_tiers, ['min_years', 'max_years'], 'years', 'tier', issue, ['tenure_match_tiers']);
+    checkContiguous(m.tenure_graded_bands, ['min_years', 'max_years'], 'years', 'band', issue, ['tenure_graded_bands']);
+    m.tenure_graded_bands?.forEach((band, i) => {
+      if (!Array.isArray(band?.tiers)) return;
+      if (band.tiers.length === 0) issue(['tenure_graded_bands', i, 'tiers'], 'a band needs at least one tier');
+      // Tiers are [employee_min, employee_max) of pay, contiguous from 0; the last may end below 100 %.
+      band.tiers.forEach((t, j) => {
+        if (typeof t?.employee_min !== 'number' || typeof t.employee_max !== 'number') return;
+        if (t.employee_max <= t.employee_min) issue(['tenure_graded_bands', i, 'tiers', j, 'employee_max'], `must be greater than employee_min (${t.employee_min})`, t.employee_max);
+        const previous = j === 0 ? 0 : band.tiers[j - 1]?.employee_max;
+        if (typeof previous === 'number' && t.employee_min !== previous) {
+          issue(['tenure_graded_bands', i, 'tiers', j, 'employee_min'], j === 0 ? 'must be 0: tiers start at 0 % of pay' : `must be ${previous}, where the previous tier ends (tiers are contiguous)`, t.employee_min);
+        }
+      });
+    });
+    const status = m.employer_match_status;
+    if (typeof status !== 'string' || status === 'deferral_based') return;
+    if (m.tenure_match_tiers !== undefined && m.tenure_graded_bands !== undefined && (status === 'tenure_based' || status === 'tenure_graded')) {
+      issue(['tenure_match_tiers'], 'give either tenure_graded_bands or the legacy tenure_match_tiers, not both');
+      return;
+    }
+    // tenure_graded also reads legacy tiers (migrated), as the reference does.
+    const key = status === 'tenure_graded' && m.tenure_graded_bands === undefined && m.tenure_match_tiers !== undefined ? 'tenure_match_tiers' : MODE_KEY[status];
+    const rows: unknown = m[key];
+    if (!Array.isArray(rows) || rows.length === 0) {
+      issue([key], `employer_match_status '${status}' needs at least one ${key === 'tenure_graded_bands' ? 'band' : key === 'graded_schedule' ? 'row' : 'tier'} in employer_match.${key}`);
+    }
+  }, evenIfFieldsFailed)
+  .transform((m) => {
+    // A built-in preset named by active_formula is added to `formulas`, so formulas[active_formula] always resolves.
+    const formulas =
+      Object.hasOwn(m.formulas, m.active_formula) || !isPreset(m.active_formula)
+        ? m.formulas
+        : { ...m.formulas, [m.active_formula]: clonePreset(m.active_formula) };
+    const { tenure_match_tiers: legacy, employer_match_status: status, ...rest } = m;
+    // §2.5: legacy tiers become one-tier bands of tenure_graded (exactly equivalent), so a migrated file
+    // resolves (and hashes) as the native one. The loader says so (legacyMatchNotice).
+    if (legacy !== undefined && rest.tenure_graded_bands === undefined && (status === 'tenure_based' || status === 'tenure_graded')) {
+      const bands = legacy.map((row) => ({ min_years: row.min_years, max_years: row.max_years, tiers: [percentRowTier(row)] }));
+      return { ...rest, formulas, employer_match_status: 'tenure_graded' as MatchStatus, tenure_graded_bands: bands };
+    }
+    return { ...rest, formulas, employer_match_status: status as MatchStatus, ...(legacy && { tenure_match_tiers: legacy }) };
+  });
 
-const employerCoreContributionSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  contribution_rate: rate().default(0.01),
-  eligibility: employerEligibilitySchema.prefault({}),
-});
+/**
+ * The loader's notice for a legacy `tenure_based` match (reference-plan-design.md §2.5), read from the
+ * raw config before validation; undefined when the migration does not apply.
+ */
+export function legacyMatchNotice(raw: Record<string, unknown>): string | undefined {
+  const match = raw.employer_match;
+  if (!isPlainObject(match) || !Array.isArray(match.tenure_match_tiers) || match.tenure_graded_bands !== undefined) return undefined;
+  if (match.employer_match_status !== 'tenure_based' && match.employer_match_status !== 'tenure_graded') return undefined;
+  return (
+    `employer_match.tenure_match_tiers: legacy '${String(match.employer_match_status)}' tiers migrated to ` +
+    "employer_match_status 'tenure_graded' with one tenure_graded_bands band per tier (match_rate % of the deferrals up to max_deferral_pct % of pay)"
+  );
+}
+
+const employerCoreContributionSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    contribution_rate: rate().default(0.01), // the flat status's rate
+    eligibility: employerEligibilitySchema.prefault({}),
+    ...coreDesignShape, // status, schedules, integration (core.ts)
+  })
+  .superRefine(checkCoreDesign, evenIfFieldsFailed);
 
 const deferralAutoEscalationSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -833,6 +1016,24 @@ export const simulationConfigSchema = z.object({
     loose({ engine: str, enable_multithreading: bool, checkpoint_frequency: int, memory_limit_gb: num, log_level: str, strict_validation: bool }),
   ),
   data_sources: ignoredKey('data_sources', loose({ census_parquet_path: str })),
+  // The reference's 2026 Studio overlay: its plan-design keys are moved onto their YAML keys before
+  // validation (dc-plan-overlay.ts); the section itself resolves to nothing.
+  dc_plan: dcPlanSchema,
+  // The reference's 2026 multi-seed settings, validated as it does (extra keys refused) and ignored
+  // until ensembles; the section resolves to nothing.
+  ensemble: z
+    .strictObject({
+      thresholds: ignoredKey(
+        'ensemble.thresholds',
+        z.array(z.strictObject({ metric: z.string().trim().min(1, 'must not be blank'), value: z.number(), label: z.string().optional() })),
+      ),
+      frozen_subsystem_seeds: ignoredKey(
+        'ensemble.frozen_subsystem_seeds',
+        z.partialRecord(z.enum(['termination', 'hiring', 'promotion'], { error: 'must be termination, hiring or promotion' }), z.int()),
+      ),
+    })
+    .optional()
+    .transform((): undefined => undefined),
 });
 
 /** The validated configuration with defaults filled in. Ignored keys are typed `undefined`. */

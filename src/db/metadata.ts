@@ -5,8 +5,11 @@ import { DatabaseStateError } from '../errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { Database } from './database.js';
 
-/** 2: runs keep their canonical config JSON and parameter-table hashes; checkpoints their parameters hash. */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: runs keep their canonical config JSON and parameter-table hashes; checkpoints their parameters hash.
+ * 3: the plan-design columns of issue 12 (match and core modes, plan and employer-money eligibility, hours).
+ */
+export const SCHEMA_VERSION = 3;
 
 
 const schemaSql = (): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schema.sql'), 'utf8');
@@ -62,6 +65,39 @@ export const MODEL_COLUMNS_SINCE: Readonly<Record<number, Readonly<Record<string
       ['match_415_reduction', 'DECIMAL(18,2)'],
       ['core_415_reduction', 'DECIMAL(18,2)'],
     ],
+  },
+  3: {
+    int_plan_eligibility: [
+      ['entry_date', 'DATE'],
+      ['is_plan_ineligible_override', 'BOOLEAN'],
+      ['eligibility_status', 'VARCHAR'],
+      ['eligibility_reason', 'VARCHAR'],
+    ],
+    int_employer_eligibility: [
+      ['scheduled_hours_per_week', 'DECIMAL(5,2)'],
+      ['match_years_of_service', 'INTEGER'],
+      ['core_years_of_service', 'INTEGER'],
+    ],
+    int_employee_match_calculations: [
+      ['applied_years_of_service', 'INTEGER'],
+      ['applied_points', 'INTEGER'],
+      ['match_band', 'VARCHAR'],
+      ['irs_401a17_limit', 'DECIMAL(18,2)'],
+      ['irs_401a17_limit_applied', 'BOOLEAN'],
+    ],
+    int_employer_core_contributions: [
+      ['applied_years_of_service', 'INTEGER'],
+      ['applied_age', 'INTEGER'],
+      ['applied_points', 'INTEGER'],
+      ['core_band', 'VARCHAR'],
+      ['standard_core_rate', 'DECIMAL(7,5)'],
+      ['irs_401a17_limit_applied', 'BOOLEAN'],
+      ['integration_level_applied', 'DECIMAL(18,2)'],
+      ['excess_compensation', 'DECIMAL(18,2)'],
+      ['base_core_amount', 'DECIMAL(18,2)'],
+      ['disparity_core_amount', 'DECIMAL(18,2)'],
+    ],
+    fct_workforce_snapshot: [['scheduled_hours_per_week', 'DECIMAL(5,2)']],
   },
 };
 

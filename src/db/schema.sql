@@ -142,7 +142,10 @@ CREATE TABLE IF NOT EXISTS fct_workforce_snapshot (
     -- Ours, after the reference's columns: the 415(c) cuts of the match and the core (schema version
     -- 2; an older snapshot gains them in CheckpointManager.upgradeTables).
     match_415_reduction DECIMAL(18,2),
-    core_415_reduction DECIMAL(18,2)
+    core_415_reduction DECIMAL(18,2),
+    -- Ours: hours a week (census scheduled_hours_per_week, or 20/40 drawn at hire), carried to the
+    -- next year's employer-money hours (int_employer_eligibility.sql).
+    scheduled_hours_per_week DECIMAL(5,2)
 );
 
 -- Registries: the enrollment and deferral-rate state carried from one year to the next, one row per

@@ -1,8 +1,9 @@
 /**
- * The random streams of the simulation (RNG version pa-rng-1, defined in sql/macros/rng.sql). Each
- * model draws with `pa_draw(rng_key, '<stream>')`; the year's salt of every stream is computed once
- * per year into the DuckDB variable `pa_salts`, so a model's SQL carries no md5 of its own. A stream
- * missing from this list would draw NULL: a test checks the SQL against it.
+ * The random streams of the simulation (RNG version pa-rng-1, defined in sql/macros/rng.sql). The
+ * year's salt of every stream is computed once per year into the DuckDB variable `pa_salts`, and the
+ * scratch model `int_random_draws` draws every stream of it once a year for everyone employed in the
+ * year: a model reads `pa_uniform(draws.<stream>)` from that table rather than drawing itself. A
+ * stream missing from this list would draw NULL: a test checks the SQL against it.
  */
 export const RNG_VERSION = 'pa-rng-1';
 
@@ -24,4 +25,6 @@ export const RNG_STREAMS = [
   'yoy_enroll',
   'opt_out',
   'opt_out_timing',
+  'part_time_hire',
+  'new_hire_eligibility',
 ] as const;

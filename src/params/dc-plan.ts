@@ -1,12 +1,16 @@
 import type { EmployerEligibility, SimulationConfig } from '../config/index.js';
+import { ENTRY_PERIOD_MONTHS, planWaitingPeriodDays } from '../config/plan-eligibility.js';
 import type { Database } from '../db/database.js';
+import { compileCoreParameters } from './core.js';
 import { compileIrsLimits } from './irs-limits.js';
+import { compileMatchParameters } from './match.js';
 import type { ParameterTables } from './tables.js';
 
 /**
  * DC-plan parameters: one row of plan settings (`param_dc_plan`), the active match formula as tiers
  * (`param_match_tiers`), the voluntary deferral-rate matrix (`param_deferral_rate_matrix`) and the
- * IRS limits of every simulated year (`param_irs_limits`, irs-limits.ts). Values are bound, never spliced into SQL.
+ * IRS limits of every simulated year (`param_irs_limits`, irs-limits.ts) and the core design
+ * (`param_core_schedule`, `param_core_integration`, core.ts). Values are bound, never spliced into SQL.
  */
 export async function compileDcPlanParameters(
   db: Database,
@@ -24,20 +28,26 @@ export async function compileDcPlanParameters(
   if (formula === undefined) throw new Error(`employer_match.formulas has no ${match.active_formula}`);
   const [escalationMonth, escalationDay] = escalation.effective_day.split('-').map(Number);
 
-  const eligibility = (prefix: string, e: EmployerEligibility): Record<string, number | boolean> => ({
+  const eligibility = (prefix: string, e: EmployerEligibility): Record<string, number | boolean | null> => ({
     [`${prefix}_min_tenure`]: e.minimum_tenure_years,
     [`${prefix}_require_active_eoy`]: e.require_active_at_year_end,
     [`${prefix}_min_hours`]: e.minimum_hours_annual,
     [`${prefix}_allow_new_hires`]: e.allow_new_hires,
     [`${prefix}_allow_nh_terminations`]: e.allow_terminated_new_hires,
     [`${prefix}_allow_exp_terminations`]: e.allow_experienced_terminations,
+    [`${prefix}_min_age`]: e.minimum_age,
+    [`${prefix}_waiting_days`]: e.waiting_period_days,
   });
 
   // Column name -> [SQL type, value]. Rates that enter exact arithmetic are DECIMAL.
   const columns: Record<string, [string, string | number | boolean | null]> = {
     census_enrollment_date: ['DATE', config.setup.plan_year_end_date],
-    waiting_period_days: ['INTEGER', Math.max(config.eligibility.waiting_period_days, config.plan_eligibility.waiting_period_days)],
+    waiting_period_days: ['INTEGER', planWaitingPeriodDays(config)],
     minimum_age: ['INTEGER', config.plan_eligibility.minimum_age],
+    // Entry: the first day of a period of this many months on or after the day eligibility is met (0: that day).
+    entry_period_months: ['INTEGER', ENTRY_PERIOD_MONTHS[config.eligibility.entry_date_type]],
+    new_hire_ineligible_pct: ['DOUBLE', config.eligibility.new_hire_ineligible_pct],
+    new_hire_eligibility_match_census: ['BOOLEAN', config.eligibility.new_hire_eligibility_match_census],
     ae_enabled: ['BOOLEAN', ae.enabled],
     ae_hire_date_cutoff: ['DATE', ae.hire_date_cutoff],
     ae_window_days: ['INTEGER', ae.window_days],
@@ -107,8 +117,9 @@ export async function compileDcPlanParameters(
     match_apply_eligibility: ['BOOLEAN', match.apply_eligibility],
     ...mapValues(eligibility('match', match.eligibility), (v) => [typeof v === 'boolean' ? 'BOOLEAN' : 'INTEGER', v]),
     core_enabled: ['BOOLEAN', core.enabled],
-    core_rate: ['DECIMAL(7,5)', String(core.contribution_rate)],
     ...mapValues(eligibility('core', core.eligibility), (v) => [typeof v === 'boolean' ? 'BOOLEAN' : 'INTEGER', v]),
+    // The share of simulated hires scheduled 20 hours a week (int_employer_eligibility.sql).
+    part_time_new_hire_pct: ['DOUBLE', config.workforce.part_time_new_hire_pct],
   };
   const names = Object.keys(columns);
   const values = Object.fromEntries(names.map((name) => [name, columns[name]![1]]));
@@ -145,7 +156,10 @@ export async function compileDcPlanParameters(
     );
   }
 
+  await compileMatchParameters(db, config);
   await compileIrsLimits(db, config, notices, tables);
+  // After the IRS limits: the integration level is computed from their wage base.
+  await compileCoreParameters(db, config);
 }
 
 function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {

@@ -12,13 +12,14 @@ import { yearSummaryMetric, type YearSummary } from './year-summary.js';
  * are fractions (0.062 = 6.2 %), dates are ISO (YYYY-MM-DD).
  */
 
-export type ColumnUnit = MetricUnit | 'year' | 'number' | 'text' | 'date' | 'timestamp' | 'boolean';
+export type ColumnUnit = MetricUnit | 'year' | 'hours' | 'number' | 'text' | 'date' | 'timestamp' | 'boolean';
 
 export const UNIT_NOTES: Record<ColumnUnit, string> = {
   count: 'count (whole number)',
   usd: 'US dollars, rounded to the cent',
   fraction: 'fraction (0.062 = 6.2 %)',
   year: 'calendar year',
+  hours: 'hours (a week where the name says so, else in the year)',
   number: 'number',
   text: 'text',
   date: 'date (YYYY-MM-DD)',
@@ -144,6 +145,7 @@ export const EVENTS_ANALYSIS_COLUMNS: readonly ColumnDoc[] = [
 export function unitOfDatabaseColumn(name: string, type: string): ColumnUnit {
   const t = type.toUpperCase();
   if (name === 'simulation_year') return 'year';
+  if (/hours/.test(name)) return 'hours';
   if (t === 'DECIMAL(18,2)') return 'usd';
   if (t.startsWith('DECIMAL') || ((t === 'DOUBLE' || t === 'FLOAT') && /(rate|probability)$/.test(name))) return 'fraction';
   if (t === 'DATE') return 'date';

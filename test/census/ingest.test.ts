@@ -64,6 +64,8 @@ describe('loadCensus: valid files', () => {
         employer_match_contribution: 'DECIMAL(18,2)',
         eligibility_entry_date: 'DATE',
         active: 'BOOLEAN',
+        eligibility_override: 'BOOLEAN',
+        scheduled_hours_per_week: 'DECIMAL(5,2)',
         source_row: 'INTEGER',
       });
       const rows = await db.all(
@@ -203,9 +205,9 @@ describe('loadCensus: valid files', () => {
     const csv = writeText(dir, 'full.csv', [
       'employee_id,employee_ssn,employee_birth_date,employee_hire_date,employee_termination_date,employee_gross_compensation,' +
         'employee_capped_compensation,employee_deferral_rate,employee_contribution,pre_tax_contribution,roth_contribution,' +
-        'after_tax_contribution,employer_core_contribution,employer_match_contribution,eligibility_entry_date,active',
-      'EMP_1,SSN-1,1980-01-01,2010-01-01,,400000,345000,0.05,17250,10000,7250,0,3450,5175,2010-02-01,true',
-      'EMP_2,SSN-2,1982-01-01,2011-01-01,2024-03-31,90000,90000,0,0,0,0,0,0,0,2011-02-01,true',
+        'after_tax_contribution,employer_core_contribution,employer_match_contribution,eligibility_entry_date,active,eligibility_override',
+      'EMP_1,SSN-1,1980-01-01,2010-01-01,,400000,345000,0.05,17250,10000,7250,0,3450,5175,2010-02-01,true,no',
+      'EMP_2,SSN-2,1982-01-01,2011-01-01,2024-03-31,90000,90000,0,0,0,0,0,0,0,2011-02-01,true,',
     ]);
     await withDb(join(dir, 'sim.duckdb'), async (db) => {
       const result = await loadCensus(db, csv);
@@ -231,6 +233,8 @@ describe('loadCensus: valid files', () => {
         employer_match_contribution: '5175.00',
         eligibility_entry_date: '2010-02-01',
         active: true,
+        eligibility_override: false,
+        scheduled_hours_per_week: null,
       });
     });
   });
@@ -317,6 +321,13 @@ describe('loadCensus: rejected files leave the database untouched', () => {
       expected: ['line 2, column employee_deferral_rate: not a number: "six"', 'line 3, column employee_deferral_rate: negative value "-0.01"'],
       row: 2,
       column: 'employee_deferral_rate',
+    },
+    {
+      name: 'bad eligibility_override',
+      lines: [`${HEADER},eligibility_override`, 'EMP_1,,1980-01-01,2010-01-01,,50000,0.05,', 'EMP_2,,1980-01-01,2010-01-01,,50000,0.05,excluded'],
+      expected: ['line 3, column eligibility_override: not a boolean: "excluded" (expected true or false)'],
+      row: 3,
+      column: 'eligibility_override',
     },
     {
       name: 'termination before hire',

@@ -173,7 +173,7 @@ describe('planalign simulate end to end', () => {
     const text = runCli(['simulate', '2025-2027', '--census', census, '--database', database, '--dry-run']);
     expect(text.status, text.stderr).toBe(ExitCode.Success);
     expect(text.stdout).toMatch(/Year 2027/);
-    expect(text.stdout).toMatch(/EVENT_GENERATION\s+int_termination_events/);
+    expect(text.stdout).toMatch(/EVENT_GENERATION\s+int_hiring_events, int_random_draws, int_termination_events/);
     const json = runCli(['simulate', '2025-2027', '--census', census, '--database', database, '--dry-run', '--json']);
     const plan = JSON.parse(json.stdout) as { years: Array<{ year: number; stages: Array<{ stage: string; models: string[] }> }> };
     expect(plan.years.map((y) => y.year)).toEqual([2025, 2026, 2027]);
@@ -202,7 +202,7 @@ describe('planalign simulate end to end', () => {
     );
     expect(out).toContain('\n  raises           merit budget 2%, COLA 1%\n');
     expect(out).toContain('\n  auto-enrollment  on, default deferral 2%, hired on or after 2020-01-01\n');
-    expect(out).toContain('\n  employer match   simple_match (50% of deferrals up to 6% of pay; at most 3% of pay)\n');
+    expect(out).toContain('\n  employer match   simple_match (simple): 50% of the first 6%; at most 3% of pay\n');
     expect(out).toContain('\n  employer core    1% of pay\n');
     expect(out).toContain(`\n  census           ${census} (from --census; config says examples/census_5000.parquet)\n`);
     // How the census was read, under it.

@@ -25,7 +25,7 @@ describe('planalign validate: sections and the reference 2025 config files', () 
   it('prints the translations applied to a 2025 test config, and the match in words', () => {
     const result = runCli(['validate', '--config', 'test/fixtures/reference-2025/config/test_config.yaml']);
     expect(result.status, result.stderr).toBe(ExitCode.Success);
-    expect(result.stdout).toContain('Employer match:      simple_match (50% of deferrals up to 6% of pay; at most 3% of pay)');
+    expect(result.stdout).toContain('Employer match:      simple_match (simple): 50% of the first 6%; at most 3% of pay');
     expect(result.stdout).toContain('  - eligibility.waiting_period_days: null read as not set; the default 0 applies\n');
     expect(result.stdout).toContain('  - employer_match.formulas.simple_match: older shape {match_rate, match_cap} read as a simple formula');
   });

@@ -98,6 +98,80 @@ export const CONTEXTS = {
   percentRates: { 'deferral_rates.census_rate_field': PERCENT_RATE_COLUMN },
   /** IRS limits published to 2024 only: 2025 is a projected year. */
   irsProjected: { 'setup.parameter_tables_dir': 'test/fixtures/parameter-tables/irs-limits-to-2024' },
+  /** Match modes, each with two bands (5 years of service, or 60 points) over the census's spread. */
+  matchGraded: {
+    'employer_match.employer_match_status': 'graded_by_service',
+    'employer_match.graded_schedule': [
+      { min_years: 0, max_years: 5, match_rate: 50, max_deferral_pct: 6 },
+      { min_years: 5, max_years: null, match_rate: 100, max_deferral_pct: 6 },
+    ],
+  },
+  matchTenureGraded: {
+    'employer_match.employer_match_status': 'tenure_graded',
+    'employer_match.tenure_graded_bands': [
+      { min_years: 0, max_years: 5, tiers: [{ employee_min: 0, employee_max: 0.06, match_rate: 0.5 }] },
+      {
+        min_years: 5,
+        max_years: null,
+        tiers: [
+          { employee_min: 0, employee_max: 0.03, match_rate: 1 },
+          { employee_min: 0.03, employee_max: 0.05, match_rate: 0.5 },
+        ],
+      },
+    ],
+  },
+  matchPoints: {
+    'employer_match.employer_match_status': 'points_based',
+    'employer_match.points_match_tiers': [
+      { min_points: 0, max_points: 60, match_rate: 50, max_deferral_pct: 6 },
+      { min_points: 60, max_points: null, match_rate: 100, max_deferral_pct: 6 },
+    ],
+  },
+  matchLegacy: {
+    'employer_match.employer_match_status': 'tenure_based',
+    'employer_match.tenure_match_tiers': [
+      { min_years: 0, max_years: 5, match_rate: 50, max_deferral_pct: 6 },
+      { min_years: 5, max_years: null, match_rate: 100, max_deferral_pct: 6 },
+    ],
+  },
+  /** A census of 300 whose every 4th row has eligibility_override = false (a census share of 25 %). */
+  overrideCensus: { 'setup.census_parquet_path': 'test/fixtures/plan-design/census-eligibility-override.csv' },
+  /** Core modes, each with two bands over the census's spread (5 years of service, 60 points, age 40). */
+  coreGraded: {
+    'employer_core_contribution.status': 'graded_by_service',
+    'employer_core_contribution.graded_schedule': [
+      { min_years: 0, max_years: 4, contribution_rate: 0.01 },
+      { min_years: 5, contribution_rate: 0.03 },
+    ],
+  },
+  corePoints: {
+    'employer_core_contribution.status': 'points_based',
+    'employer_core_contribution.points_schedule': [
+      { min_points: 0, max_points: 59, contribution_rate: 0.01 },
+      { min_points: 60, contribution_rate: 0.03 },
+    ],
+  },
+  coreAge: {
+    'employer_core_contribution.status': 'age_banded',
+    'employer_core_contribution.age_schedule': [
+      { min_age: 0, max_age: 40, contribution_rate: 0.01 },
+      { min_age: 40, contribution_rate: 0.03 },
+    ],
+  },
+  /** A 1 % disparity (the flat 1 % core's most) that integration switched on would pay. */
+  coreDisparity: { 'employer_core_contribution.integration.disparity_rate': 0.01 },
+  /** Integration at the wage base, 1 % above it. */
+  coreIntegrated: {
+    'employer_core_contribution.integration.enabled': true,
+    'employer_core_contribution.integration.disparity_rate': 0.01,
+  },
+  /** Integration at a fixed $100,000. */
+  coreFixedLevel: {
+    'employer_core_contribution.integration.enabled': true,
+    'employer_core_contribution.integration.disparity_rate': 0.01,
+    'employer_core_contribution.integration.level_mode': 'fixed_dollar',
+    'employer_core_contribution.integration.level_value': 100000,
+  },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ContextName = keyof typeof CONTEXTS;
@@ -113,6 +187,7 @@ const CORE = 'employer_core_contribution';
 const ESCALATION = 'deferral_auto_escalation';
 const PROMOTION = 'compensation.promotion_compensation';
 const TIERS = `${MATCH}.formulas.tiered_match.tiers`;
+const DC = 'dc_plan';
 
 /** One cell of the voluntary deferral-rate matrix, doubled. */
 const matrixCell = (cell: string, rate: number): Perturbation => ({ set: { [`${MATRIX}.${cell}`]: rate * 2 }, context: 'voluntary' });
@@ -134,6 +209,57 @@ const eligibility = (section: string): Record<string, Perturbation> => ({
     set: { [`${section}.eligibility.allow_experienced_terminations`]: true },
     context: 'leaversByFlags',
   },
+  // Census employees under 60 and the year's hires (a year's wait) lose the money.
+  [`${section}.eligibility.minimum_age`]: { set: { [`${section}.eligibility.minimum_age`]: 60 } },
+  [`${section}.eligibility.waiting_period_days`]: { set: { [`${section}.eligibility.waiting_period_days`]: 365 } },
+});
+
+/**
+ * The keys of a list of whole-percent bands (graded_schedule, points_match_tiers, tenure_match_tiers)
+ * in the context that uses it, whose two bands split at 5 years or 60 points.
+ */
+function bandedRows(list: string, unit: 'years' | 'points', context: ContextName, what: string): Record<string, Perturbation> {
+  const [min, max, edge] = unit === 'years' ? ['min_years', 'max_years', 5] : ['min_points', 'max_points', 60];
+  return {
+    [list]: { set: { [list]: [{ [min]: 0, [max]: null, match_rate: 25, max_deferral_pct: 6 }] }, context },
+    // Bands are contiguous from 0: a band's min is the previous band's max, so a min moved alone is refused.
+    [`${list}[].${min}`]: {
+      set: { [`${list}.1.${min}`]: edge - 1 },
+      context,
+      fails: `${list}[1].${min}: must be ${edge}, where the previous ${what} ends`,
+    },
+    [`${list}[].${max}`]: { set: { [`${list}.0.${max}`]: edge - 2, [`${list}.1.${min}`]: edge - 2 }, context },
+    [`${list}[].match_rate`]: { set: { [`${list}.1.match_rate`]: 200 }, context },
+    [`${list}[].max_deferral_pct`]: { set: { [`${list}.1.max_deferral_pct`]: 3 }, context },
+  };
+}
+
+/**
+ * The keys of a core rate schedule in the context that uses it, whose two rows split at `edge`
+ * (rows run from their min to the next row's min; a max only has to agree with that).
+ */
+function coreSchedule(list: string, min: string, max: string, edge: number, context: ContextName): Record<string, Perturbation> {
+  const path = `${CORE}.${list}`;
+  return {
+    [path]: { set: { [path]: [{ [min]: 0, contribution_rate: 0.02 }] }, context },
+    [`${path}[].${min}`]: { set: { [`${path}.1.${min}`]: edge + 10, [`${path}.0.${max}`]: edge + 10 }, context },
+    [`${path}[].${max}`]: { set: { [`${path}.0.${max}`]: edge - 3 }, context, fails: `${path}[0].${max}: leaves a gap before the next row` },
+    [`${path}[].contribution_rate`]: { set: { [`${path}.1.contribution_rate`]: 0.05 }, context },
+    [`${path}[].rate`]: { set: { [`${path}.1.contribution_rate`]: undefined, [`${path}.1.rate`]: 5 }, context },
+  };
+}
+
+/** The dc_plan overlay's eligibility keys of the match or the core, perturbed as the YAML keys they set. */
+const dcPlanEligibility = (prefix: 'match' | 'core'): Record<string, Perturbation> => ({
+  [`${DC}.${prefix}_min_tenure_years`]: { set: { [`${DC}.${prefix}_min_tenure_years`]: 5 } },
+  [`${DC}.${prefix}_require_year_end_active`]: { set: { [`${DC}.${prefix}_require_year_end_active`]: false }, context: 'leaversAllowed' },
+  [`${DC}.${prefix}_min_hours_annual`]: { set: { [`${DC}.${prefix}_min_hours_annual`]: 2000 } },
+  [`${DC}.${prefix}_allow_new_hires`]: { set: { [`${DC}.${prefix}_allow_new_hires`]: false }, context: 'tenure' },
+  [`${DC}.${prefix}_allow_terminated_new_hires`]: { set: { [`${DC}.${prefix}_allow_terminated_new_hires`]: true }, context: 'leaversByFlags' },
+  [`${DC}.${prefix}_allow_experienced_terminations`]: {
+    set: { [`${DC}.${prefix}_allow_experienced_terminations`]: true },
+    context: 'leaversByFlags',
+  },
 });
 
 export const PERTURBATIONS: Record<string, Perturbation> = {
@@ -146,6 +272,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'simulation.target_growth_rate': { set: { 'simulation.target_growth_rate': 0.1 } },
   'workforce.total_termination_rate': { set: { 'workforce.total_termination_rate': 0.24 } },
   'workforce.new_hire_termination_rate': { set: { 'workforce.new_hire_termination_rate': 0.5 } },
+  // Every hire at 20 h a week: those hired early in the year fall below 1,000 hours.
+  'workforce.part_time_new_hire_pct': { set: { 'workforce.part_time_new_hire_pct': 1 } },
 
   'compensation.cola_rate': { set: { 'compensation.cola_rate': 0.02 } },
   'compensation.merit_budget': { set: { 'compensation.merit_budget': 0.04 } },
@@ -171,6 +299,11 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'eligibility.waiting_period_days': { set: { 'eligibility.waiting_period_days': 365 } },
   'plan_eligibility.waiting_period_days': { set: { 'plan_eligibility.waiting_period_days': 365 } },
   'plan_eligibility.minimum_age': { set: { 'plan_eligibility.minimum_age': 40 } },
+  // The year's hires (hired through the year) enter on the next quarter's first day instead of at hire.
+  'eligibility.entry_date_type': { set: { 'eligibility.entry_date_type': 'quarterly' } },
+  'eligibility.new_hire_ineligible_pct': { set: { 'eligibility.new_hire_ineligible_pct': 0.5 } },
+  // The census's 25 % of overrides, instead of new_hire_ineligible_pct's 0, excludes a quarter of the hires.
+  'eligibility.new_hire_eligibility_match_census': { set: { 'eligibility.new_hire_eligibility_match_census': true }, context: 'overrideCensus' },
 
   [`${CENSUS_RATES}.use_census_rates`]: { set: { [`${CENSUS_RATES}.use_census_rates`]: false } },
   [`${CENSUS_RATES}.census_rate_field`]: { set: { [`${CENSUS_RATES}.census_rate_field`]: PERCENT_RATE_COLUMN } },
@@ -298,8 +431,62 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${MATCH}.formulas.<key>.tiers[].employee_max`]: { set: { [`${TIERS}.0.employee_max`]: 0.02 }, context: 'tiered' },
   [`${MATCH}.formulas.<key>.tiers[].match_rate`]: { set: { [`${TIERS}.0.match_rate`]: 0.5 }, context: 'tiered' },
 
+  [`${MATCH}.enabled`]: { set: { [`${MATCH}.enabled`]: false } },
+  [`${MATCH}.employer_match_status`]: {
+    set: {
+      [`${MATCH}.employer_match_status`]: 'graded_by_service',
+      [`${MATCH}.graded_schedule`]: [{ min_years: 0, max_years: null, match_rate: 100, max_deferral_pct: 6 }],
+    },
+  },
+  ...bandedRows(`${MATCH}.graded_schedule`, 'years', 'matchGraded', 'row'),
+  ...bandedRows(`${MATCH}.points_match_tiers`, 'points', 'matchPoints', 'tier'),
+  ...bandedRows(`${MATCH}.tenure_match_tiers`, 'years', 'matchLegacy', 'tier'),
+  [`${MATCH}.tenure_graded_bands`]: {
+    set: { [`${MATCH}.tenure_graded_bands`]: [{ min_years: 0, max_years: null, tiers: [{ employee_min: 0, employee_max: 0.06, match_rate: 1 }] }] },
+    context: 'matchTenureGraded',
+  },
+  // Bands are contiguous from 0: a band's min is the previous band's max, so a min moved alone is refused.
+  [`${MATCH}.tenure_graded_bands[].min_years`]: {
+    set: { [`${MATCH}.tenure_graded_bands.1.min_years`]: 4 },
+    context: 'matchTenureGraded',
+    fails: 'employer_match.tenure_graded_bands[1].min_years: must be 5, where the previous band ends',
+  },
+  [`${MATCH}.tenure_graded_bands[].max_years`]: {
+    set: { [`${MATCH}.tenure_graded_bands.0.max_years`]: 3, [`${MATCH}.tenure_graded_bands.1.min_years`]: 3 },
+    context: 'matchTenureGraded',
+  },
+  [`${MATCH}.tenure_graded_bands[].tiers`]: {
+    set: { [`${MATCH}.tenure_graded_bands.1.tiers`]: [{ employee_min: 0, employee_max: 0.06, match_rate: 1 }] },
+    context: 'matchTenureGraded',
+  },
+  // Tiers are contiguous from 0 as well.
+  [`${MATCH}.tenure_graded_bands[].tiers[].employee_min`]: {
+    set: { [`${MATCH}.tenure_graded_bands.1.tiers.1.employee_min`]: 0.02 },
+    context: 'matchTenureGraded',
+    fails: 'employer_match.tenure_graded_bands[1].tiers[1].employee_min: must be 0.03, where the previous tier ends',
+  },
+  [`${MATCH}.tenure_graded_bands[].tiers[].employee_max`]: {
+    set: { [`${MATCH}.tenure_graded_bands.1.tiers.1.employee_max`]: 0.04 },
+    context: 'matchTenureGraded',
+  },
+  [`${MATCH}.tenure_graded_bands[].tiers[].match_rate`]: {
+    set: { [`${MATCH}.tenure_graded_bands.0.tiers.0.match_rate`]: 1 },
+    context: 'matchTenureGraded',
+  },
+
   [`${CORE}.enabled`]: { set: { [`${CORE}.enabled`]: false } },
   [`${CORE}.contribution_rate`]: { set: { [`${CORE}.contribution_rate`]: 0.02 } },
+  [`${CORE}.status`]: { set: { [`${CORE}.status`]: 'none' } },
+  ...coreSchedule('graded_schedule', 'min_years', 'max_years', 5, 'coreGraded'),
+  ...coreSchedule('points_schedule', 'min_points', 'max_points', 60, 'corePoints'),
+  ...coreSchedule('age_schedule', 'min_age', 'max_age', 40, 'coreAge'),
+  [`${CORE}.integration.enabled`]: { set: { [`${CORE}.integration.enabled`]: true }, context: 'coreDisparity' },
+  [`${CORE}.integration.disparity_rate`]: { set: { [`${CORE}.integration.disparity_rate`]: 0.005 }, context: 'coreIntegrated' },
+  [`${CORE}.integration.level_mode`]: {
+    set: { [`${CORE}.integration.level_mode`]: 'percent_of_ss_wage_base', [`${CORE}.integration.level_value`]: 50 },
+    context: 'coreIntegrated',
+  },
+  [`${CORE}.integration.level_value`]: { set: { [`${CORE}.integration.level_value`]: 150000 }, context: 'coreFixedLevel' },
   ...eligibility(CORE),
 
   [`${ESCALATION}.enabled`]: { set: { [`${ESCALATION}.enabled`]: false }, context: 'escalation' },
@@ -309,4 +496,47 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${ESCALATION}.hire_date_cutoff`]: { set: { [`${ESCALATION}.hire_date_cutoff`]: null }, context: 'escalation' },
   [`${ESCALATION}.require_active_enrollment`]: { set: { [`${ESCALATION}.require_active_enrollment`]: false }, context: 'escalation' },
   [`${ESCALATION}.first_escalation_delay_years`]: { set: { [`${ESCALATION}.first_escalation_delay_years`]: 0 } },
+
+  // The Studio overlay dc_plan (src/config/dc-plan-overlay.ts): each key acts through the YAML key it sets.
+  [`${DC}.match_enabled`]: { set: { [`${DC}.match_enabled`]: false } },
+  [`${DC}.match_template`]: { set: { [`${DC}.match_template`]: 'tiered' } },
+  // The active simple_match (50 % of 6 %) becomes a tiered 100 % of 6 %, capped at 4 % of pay.
+  [`${DC}.match_tiers`]: { set: { [`${DC}.match_tiers`]: [{ employee_min: 0, employee_max: 0.06, match_rate: 1 }] } },
+  [`${DC}.match_cap_percent`]: { set: { [`${DC}.match_cap_percent`]: 0.02 }, context: 'tiered' },
+  [`${DC}.match_status`]: { set: { [`${DC}.match_status`]: 'deferral_based' }, context: 'matchGraded' },
+  // Rates as decimals, read ×100 by the heuristic: 100 % of the first 3 % for everyone.
+  [`${DC}.match_graded_schedule`]: {
+    set: { [`${DC}.match_graded_schedule`]: [{ service_years_min: 0, match_rate: 1, max_deferral_pct: 0.03 }] },
+    context: 'matchGraded',
+  },
+  [`${DC}.tenure_match_tiers`]: {
+    set: { [`${DC}.tenure_match_tiers`]: [{ min_years: 0, max_years: null, match_rate: 0.25, max_deferral_pct: 0.06 }] },
+    context: 'matchLegacy',
+  },
+  [`${DC}.points_match_tiers`]: {
+    set: { [`${DC}.points_match_tiers`]: [{ min_points: 0, max_points: null, match_rate: 0.25, max_deferral_pct: 0.06 }] },
+    context: 'matchPoints',
+  },
+  [`${DC}.tenure_graded_bands`]: {
+    set: { [`${DC}.tenure_graded_bands`]: [{ min_years: 0, max_years: null, tiers: [{ employee_min: 0, employee_max: 0.06, match_rate: 1 }] }] },
+    context: 'matchTenureGraded',
+  },
+  ...dcPlanEligibility('match'),
+  [`${DC}.core_enabled`]: { set: { [`${DC}.core_enabled`]: false } },
+  [`${DC}.core_contribution_rate_percent`]: { set: { [`${DC}.core_contribution_rate_percent`]: 2 } },
+  [`${DC}.core_status`]: { set: { [`${DC}.core_status`]: 'none' } },
+  [`${DC}.core_graded_schedule`]: { set: { [`${DC}.core_graded_schedule`]: [{ service_years_min: 0, contribution_rate: 0.02 }] }, context: 'coreGraded' },
+  [`${DC}.core_points_schedule`]: { set: { [`${DC}.core_points_schedule`]: [{ min_points: 0, contribution_rate: 0.02 }] }, context: 'corePoints' },
+  [`${DC}.core_age_schedule`]: { set: { [`${DC}.core_age_schedule`]: [{ min_age: 0, contribution_rate: 0.02 }] }, context: 'coreAge' },
+  [`${DC}.core_integration_enabled`]: { set: { [`${DC}.core_integration_enabled`]: true }, context: 'coreDisparity' },
+  [`${DC}.core_integration_level_mode`]: {
+    set: { [`${DC}.core_integration_level_mode`]: 'percent_of_ss_wage_base', [`${DC}.core_integration_level_value`]: 50 },
+    context: 'coreIntegrated',
+  },
+  [`${DC}.core_integration_level_value`]: { set: { [`${DC}.core_integration_level_value`]: 150000 }, context: 'coreFixedLevel' },
+  [`${DC}.core_integration_disparity_rate`]: { set: { [`${DC}.core_integration_disparity_rate`]: 0.005 }, context: 'coreIntegrated' },
+  [`${DC}.core_integration_disparity_rate_percent`]: { set: { [`${DC}.core_integration_disparity_rate_percent`]: 0.5 }, context: 'coreIntegrated' },
+  ...dcPlanEligibility('core'),
+  // 12 months of 30 days: the year's hires wait 360 days.
+  [`${DC}.eligibility_months`]: { set: { [`${DC}.eligibility_months`]: 12 } },
 };

@@ -99,7 +99,8 @@ describe('dead-key guard', () => {
       // The shipped config stops at an error rule; the guard's rule fires every year.
       setConfigPath(config, 'setup.fail_on_validation_error', false);
       for (const change of changes) {
-        for (const [path, value] of Object.entries(change)) setConfigPath(config, path, value === OTHER_CENSUS ? otherCensus : value);
+        // Copied: a perturbation may index into a list a context set (tiers.1.x), which must not change the context.
+        for (const [path, value] of Object.entries(change)) setConfigPath(config, path, value === OTHER_CENSUS ? otherCensus : structuredClone(value));
       }
       return config;
     };

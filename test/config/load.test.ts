@@ -24,7 +24,7 @@ describe("the reference's shipped config", () => {
   it('keeps its values for the keys we use', () => {
     const { config } = loadConfig({ path: REFERENCE_CONFIG, env: {} });
     expect(config.simulation).toEqual({ start_year: 2025, end_year: 2029, random_seed: 42, target_growth_rate: 0.03 });
-    expect(config.workforce).toEqual({ total_termination_rate: 0.12, new_hire_termination_rate: 0.25 });
+    expect(config.workforce).toEqual({ total_termination_rate: 0.12, new_hire_termination_rate: 0.25, part_time_new_hire_pct: 0 });
     expect(config.compensation.cola_rate).toBe(0.01);
     expect(config.compensation.merit_budget).toBe(0.02);
     expect(config.compensation.promotion_compensation.max_cap_amount).toBe(500000);
@@ -45,7 +45,9 @@ describe("the reference's shipped config", () => {
     expect(config.enrollment.year_over_year_conversion.timing).toEqual({ enrollment_month: 6, enrollment_day: 15 });
     expect(config.employer_match.active_formula).toBe('simple_match');
     expect(config.employer_match.apply_eligibility).toBe(true);
-    expect(config.employer_match.formulas).toEqual(MATCH_FORMULA_PRESETS);
+    // The file's four formulas (the safe-harbor presets are not in it).
+    const { simple_match, tiered_match, stretch_match, enhanced_tiered } = MATCH_FORMULA_PRESETS;
+    expect(config.employer_match.formulas).toEqual({ simple_match, tiered_match, stretch_match, enhanced_tiered });
     expect(config.employer_core_contribution.contribution_rate).toBe(0.01);
     expect(config.deferral_auto_escalation).toEqual({
       enabled: true,
@@ -109,7 +111,7 @@ describe('defaults', () => {
     expect(config.scenario_id).toBeUndefined();
     expect(config.simulation.random_seed).toBe(42);
     expect(config.simulation.target_growth_rate).toBe(0.03);
-    expect(config.workforce).toEqual({ total_termination_rate: 0.12, new_hire_termination_rate: 0.25 });
+    expect(config.workforce).toEqual({ total_termination_rate: 0.12, new_hire_termination_rate: 0.25, part_time_new_hire_pct: 0 });
     // Pydantic defaults win over the shipped file where the reference model had one.
     expect(config.compensation.cola_rate).toBe(0.005);
     expect(config.compensation.merit_budget).toBe(0.025);

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   configJsonSchema,
   describeIgnored,
+  describePlanDesign,
   IGNORED_KEYS,
   loadConfig,
   MATCH_FORMULA_PRESETS,
@@ -72,17 +73,19 @@ describe('summarizeConfig', () => {
     expect(text).toContain('experienced 12%, new hires 25%');
     expect(text).toContain('default / default');
     expect(text).toContain('on, default deferral 2%, hired on or after 2020-01-01');
-    // 50 % of deferrals up to 6 % of pay pays at most 3 % of pay.
-    expect(text).toContain('simple_match (50% of deferrals up to 6% of pay; at most 3% of pay)');
-    expect(text).toContain('Employer core:       1% of pay');
     expect(text).toContain(`Ignored settings:    ${loaded.ignored.length}`);
+    // 50 % of deferrals up to 6 % of pay pays at most 3 % of pay.
+    const design = describePlanDesign(loaded).join('\n');
+    expect(design).toContain('Employer match:      simple_match (simple): 50% of the first 6%; at most 3% of pay');
+    expect(design).toContain('Employer core:       1% of pay');
   });
 
   it('describes tiered formulas and the reasons for ignored keys', () => {
-    const loaded = { path: 'x.yaml', ...parseConfig({ simulation: { start_year: 2025, end_year: 2025 }, employer_match: { active_formula: 'tiered_match' }, ops: {}, dc_plan: {} }) };
-    expect(summarizeConfig(loaded).join('\n')).toContain('tiered_match (100% of 0%-3%, 50% of 3%-5%; at most 4% of pay)');
+    const raw = { simulation: { start_year: 2025, end_year: 2025 }, employer_match: { active_formula: 'tiered_match' }, ops: {}, dc_plan: { auto_enroll: true } };
+    const loaded = { path: 'x.yaml', ...parseConfig(raw) };
+    expect(describePlanDesign(loaded).join('\n')).toContain('tiered_match (tiered): 100% of the first 3%, 50% of the next 2%; at most 4% of pay');
     expect(describeIgnored(loaded)).toEqual([
-      "dc_plan: not modelled yet: the reference's 2026 Studio plan-design overlay",
+      expect.stringMatching(/^dc_plan\.auto_enroll: not modelled yet, until the 2026 enrollment and escalation behaviours: /),
       'ops: Dagster op configuration',
     ]);
   });
@@ -90,16 +93,16 @@ describe('summarizeConfig', () => {
   it('computes the most a formula pays from its tiers and its cap', () => {
     const summary = (formula: Record<string, unknown>) => {
       const raw = { simulation: { start_year: 2025, end_year: 2025 }, employer_match: { active_formula: 'f', formulas: { f: formula } } };
-      return summarizeConfig({ path: 'x.yaml', ...parseConfig(raw) }).join('\n');
+      return describePlanDesign(parseConfig(raw)).join('\n');
     };
     // The tiers pay at most 25 % x 12 % = 3 %, the cap 3 %.
-    expect(summary(MATCH_FORMULA_PRESETS.stretch_match)).toContain('f (25% of 0%-12%; at most 3% of pay)');
+    expect(summary(MATCH_FORMULA_PRESETS.stretch_match)).toContain('f (tiered): 25% of the first 12%; at most 3% of pay');
     // The tiers pay at most 100 % x 2 % = 2 %, below the 4 % cap.
     const low = { type: 'tiered', max_match_percentage: 0.04, tiers: [{ tier: 1, employee_min: 0, employee_max: 0.02, match_rate: 1 }] };
-    expect(summary(low)).toContain('f (100% of 0%-2%; at most 2% of pay)');
+    expect(summary(low)).toContain('f (tiered): 100% of the first 2%; at most 2% of pay');
     // The cap (1 %) binds below what the tiers pay (100 % x 3 %).
     const capped = { type: 'tiered', max_match_percentage: 0.01, tiers: [{ tier: 1, employee_min: 0, employee_max: 0.03, match_rate: 1 }] };
-    expect(summary(capped)).toContain('f (100% of 0%-3%; at most 1% of pay)');
-    expect(summary({ type: 'simple', match_rate: 1, max_match_percentage: 0.04 })).toContain('f (100% of deferrals up to 4% of pay; at most 4% of pay)');
+    expect(summary(capped)).toContain('f (tiered): 100% of the first 3%; at most 1% of pay');
+    expect(summary({ type: 'simple', match_rate: 1, max_match_percentage: 0.04 })).toContain('f (simple): 100% of the first 4%; at most 4% of pay');
   });
 });

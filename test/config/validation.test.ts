@@ -111,9 +111,9 @@ describe('top-level sections', () => {
   });
 
   it('an environment variable naming a section not modelled yet warns as the file would', () => {
-    const loaded = parseConfig(minimal(), { env: { NAV_DC_PLAN__MATCH_CAP_PERCENT: '0.04' } });
-    expect(loaded.warnings).toEqual(['dc_plan: not modelled yet; ignored']);
-    expect(loaded.ignored).toEqual(['dc_plan']);
+    const loaded = parseConfig(minimal(), { env: { NAV_NEW_HIRE__MARKET_SCENARIO: 'baseline' } });
+    expect(loaded.warnings).toEqual(['new_hire: not modelled yet; ignored']);
+    expect(loaded.ignored).toEqual(['new_hire']);
   });
 });
 

@@ -13,8 +13,8 @@ import { latestRun } from '../../src/reporting/source.js';
 import { contentDigest, defaultConfigObject, makeCensus, query } from '../support/engine.js';
 import { makeVersion1Database } from '../support/schema-v1.js';
 
-// The columns version 2 added are NULL for the years computed before the migration (compared below).
-const added = (table: string) => (MODEL_COLUMNS_SINCE[2]?.[table] ?? []).map(([column]) => column);
+// The columns versions 2 and later added are NULL for the years computed before the migration (compared below).
+const added = (table: string) => Object.values(MODEL_COLUMNS_SINCE).flatMap((tables) => (tables[table] ?? []).map(([column]) => column));
 const TABLES: Record<string, string[]> = {
   fct_yearly_events: ['created_at'],
   fct_workforce_snapshot: ['snapshot_created_at', ...added('fct_workforce_snapshot')],

@@ -100,16 +100,20 @@ export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<
         simulation_year INTEGER, employee_id VARCHAR, employee_ssn VARCHAR, employee_birth_date DATE,
         employee_hire_date DATE, termination_date DATE, is_new_hire BOOLEAN, compensation DECIMAL(18,2),
         current_age INTEGER, current_tenure INTEGER, level_id INTEGER, age_band VARCHAR, tenure_band VARCHAR,
-        rng_key VARCHAR, eligibility_date DATE, waiting_period_days INTEGER, is_eligible BOOLEAN,
-        enrollment_window_start DATE)`);
+        rng_key UBIGINT, eligibility_date DATE, waiting_period_days INTEGER, is_eligible BOOLEAN,
+        enrollment_window_start DATE, is_plan_ineligible_override BOOLEAN)`);
+    // Every employee is full time: a census employee without a schedule, or a hire without a draw.
+    await db.run(`CREATE TABLE stg_census_data (employee_id VARCHAR, scheduled_hours_per_week DECIMAL(5,2))`);
+    await db.run(`CREATE TABLE int_random_draws (employee_id VARCHAR, part_time_hire UINTEGER)`);
     await db.run(`CREATE TABLE comp_period_starts (employee_id VARCHAR, period_start DATE, salary DECIMAL(18,2))`);
 
     let eventNo = 0;
     for (const e of employees) {
       const periods = salaryPeriods(e, year);
+      if (!e.isNewHire) await db.run(`INSERT INTO stg_census_data VALUES ($1, NULL)`, [e.id]);
       await db.run(
         `INSERT INTO int_plan_eligibility VALUES ($1, $2, 'SSN-' || $2, $3::DATE, $4::DATE, $5::DATE, $6, $7::DECIMAL(18,2),
-            $1 - year($3::DATE), $8, 1, NULL, NULL, $2, $4::DATE, 0, true, greatest($4::DATE, make_date($1, 1, 1)))`,
+            $1 - year($3::DATE), $8, 1, NULL, NULL, pa_key($2), $4::DATE, 0, true, greatest($4::DATE, make_date($1, 1, 1)), false)`,
         [year, e.id, e.birthDate, e.hireDate, e.terminationDate ?? null, e.isNewHire ?? false, periods[0]![1], e.tenure ?? 5],
       );
       for (const [start, salary] of periods) {

@@ -69,18 +69,33 @@ describe('model registry', () => {
     );
   });
 
-  it('draws only from declared random streams, in two stages (one-expression draws are slow to plan)', () => {
+  it('draws only from declared random streams: each once a year in int_random_draws, read by the models from it', () => {
     const runner = new ModelRunner(undefined as never);
-    const used = new Set<string>();
-    for (const model of MODELS) {
-      const sql = runner.sql(model);
-      expect(sql, model.name).not.toMatch(/\bpa_draw\(/);
-      const stage1 = [...sql.matchAll(/pa_draw_stage1\([^,()]+,\s*'([a-z0-9_]+)'\)/g)].map((m) => m[1]!);
-      const stage2 = [...sql.matchAll(/pa_draw_stage2\([^,()]+,[^,()]+,\s*'([a-z0-9_]+)'\)/g)].map((m) => m[1]!);
-      expect(new Set(stage2), model.name).toEqual(new Set(stage1));
-      for (const stream of stage1) used.add(stream);
+    const declared = RNG_STREAMS as readonly string[];
+    // Each stream's column is its salt's high half in stage 1 and its low half in stage 2, under its own name.
+    const draws = runner.sql(MODELS.find((m) => m.name === 'int_random_draws')!);
+    const stage1 = [...draws.matchAll(/xor\(key_hi, pa_salt_hi\('([a-z0-9_]+)'\)\) AS ([a-z0-9_]+)/g)];
+    const stage2 = [...draws.matchAll(/xor\(([a-z0-9_]+), xor\(key_lo, pa_salt_lo\('([a-z0-9_]+)'\)\)\) AS ([a-z0-9_]+)/g)];
+    for (const [text, salt, column] of stage1) expect(column, text).toBe(salt);
+    for (const [text, input, salt, column] of stage2) expect([input, column], text).toEqual([salt, salt]);
+    const streams = stage1.map((m) => m[1]!);
+    expect(stage2.map((m) => m[2]!)).toEqual(streams);
+    expect(new Set(streams).size).toBe(streams.length);
+    expect(streams.length).toBeGreaterThan(15);
+    expect(streams.filter((stream) => !declared.includes(stream))).toEqual([]);
+    // The models read only its streams, and never draw or read the salts themselves.
+    const read = new Set<string>();
+    for (const model of MODELS.filter((m) => m.name !== 'int_random_draws')) {
+      const sql = runner.sql(model).replace(/--.*$/gm, '');
+      expect(sql, model.name).not.toMatch(/pa_salts|pa_salt_hi|pa_salt_lo/);
+      if (!/\bint_random_draws\b/.test(sql)) continue;
+      const alias = /\bint_random_draws (\w+) USING \(employee_id\)/.exec(sql)?.[1];
+      expect(alias, `${model.name} joins int_random_draws under an alias, by employee_id`).toBeDefined();
+      for (const [, column] of sql.matchAll(new RegExp(`\\b${alias}\\.([a-z0-9_]+)`, 'g'))) {
+        expect(streams, `${model.name} reads d.${column}`).toContain(column);
+        read.add(column!);
+      }
     }
-    expect(used.size).toBeGreaterThan(10);
-    expect([...used].filter((stream) => !(RNG_STREAMS as readonly string[]).includes(stream))).toEqual([]);
+    expect(read.size).toBeGreaterThan(15);
   });
 });

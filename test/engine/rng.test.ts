@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
+import { MODELS } from '../../src/models/registry.js';
+import { RNG_STREAMS } from '../../src/models/rng.js';
 import { ModelRunner } from '../../src/models/runner.js';
 
 // An independent implementation of pa-rng-1 from its documented definition (rng.sql).
@@ -60,11 +62,38 @@ describe('pa-rng-1 seeded draw', () => {
     });
   });
 
-  it('pa_draw reads the seed and year from the session variables', async () => {
+  it('int_random_draws holds, for every key of the year and every stream it computes, pa_rand for the session seed and year', async () => {
     await withMacros(async (db) => {
-      await new ModelRunner(db).setYear(2031, 2025, 99);
-      const row = await db.one<{ u: number }>(`SELECT pa_draw(pa_key('EMP_000777'), 'promotion') AS u`);
-      expect(row?.u).toBe(expectedDraw('EMP_000777', 99, 2031, 'promotion'));
+      const runner = new ModelRunner(db);
+      const model = MODELS.find((m) => m.name === 'int_random_draws')!;
+      // The start-of-year population and the hires of two years; the keys cover all 64 bits.
+      await db.run(`CREATE TABLE int_employee_compensation_by_year AS
+                    SELECT y AS simulation_year, 'EMP_' || y || '_' || i AS employee_id, pa_key('EMP_' || y || '_' || i) AS rng_key
+                    FROM range(2026, 2028) t(y), range(40) s(i)`);
+      await db.run(`CREATE TABLE int_hiring_events AS
+                    SELECT y AS simulation_year, 'NH_' || y || '_' || i AS employee_id FROM range(2026, 2028) t(y), range(10) s(i)`);
+      for (const [year, seed] of [[2026, 42], [2027, 7]] as const) {
+        await runner.setYear(year, 2025, seed);
+        await runner.runModel(model, year);
+        const rows = await db.all<Record<string, string | number>>(`SELECT * FROM int_random_draws ORDER BY employee_id`);
+        expect(rows).toHaveLength(50);
+        const streams = Object.keys(rows[0]!).filter((c) => c !== 'employee_id');
+        expect(streams.length).toBeGreaterThan(15);
+        expect(streams.filter((s) => !(RNG_STREAMS as readonly string[]).includes(s))).toEqual([]);
+        for (const row of rows) {
+          expect(String(row.employee_id)).toMatch(new RegExp(`^(EMP|NH)_${year}_`));
+          for (const stream of streams) {
+            expect(Number(row[stream]) / 2 ** 32, `${row.employee_id} ${stream}`).toBe(expectedDraw(String(row.employee_id), seed, year, stream));
+          }
+        }
+        // The models read it through pa_uniform, the same value as pa_rand.
+        const mismatches = await db.one<{ n: number }>(
+          `SELECT count(*)::INTEGER AS n FROM int_random_draws
+           WHERE pa_uniform(opt_out) IS DISTINCT FROM pa_rand(pa_key(employee_id), ${seed}, ${year}, 'opt_out')
+              OR pa_uniform(termination) IS DISTINCT FROM pa_rand(pa_key(employee_id), ${seed}, ${year}, 'termination')`,
+        );
+        expect(mismatches?.n).toBe(0);
+      }
     });
   });
 

@@ -16,7 +16,7 @@ const VERSION_2_COLUMNS = [
 
 /**
  * Runs the builder's simulation, then takes the database back to schema version 1, as main wrote
- * databases before version 2: without the version-2 columns of the metadata and model tables, its
+ * databases before version 2: without the version-2 columns of the metadata tables and any later model column, its
  * checkpoints sealed over the version-1 rows under that version's hash algorithm, and recording version 1. Returns its path.
  */
 export async function makeVersion1Database(builder: OrchestratorBuilder): Promise<string> {
@@ -31,8 +31,11 @@ export async function makeVersion1Database(builder: OrchestratorBuilder): Promis
   try {
     // Table and column names are this file's constants.
     for (const [table, column] of VERSION_2_COLUMNS) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
-    for (const [table, columns] of Object.entries(MODEL_COLUMNS_SINCE[2] ?? {})) {
-      for (const [column] of columns) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    // Version 1 had none of the model columns of later versions.
+    for (const tables of Object.values(MODEL_COLUMNS_SINCE)) {
+      for (const [table, columns] of Object.entries(tables)) {
+        for (const [column] of columns) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+      }
     }
     const checkpoints = new CheckpointManager(db);
     for (const { year } of await checkpoints.list()) {

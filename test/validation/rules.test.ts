@@ -71,6 +71,10 @@ const CORRUPTIONS: Record<string, string> = {
   annual_additions_within_limit: `UPDATE int_employer_core_contributions SET core_415_reduction = 5
       WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM int_employer_core_contributions
         WHERE simulation_year = 2026 AND employer_core_amount > 0)`,
+  enrollment_follows_plan_eligibility: `UPDATE fct_yearly_events SET effective_date = DATE '2026-01-01'
+      WHERE event_id = (SELECT min(x.event_id) FROM fct_yearly_events x
+        JOIN int_plan_eligibility e ON e.employee_id = x.employee_id AND e.simulation_year = x.simulation_year
+        WHERE x.simulation_year = 2026 AND x.event_type = 'enrollment' AND e.entry_date > DATE '2026-01-01')`,
   core_follows_eligibility: `UPDATE int_employer_core_contributions SET employer_core_amount = employer_core_amount + 1
       WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM int_employer_core_contributions
         WHERE simulation_year = 2026 AND eligible_for_core)`,

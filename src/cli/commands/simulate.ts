@@ -18,7 +18,7 @@ import {
   type AppliedOverride,
   type OverrideSource,
 } from '../../config/effective.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { describeIntake } from '../../census/index.js';
 import type { SimulationConfig } from '../../config/schema.js';
 
@@ -92,7 +92,7 @@ export async function simulate(years: string | undefined, options: SimulateOptio
   }
 
   if (options.census !== undefined) cliSources.push({ key: 'setup.census_parquet_path', source: '--census', value: censusPath });
-  const inputs = runInputs(options, config.config, censusPath, cliSources);
+  const inputs = runInputs(options, config, censusPath, cliSources);
 
   for (const warning of config.warnings) process.stderr.write(`Warning: ${warning}\n`);
   if (config.ignored.length > 0 && !options.quiet) {
@@ -140,16 +140,17 @@ interface RunInputs {
 }
 
 /**
- * The effective inputs and every override with its source: the environment's PLANALIGN_/NAV_
- * variables, then the command line's (which win). What the config file alone says is read by loading
- * it again without them (null when it does not load so).
+ * The effective inputs and every override with its source: the file's dc_plan overlay, the
+ * environment's PLANALIGN_/NAV_ variables, then the command line's (which win). What the config file
+ * alone says is read by loading its YAML sections again without them (null when it does not load so).
  */
-function runInputs(options: SimulateOptions, config: SimulationConfig, census: string, cliSources: OverrideSource[]): RunInputs {
-  const sources = [...environmentOverrideSources(process.env), ...cliSources];
+function runInputs(options: SimulateOptions, loaded: LoadedConfig, census: string, cliSources: OverrideSource[]): RunInputs {
+  const config = loaded.config;
+  const sources = [...loaded.dcPlan, ...environmentOverrideSources(process.env), ...cliSources];
   let baseline: SimulationConfig | undefined;
   if (sources.length > 0) {
     try {
-      baseline = loadConfig({ path: options.config, env: {}, allowUnknownKeys: options.allowUnknownKeys === true }).config;
+      baseline = loadConfig({ path: options.config, env: {}, allowUnknownKeys: options.allowUnknownKeys === true, withoutDcPlan: true }).config;
     } catch {
       baseline = undefined;
     }

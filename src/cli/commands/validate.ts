@@ -1,4 +1,4 @@
-import { describeIgnored, summarizeConfig } from '../../config/index.js';
+import { describeDesigns, describeIgnored, describePlanDesign, summarizeConfig } from '../../config/index.js';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { OrchestratorBuilder } from '../../factory.js';
 
@@ -23,11 +23,26 @@ export async function validate(options: {
   }
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ valid: true, path: loaded.path, hash: loaded.hash, parametersHash: parameterTables.hash, ignored: loaded.ignored, warnings: loaded.warnings, missingIdentifiers: missing }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          valid: true,
+          path: loaded.path,
+          hash: loaded.hash,
+          parametersHash: parameterTables.hash,
+          designs: describeDesigns(loaded.config),
+          eras: loaded.eras,
+          dcPlan: loaded.dcPlan,
+          ignored: loaded.ignored,
+          warnings: loaded.warnings,
+          missingIdentifiers: missing,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return ExitCode.Success;
   }
-  const lines = ['Configuration is valid', ...summarizeConfig(loaded).map((l) => `  ${l}`)];
+  const lines = ['Configuration is valid', ...summarizeConfig(loaded).map((l) => `  ${l}`), ...describePlanDesign(loaded)];
   if (missing.length > 0) lines.push(`Note: no ${missing.join(' or ')}; runs use "default" (--enforce-identifiers makes this an error)`);
   if (parameterTables.dir !== undefined) lines.push(`  parameter tables: ${parameterTables.dir} (${Object.values(parameterTables.tables).filter((t) => t.source === 'override').map((t) => t.file).join(', ')}; the rest bundled)`);
   const warnings = [...loaded.warnings, ...parameterTables.notices];

@@ -1,14 +1,23 @@
 -- rule: match_within_formula
 -- severity: error
--- description: The match never exceeds the active formula's cap (for a simple formula also match_rate x deferrals); the contribution base is the snapshot's prorated pay capped at the 401(a)(17) limit; snapshot and calculation agree on the match (R23).
+-- description: The match never exceeds the design's most: under a deferral-based formula its cap (for a simple formula also match_rate x deferrals), under a band mode the employee's band's tiers in full; nothing when the match is off; the contribution base is the snapshot's prorated pay capped at the 401(a)(17) limit; snapshot and calculation agree on the match (R23).
+WITH band_most AS (
+    SELECT band_label, sum((employee_max - employee_min) * match_rate) AS most FROM param_match_bands GROUP BY band_label
+)
 SELECT m.employee_id, m.employer_match_amount, m.eligible_compensation, m.annual_deferrals, s.prorated_annual_compensation
 FROM int_employee_match_calculations m
 CROSS JOIN param_dc_plan p
+CROSS JOIN param_match_design d
+LEFT JOIN band_most b ON b.band_label = m.match_band
 JOIN param_irs_limits l ON l.simulation_year = m.simulation_year
 JOIN fct_workforce_snapshot s ON s.employee_id = m.employee_id AND s.simulation_year = m.simulation_year
 WHERE m.simulation_year = getvariable('simulation_year')
-  AND (m.employer_match_amount > round(m.eligible_compensation * p.match_max_percentage * p.match_cap_rate, 2)
-       OR (p.match_formula_type = 'simple' AND m.employer_match_amount > round(m.annual_deferrals * p.match_cap_rate, 2))
+  AND (m.employer_match_amount > round(m.eligible_compensation * CASE WHEN d.match_status = 'deferral_based'
+                                                                     THEN p.match_max_percentage * p.match_cap_rate
+                                                                     ELSE coalesce(b.most, 0) END, 2)
+       OR (d.match_status = 'deferral_based' AND p.match_formula_type = 'simple'
+           AND m.employer_match_amount > round(m.annual_deferrals * p.match_cap_rate, 2))
+       OR (NOT d.match_enabled AND m.employer_match_amount <> 0)
        OR m.employer_match_amount < 0
        OR s.total_contribution_base_compensation <> least(s.prorated_annual_compensation, l.compensation_limit)
        OR s.employer_match_amount <> m.employer_match_amount)

@@ -1,12 +1,13 @@
 -- Enrollment decisions of the year and opt-outs (reference-simulation.md §3.7, with defects D9, D14,
--- D16 and D19 fixed). Only eligible employees not enrolled at the start of the year can enroll:
+-- D16 and D19 fixed). Only eligible employees (int_plan_eligibility: entered the plan by the year's
+-- end, not excluded) not enrolled at the start of the year can enroll, never before their entry date:
 --   auto-enrollment   employees hired on or after the hire-date cutoff, never after an opt-out, in scope
---                     once: in the year the eligibility date falls in (the first simulated year if it
+--                     once: in the year the entry date falls in (the first simulated year if it
 --                     fell earlier), so a waiting period that ends next year still leads to
 --                     auto-enrollment (config scope is ignored: both of its values reach exactly these
---                     employees). Dated window start + window_days (window start: the eligibility date,
---                     or Jan 1 if eligible earlier), capped Dec 31
---   proactive         newly eligible (eligibility date this year) in-scope employees, before the
+--                     employees). Dated window start + window_days (window start: the entry date,
+--                     or Jan 1 if entered earlier), capped Dec 31
+--   proactive         newly eligible (entry date this year) in-scope employees, before the
 --                     auto-enrollment date: probability by age band
 --   voluntary         newly eligible employees outside auto-enrollment: base rate by age x pay x level
 --   year-over-year    employees hired before the year: conversion rate by age x pay x tenure
@@ -31,15 +32,16 @@ previous_state AS (
 not_enrolled AS (
     SELECT e.*,
            coalesce(s.ever_opted_out, false) AS ever_opted_out,
-           pa_draw_stage1(e.rng_key, 'proactive_enroll') AS proactive_enroll_stage1,
-           pa_draw_stage1(e.rng_key, 'proactive_timing') AS proactive_timing_stage1,
-           pa_draw_stage1(e.rng_key, 'voluntary_enroll') AS voluntary_enroll_stage1,
-           pa_draw_stage1(e.rng_key, 'voluntary_rate') AS voluntary_rate_stage1,
-           pa_draw_stage1(e.rng_key, 'voluntary_timing') AS voluntary_timing_stage1,
-           pa_draw_stage1(e.rng_key, 'yoy_enroll') AS yoy_enroll_stage1,
-           pa_draw_stage1(e.rng_key, 'opt_out') AS opt_out_stage1,
-           pa_draw_stage1(e.rng_key, 'opt_out_timing') AS opt_out_timing_stage1
+           pa_uniform(draws.proactive_enroll) AS proactive_draw,
+           pa_uniform(draws.proactive_timing) AS proactive_timing_draw,
+           pa_uniform(draws.voluntary_enroll) AS voluntary_draw,
+           pa_uniform(draws.voluntary_rate) AS voluntary_rate_draw,
+           pa_uniform(draws.voluntary_timing) AS voluntary_timing_draw,
+           pa_uniform(draws.yoy_enroll) AS yoy_draw,
+           pa_uniform(draws.opt_out) AS opt_out_draw,
+           pa_uniform(draws.opt_out_timing) AS opt_out_timing_draw
     FROM int_plan_eligibility e
+    JOIN int_random_draws draws USING (employee_id)
     LEFT JOIN previous_state s USING (employee_id)
     WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
 ),
@@ -48,8 +50,8 @@ population AS MATERIALIZED (
     SELECT e.*,
            p.ae_enabled
              AND (p.ae_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.ae_hire_date_cutoff)
-             AND greatest(year(e.eligibility_date), getvariable('start_year')) = e.simulation_year AS in_ae_scope,
-           e.eligibility_date >= make_date(e.simulation_year, 1, 1) AS newly_eligible,
+             AND greatest(year(e.entry_date), getvariable('start_year')) = e.simulation_year AS in_ae_scope,
+           e.entry_date >= make_date(e.simulation_year, 1, 1) AS newly_eligible,
            make_date(e.simulation_year, 12, 31) AS year_end,
            m.deferral_rate AS matrix_rate,
            pa_by_age(e.current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
@@ -65,15 +67,7 @@ population AS MATERIALIZED (
                     ELSE p.yoy_tenure_veteran END AS yoy_probability,
            pa_by_age(e.current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
              * pa_by_income(e.compensation, p.opt_out_income_low, p.opt_out_income_moderate,
-                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability,
-           pa_draw_stage2(e.proactive_enroll_stage1, e.rng_key, 'proactive_enroll') AS proactive_draw,
-           pa_draw_stage2(e.proactive_timing_stage1, e.rng_key, 'proactive_timing') AS proactive_timing_draw,
-           pa_draw_stage2(e.voluntary_enroll_stage1, e.rng_key, 'voluntary_enroll') AS voluntary_draw,
-           pa_draw_stage2(e.voluntary_rate_stage1, e.rng_key, 'voluntary_rate') AS voluntary_rate_draw,
-           pa_draw_stage2(e.voluntary_timing_stage1, e.rng_key, 'voluntary_timing') AS voluntary_timing_draw,
-           pa_draw_stage2(e.yoy_enroll_stage1, e.rng_key, 'yoy_enroll') AS yoy_draw,
-           pa_draw_stage2(e.opt_out_stage1, e.rng_key, 'opt_out') AS opt_out_draw,
-           pa_draw_stage2(e.opt_out_timing_stage1, e.rng_key, 'opt_out_timing') AS opt_out_timing_draw
+                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability
     FROM not_enrolled e
     CROSS JOIN p
     JOIN param_deferral_rate_matrix m

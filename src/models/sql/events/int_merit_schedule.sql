@@ -4,22 +4,14 @@
 -- distribution seed, then a day drawn uniformly within that month.
 -- Merit budget: the comp_levers merit rates keep their shape across levels and are scaled so that
 -- Σ merit rate x start-of-year pay = merit_budget x Σ start-of-year pay over the employees raised.
-WITH pop AS (
-    SELECT c.*, t.effective_date AS termination_date
+WITH drawn AS (
+    SELECT c.*, t.effective_date AS termination_date,
+           pa_uniform(draws.raise_month) AS month_draw, pa_uniform(draws.raise_day) AS day_draw
     FROM int_employee_compensation_by_year c
+    JOIN int_random_draws draws USING (employee_id)
     LEFT JOIN int_termination_events t
       ON t.employee_id = c.employee_id AND t.simulation_year = c.simulation_year
     WHERE c.simulation_year = getvariable('simulation_year') AND c.current_tenure >= 1
-),
-staged AS (
-    SELECT *, pa_draw_stage1(rng_key, 'raise_month') AS month_stage1, pa_draw_stage1(rng_key, 'raise_day') AS day_stage1
-    FROM pop
-),
-drawn AS (
-    SELECT *,
-           pa_draw_stage2(month_stage1, rng_key, 'raise_month') AS month_draw,
-           pa_draw_stage2(day_stage1, rng_key, 'raise_day') AS day_draw
-    FROM staged
 ),
 month_pick AS (
     SELECT d.employee_id,

@@ -5,8 +5,12 @@
 -- promotion applies to the pay in force on Feb 1: when a merit raise came earlier in the year, on
 -- top of it (defect D3: raises and promotions compound in date order).
 WITH pop AS (
-    SELECT c.*, make_date(c.simulation_year, 2, 1) AS promotion_date, t.effective_date AS termination_date
+    SELECT c.*, make_date(c.simulation_year, 2, 1) AS promotion_date, t.effective_date AS termination_date,
+           pa_uniform(draws.promotion) AS promotion_draw,
+           pa_uniform(draws.promotion_pct) AS pct_draw,
+           pa_uniform(draws.promotion_pct_2) AS pct_2_draw
     FROM int_employee_compensation_by_year c
+    JOIN int_random_draws draws USING (employee_id)
     LEFT JOIN int_termination_events t
       ON t.employee_id = c.employee_id AND t.simulation_year = c.simulation_year
     WHERE c.simulation_year = getvariable('simulation_year')
@@ -15,8 +19,7 @@ WITH pop AS (
 hazard AS (
     SELECT pop.*,
            h.base_rate * am.multiplier * tm.multiplier
-               * greatest(0, 1 - h.level_dampener_factor * (pop.level_id - 1)) AS promotion_rate,
-           pa_draw_stage1(pop.rng_key, 'promotion') AS promotion_stage1
+               * greatest(0, 1 - h.level_dampener_factor * (pop.level_id - 1)) AS promotion_rate
     FROM pop
     CROSS JOIN param_promotion_hazard h
     JOIN param_promotion_age_multipliers am ON am.age_band = pop.age_band
@@ -24,11 +27,7 @@ hazard AS (
     WHERE pop.termination_date IS NULL OR pop.promotion_date < pop.termination_date
 ),
 chosen AS (
-    SELECT *,
-           pa_draw_stage1(rng_key, 'promotion_pct') AS pct_stage1,
-           pa_draw_stage1(rng_key, 'promotion_pct_2') AS pct_2_stage1
-    FROM hazard
-    WHERE pa_draw_stage2(promotion_stage1, rng_key, 'promotion') < promotion_rate
+    SELECT * FROM hazard WHERE promotion_draw < promotion_rate
 ),
 promoted AS (
     SELECT chosen.*,
@@ -39,11 +38,9 @@ promoted AS (
            CASE p.promotion_distribution_type
                WHEN 'deterministic' THEN coalesce(lo.base_increase_pct, p.promotion_base_increase_pct)
                WHEN 'normal' THEN coalesce(lo.base_increase_pct, p.promotion_base_increase_pct)
-                   + sqrt(-2 * ln(1 - pa_draw_stage2(pct_stage1, rng_key, 'promotion_pct')))
-                     * cos(2 * pi() * pa_draw_stage2(pct_2_stage1, rng_key, 'promotion_pct_2'))
-                     * p.promotion_normal_std_dev
+                   + sqrt(-2 * ln(1 - chosen.pct_draw)) * cos(2 * pi() * chosen.pct_2_draw) * p.promotion_normal_std_dev
                ELSE coalesce(lo.base_increase_pct, p.promotion_base_increase_pct)
-                   + (pa_draw_stage2(pct_stage1, rng_key, 'promotion_pct') - 0.5) * 2 * p.promotion_distribution_range
+                   + (chosen.pct_draw - 0.5) * 2 * p.promotion_distribution_range
            END AS increase_pct,
            p.promotion_max_cap_pct, p.promotion_max_cap_amount
     FROM chosen

@@ -2,14 +2,11 @@
 -- lowest seeded draw (ties on employee_id) up to the level's quota. The date is spread over the year
 -- with its own seeded draw, which includes year and seed (defect D18), from the hire date for a census
 -- employee hired during the first year.
-WITH staged AS (
-    SELECT *, pa_draw_stage1(rng_key, 'termination') AS selection_stage1
-    FROM int_employee_compensation_by_year
-    WHERE simulation_year = getvariable('simulation_year')
-),
-pool AS (
-    SELECT *, pa_draw_stage2(selection_stage1, rng_key, 'termination') AS selection_draw
-    FROM staged
+WITH pool AS (
+    SELECT c.*, pa_uniform(draws.termination) AS selection_draw, pa_uniform(draws.termination_day) AS day_draw
+    FROM int_employee_compensation_by_year c
+    JOIN int_random_draws draws USING (employee_id)
+    WHERE c.simulation_year = getvariable('simulation_year')
 ),
 quota AS (
     SELECT level_id, expected_terminations
@@ -22,9 +19,8 @@ selected AS (
     FROM pool JOIN quota USING (level_id)
     QUALIFY level_rank <= quota.expected_terminations
 ),
-day_staged AS (
-    SELECT *, pa_draw_stage1(rng_key, 'termination_day') AS day_stage1,
-           greatest(make_date(simulation_year, 1, 1), employee_hire_date) AS employed_from
+dated AS (
+    SELECT *, greatest(make_date(simulation_year, 1, 1), employee_hire_date) AS employed_from
     FROM selected
 )
 SELECT
@@ -33,8 +29,7 @@ SELECT
     'termination' AS event_type,
     simulation_year,
     (employed_from
-        + floor(pa_draw_stage2(day_stage1, rng_key, 'termination_day')
-                * (make_date(simulation_year, 12, 31) - employed_from + 1))::INTEGER)
+        + floor(day_draw * (make_date(simulation_year, 12, 31) - employed_from + 1))::INTEGER)
         AS effective_date,
     'Termination - experienced_termination (level: ' || level_id || ', final compensation: $'
         || employee_compensation::VARCHAR || ')' AS event_details,
@@ -49,4 +44,4 @@ SELECT
     tenure_band,
     NULL::DOUBLE AS event_probability,
     'termination' AS event_category
-FROM day_staged
+FROM dated

@@ -21,26 +21,18 @@ CREATE OR REPLACE MACRO pa_key(employee_id) AS ('0x' || left(md5(employee_id), 1
 CREATE OR REPLACE MACRO pa_salt(seed, yr, stream) AS
     ('0x' || left(md5(seed::VARCHAR || '|' || yr::VARCHAR || '|' || stream), 16))::UBIGINT;
 
+-- A mixed 32-bit value as a draw in [0, 1).
+CREATE OR REPLACE MACRO pa_uniform(bits) AS bits / 4294967296.0;
+
 CREATE OR REPLACE MACRO pa_rand(key, seed, yr, stream) AS
-    pa_mix32(xor(
+    pa_uniform(pa_mix32(xor(
         pa_mix32(xor(key >> 32, pa_salt(seed, yr, stream) >> 32)),
         xor(key & 4294967295::UBIGINT, pa_salt(seed, yr, stream) & 4294967295::UBIGINT)
-    )) / 4294967296.0;
+    )));
 
--- The draw every model uses: pa_rand for the run's seed and the year being built, with the year's
--- salt of each stream precomputed into the map variable pa_salts (see src/models/rng.ts): the same
--- values as pa_rand, without an md5 per draw in every query plan.
---
--- Models take it in two stages, stage 1 as a column of one CTE and stage 2 in a later one. Written as
--- one expression, the outer mixer copies its argument, the inner mixer, 8 times (each xorshift step
--- reads its input twice), and binding those copies cost a model more than computing its draws
--- (about 12 ms of planning per draw, every year). pa_draw is the two stages composed.
-CREATE OR REPLACE MACRO pa_draw_stage1(key, stream) AS
-    pa_mix32(xor(key >> 32, getvariable('pa_salts')[stream] >> 32));
-
-CREATE OR REPLACE MACRO pa_draw_stage2(stage1, key, stream) AS
-    pa_mix32(xor(stage1, xor(key & 4294967295::UBIGINT, getvariable('pa_salts')[stream] & 4294967295::UBIGINT)))
-        / 4294967296.0;
-
-CREATE OR REPLACE MACRO pa_draw(key, stream) AS
-    pa_draw_stage2(pa_draw_stage1(key, stream), key, stream);
+-- The models' draws are the table int_random_draws (events/int_random_draws.sql): pa_rand for the
+-- run's seed and the year being built, computed once a year for every stream, with the year's salt
+-- of every stream precomputed into the map variable pa_salts (see src/models/rng.ts). Its halves, as
+-- the BIGINT that table computes in:
+CREATE OR REPLACE MACRO pa_salt_hi(stream) AS (getvariable('pa_salts')[stream] >> 32)::BIGINT;
+CREATE OR REPLACE MACRO pa_salt_lo(stream) AS (getvariable('pa_salts')[stream] & 4294967295::UBIGINT)::BIGINT;

@@ -45,9 +45,11 @@ SELECT
          WHEN t.termination_date IS NULL THEN 'continuous_active'
          ELSE 'experienced_termination' END AS detailed_status_code,
     getvariable('simulation_year')::INTEGER AS simulation_year,
-    pop.eligibility_date AS employee_eligibility_date,
+    -- The plan entry date (the day the requirements are met, unless entry dates are periodic) and
+    -- int_plan_eligibility's status: eligible, pending, or ineligible (excluded by override or draw).
+    pop.entry_date AS employee_eligibility_date,
     pop.waiting_period_days,
-    CASE WHEN pop.is_eligible THEN 'eligible' ELSE 'pending' END AS current_eligibility_status,
+    pop.eligibility_status AS current_eligibility_status,
     er.enrollment_date AS employee_enrollment_date,
     er.is_enrolled AS is_enrolled_flag,
     dr.current_deferral_rate,
@@ -88,7 +90,8 @@ SELECT
     ps.run_started_at AS snapshot_created_at,
     -- 415(c) cuts of the employer money (core first, then match); columns after the reference's
     m.match_415_reduction,
-    core.core_415_reduction
+    core.core_415_reduction,
+    el.scheduled_hours_per_week
 FROM population pop
 CROSS JOIN param_simulation ps
 JOIN pay USING (employee_id)

@@ -3,6 +3,7 @@
  *
  *   simulate_<N>x<Y>         `planalign simulate` over a synthetic census of N employees, Y years from 2025
  *   simulate_<N>x<Y>_csv     the same from the census as CSV instead of Parquet
+ *   simulate_<N>x<Y>[_csv]@<design>   the same with one plan design of designs.ts laid over the config
  *   batch_<S>_parallel<P>    `planalign batch` over S scenario files (growth 0/2/4/6 %...), P at once
  *   help_ms                  `planalign --help`
  *   inprocess_<N>x<Y>        one in-process run (per-model times, checkpoint cost); single sample
@@ -16,14 +17,18 @@
  *   year_marginal_us         its slope, per employee-year
  *   startup_parquet_ms       process start to the first year's start, simulate_10000x1
  *   startup_csv_ms           the same, simulate_10000x1_csv
+ *   cost_<N>x<Y>[_csv]@<design>   the cost of the design: simulate_<N>x<Y>@<design> against simulate_<N>x<Y>
  *
- * `terms` (in --cases) names the last four.
+ * `terms` (in --cases) names the four terms; `designs` (in --cases or a profile's cases) every
+ * design case at the profile's design size, with the default case of that size. A design case
+ * always brings in its default case and its cost.
  */
+import { DESIGN_NAMES, isDesignName, type DesignName } from './designs.js';
 
 export const START_YEAR = 2025;
 
 export type CaseSpec =
-  | { kind: 'simulate'; name: string; employees: number; years: number; census: CensusFormat; repeats: number }
+  | { kind: 'simulate'; name: string; employees: number; years: number; census: CensusFormat; repeats: number; design?: DesignName }
   | { kind: 'batch'; name: string; scenarios: number; parallel: number; employees: number; years: number; repeats: number }
   | { kind: 'help'; name: string; repeats: number }
   | { kind: 'inprocess'; name: string; employees: number; years: number };
@@ -43,13 +48,41 @@ export interface Profile {
   termsYears: number;
   /** The census size of the start-up figures (startup_parquet_ms, startup_csv_ms). */
   startupEmployees: number;
-  /** Case names, with a per-case repeat count where it differs from the profile's. */
+  /** The census size and years of the design cases that `designs` names. */
+  designsEmployees: number;
+  designsYears: number;
+  /** Case names (or `designs`), with a per-case repeat count where it differs from the profile's. */
   cases: Array<string | [string, number]>;
   derived: string[];
 }
 
 /** What `--cases terms` selects: the fixed and marginal cost of a year, and the start-up time. */
 export const TERMS = ['year_fixed_ms', 'year_marginal_us', 'startup_parquet_ms', 'startup_csv_ms'];
+
+/** What `designs` selects: the default case at the profile's design size, then one case per design. */
+export function designCases(profile: Profile): string[] {
+  const base = `simulate_${profile.designsEmployees}x${profile.designsYears}`;
+  return [base, ...DESIGN_NAMES.map((design) => `${base}@${design}`)];
+}
+
+const DESIGN_CASE = /^(simulate_\d+x\d+(?:_csv)?)@(.+)$/;
+
+/** `simulate_10000x5@match_points` → its default case and design; undefined for any other name. */
+export function splitDesignCase(name: string): { base: string; design: string } | undefined {
+  const m = DESIGN_CASE.exec(name);
+  return m === null ? undefined : { base: m[1] as string, design: m[2] as string };
+}
+
+/** The cost metric of a design case: `simulate_10000x5@match_points` → `cost_10000x5@match_points`. */
+export const costMetricName = (designCase: string): string => designCase.replace(/^simulate_/, 'cost_');
+
+/** A cost metric's inputs, [default case, design case]; undefined for any other name. */
+export function costInputs(metric: string): [string, string] | undefined {
+  if (!metric.startsWith('cost_')) return undefined;
+  const designCase = metric.replace(/^cost_/, 'simulate_');
+  const split = splitDesignCase(designCase);
+  return split === undefined ? undefined : [split.base, designCase];
+}
 
 export const PROFILES: Record<ProfileName, Profile> = {
   quick: {
@@ -61,6 +94,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     termsSizes: [1_000, 10_000, 60_000],
     termsYears: 5,
     startupEmployees: 10_000,
+    designsEmployees: 10_000,
+    designsYears: 5,
     cases: [
       'help_ms',
       'simulate_1000x5',
@@ -85,6 +120,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     termsSizes: [1_000, 10_000, 60_000],
     termsYears: 5,
     startupEmployees: 10_000,
+    designsEmployees: 10_000,
+    designsYears: 5,
     cases: [
       'help_ms',
       'simulate_1000x5',
@@ -99,6 +136,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
       'batch_4_parallel1',
       'batch_4_parallel2',
       'inprocess_60000x5',
+      'designs',
     ],
     derived: ['scaling_100k_over_10k', 'scaling_1m_over_100k', 'checkpoint_overhead_pct', ...TERMS],
   },
@@ -126,11 +164,23 @@ export function parseCase(name: string, profile: Profile, repeats?: number): Cas
   const profileRepeats = Array.isArray(listed) ? listed[1] : undefined;
   let m: RegExpMatchArray | null;
   if (name === 'help_ms') return { kind: 'help', name, repeats: repeats ?? profile.helpRepeats };
-  if ((m = /^simulate_(\d+)x(\d+)(_csv)?$/.exec(name)) !== null) {
+  if ((m = /^simulate_(\d+)x(\d+)(_csv)?(?:@([a-z0-9_]+))?$/.exec(name)) !== null) {
     const employees = positive(m[1], name);
     const years = positive(m[2], name);
     const census = m[3] === undefined ? 'parquet' : 'csv';
-    return { kind: 'simulate', name, employees, years, census, repeats: repeats ?? profileRepeats ?? profile.repeats };
+    const design = m[4];
+    if (design !== undefined && !isDesignName(design)) {
+      throw new CaseError(`Case ${name}: unknown design "${design}": expected one of ${DESIGN_NAMES.join(', ')}`);
+    }
+    return {
+      kind: 'simulate',
+      name,
+      employees,
+      years,
+      census,
+      repeats: repeats ?? profileRepeats ?? profile.repeats,
+      ...(design === undefined ? {} : { design }),
+    };
   }
   if ((m = /^batch_(\d+)_parallel(\d+)$/.exec(name)) !== null) {
     return {
@@ -147,7 +197,7 @@ export function parseCase(name: string, profile: Profile, repeats?: number): Cas
     return { kind: 'inprocess', name, employees: positive(m[1], name), years: positive(m[2], name) };
   }
   throw new CaseError(
-    `Unknown case "${name}": expected simulate_<N>x<Y>[_csv], batch_<S>_parallel<P>, help_ms, inprocess_<N>x<Y>, terms or one of ${Object.keys(derivedInputs(profile)).join(', ')}`,
+    `Unknown case "${name}": expected simulate_<N>x<Y>[_csv][@<design>], batch_<S>_parallel<P>, help_ms, inprocess_<N>x<Y>, terms, designs, cost_<N>x<Y>@<design> or one of ${Object.keys(derivedInputs(profile)).join(', ')}`,
   );
 }
 
@@ -168,15 +218,17 @@ export function selectCases(
   repeats?: number,
 ): { cases: CaseSpec[]; derived: string[]; inputs: Record<string, string[]> } {
   const allInputs = derivedInputs(profile);
+  const inputsOf = (name: string): string[] | undefined => allInputs[name] ?? costInputs(name);
+  const expand = (name: string): string[] => (name === 'terms' ? TERMS : name === 'designs' ? designCases(profile) : [name]);
   const wanted: string[] = [];
   let derived: string[];
   if (names === undefined) {
-    wanted.push(...profile.cases.map((c) => (Array.isArray(c) ? c[0] : c)));
+    wanted.push(...profile.cases.flatMap((c) => expand(Array.isArray(c) ? c[0] : c)));
     derived = [...profile.derived];
   } else {
     derived = [];
-    for (const name of names.flatMap((n) => (n.trim() === 'terms' ? TERMS : [n.trim()])).filter((n) => n !== '')) {
-      const inputs = allInputs[name];
+    for (const name of names.flatMap((n) => expand(n.trim())).filter((n) => n !== '')) {
+      const inputs = inputsOf(name);
       if (inputs !== undefined) {
         derived.push(name);
         wanted.push(...inputs);
@@ -186,13 +238,17 @@ export function selectCases(
     }
     if (wanted.length === 0) throw new CaseError('--cases names no case');
   }
-  const unique = [...new Set(wanted)];
+  // A design case is measured with the default case of its size, first, and its cost is derived.
+  const unique = [...new Set(wanted.flatMap((n) => [splitDesignCase(n)?.base, n].filter((c): c is string => c !== undefined)))];
+  for (const name of unique) {
+    if (splitDesignCase(name) !== undefined && !derived.includes(costMetricName(name))) derived.push(costMetricName(name));
+  }
   for (const [metric, inputs] of Object.entries(allInputs)) {
     if (!derived.includes(metric) && inputs.every((i) => unique.includes(i))) derived.push(metric);
   }
   // The checkpoint cost comes from any in-process run (inprocess_60000x5 when there is one).
   if (!derived.includes('checkpoint_overhead_pct') && unique.some((n) => n.startsWith('inprocess_'))) derived.push('checkpoint_overhead_pct');
-  const inputs = Object.fromEntries(derived.map((name) => [name, allInputs[name] ?? []]));
+  const inputs = Object.fromEntries(derived.map((name) => [name, inputsOf(name) ?? []]));
   return { cases: unique.map((n) => parseCase(n, profile, repeats)), derived, inputs };
 }
 

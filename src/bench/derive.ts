@@ -1,3 +1,4 @@
+import { DESIGNS, isDesignName } from './designs.js';
 import type { CaseResult, DerivedMetric, InProcessResult, Sample } from './types.js';
 import { fitLine, median, round, spread, sum } from './stats.js';
 
@@ -135,6 +136,38 @@ export function startupMetric(name: string, source: CaseResult): DerivedMetric |
   };
 }
 
+/**
+ * `cost_<N>x<Y>@<design>`: what switching the design on costs, the median wall time of its case over
+ * that of the default case of the same size, in percent; the range from the spreads' opposite ends
+ * (fastest design run / slowest default run … slowest / fastest). `details` has the seconds, their
+ * difference and the peak RSS of both.
+ */
+export function costMetric(name: string, base: CaseResult, design: CaseResult): DerivedMetric {
+  const pct = (a: number, b: number) => round(((a - b) / b) * 100, 2);
+  const designName = String(design.params.design);
+  const description = isDesignName(designName) ? DESIGNS[designName].description : designName;
+  const deltaSeconds = round(design.medianWallSeconds - base.medianWallSeconds, 3);
+  const value = pct(design.medianWallSeconds, base.medianWallSeconds);
+  return {
+    name,
+    value,
+    unit: `% over ${base.name}`,
+    range: [pct(design.minWallSeconds, base.maxWallSeconds), pct(design.maxWallSeconds, base.minWallSeconds)],
+    from: [base.name, design.name],
+    note: `${description}: median ${design.medianWallSeconds} s against ${base.medianWallSeconds} s (${deltaSeconds >= 0 ? '+' : ''}${deltaSeconds} s)`,
+    details: {
+      design: designName,
+      description,
+      seconds: design.medianWallSeconds,
+      defaultSeconds: base.medianWallSeconds,
+      deltaSeconds,
+      peakRssMiB: design.medianPeakRssMiB,
+      defaultPeakRssMiB: base.medianPeakRssMiB,
+      deltaPeakRssMiB: round(design.medianPeakRssMiB - base.medianPeakRssMiB, 1),
+    },
+  };
+}
+
 /** The derived metrics asked for whose inputs were measured. */
 export function deriveMetrics(
   names: readonly string[],
@@ -156,6 +189,8 @@ export function deriveMetrics(
         const terms = termsMetrics(measured);
         out[name] = name === 'year_fixed_ms' ? terms.fixed : terms.marginal;
       }
+    } else if (name.startsWith('cost_')) {
+      if (measured !== undefined) out[name] = costMetric(name, measured[0] as CaseResult, measured[1] as CaseResult);
     } else if (name.startsWith('startup_')) {
       const metric = measured === undefined ? undefined : startupMetric(name, measured[0] as CaseResult);
       if (metric !== undefined) out[name] = metric;

@@ -2,15 +2,19 @@
  * Runs the selected cases and assembles the results. Every measured run is the compiled CLI
  * (`dist/cli/main.js`) as a child process with the default config (validation, audit and checkpoints
  * on), over synthetic censuses from `planalign census generate --seed 42`, each into a fresh database.
+ * A design case runs the config with its design laid over it (writeDesignConfig).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { prepareScenarios, writeScenarioConfig } from '../batch/prepare.js';
 import { packageRoot } from '../paths.js';
 import { ENGINE_VERSION } from '../version.js';
 import { type CaseSpec, type CensusFormat, yearsArgument, START_YEAR } from './cases.js';
 import { deriveMetrics } from './derive.js';
+import { DESIGNS, type DesignName } from './designs.js';
 import type { InProcessRaw } from './inprocess.js';
 import { canSampleTree, cleanEnvironment, machineBusySeconds, measureChild, parseProgress, runningChildren, type ChildOptions } from './measure.js';
 import { median, round, spread } from './stats.js';
@@ -186,6 +190,16 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const designConfigs = new Map<DesignName, string>();
+  const configOf = (design: DesignName | undefined): string => {
+    if (design === undefined) return options.config;
+    let path = designConfigs.get(design);
+    if (path === undefined) {
+      path = writeDesignConfig(join(work, 'designs'), design, options.config, env);
+      designConfigs.set(design, path);
+    }
+    return path;
+  };
   const report = join(work, 'resources.json');
   const cases: Record<string, CaseResult> = {};
   const inProcess: Record<string, InProcessResult> = {};
@@ -206,11 +220,12 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
         options.log(`${label}: median ${result.medianMs} ms over ${spec.repeats} runs`);
       } else if (spec.kind === 'simulate') {
         const file = await census(spec.employees, spec.census);
+        const config = configOf(spec.design);
         const samples: Sample[] = [];
         for (let i = 0; i < spec.repeats; i += 1) {
           const database = join(work, `${spec.name}_${i}.duckdb`);
           const { m, sample } = await measured(
-            ['simulate', yearsArgument(spec.years), '--config', options.config, '--census', file, '--database', database, '--json'],
+            ['simulate', yearsArgument(spec.years), '--config', config, '--census', file, '--database', database, '--json'],
             { resourceReport: report },
             true,
             () => removeDatabase(database),
@@ -229,7 +244,7 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
         const result = caseResult(
           spec.name,
           'simulate',
-          { employees: spec.employees, years: spec.years, startYear: START_YEAR, census: spec.census },
+          { employees: spec.employees, years: spec.years, startYear: START_YEAR, census: spec.census, ...(spec.design === undefined ? {} : { design: spec.design }) },
           samples,
           'process',
         );
@@ -341,6 +356,21 @@ export function caseResult(
     rssMethod,
     samples,
   };
+}
+
+/**
+ * The bench's config with the design laid over it, merged, validated and written as `planalign batch`
+ * writes a scenario's config (a relative setup path resolved, the written file checked to reload to
+ * the same config): `<dir>/<design>.yaml` (the overlay) and `<dir>/<design>.config.yaml` (the run's).
+ */
+export function writeDesignConfig(dir: string, design: DesignName, baseConfig: string, env: Record<string, string | undefined>): string {
+  mkdirSync(dir, { recursive: true });
+  const overlay = join(dir, `${design}.yaml`);
+  writeFileSync(overlay, stringify(DESIGNS[design].overlay));
+  const [prepared] = prepareScenarios({ baseConfig, scenarios: [{ name: design, path: overlay }], env });
+  const path = join(dir, `${design}.config.yaml`);
+  writeScenarioConfig(path, prepared as NonNullable<typeof prepared>, baseConfig);
+  return path;
 }
 
 /** One scenario file per growth rate: growth_00.yaml (0 %), growth_02.yaml (2 %), ... */

@@ -10,6 +10,8 @@
  *                          [--sizes 10000,100000 --years 2025-2029]   the old options: simulate_<N>x<Y> cases
  *                          [--cases terms [--terms-sizes 1000,10000,60000] [--terms-years 5] [--startup-employees 10000]]
  *                                              the fixed and marginal cost of a year, and the start-up time
+ *                          [--cases designs [--designs-employees 10000] [--designs-years 5]]
+ *                                              the cost of each plan design (simulate_<N>x<Y>@<design> against simulate_<N>x<Y>)
  *
  * Exit codes: 0 done (no regression), 1 the comparison found a regression, 2 usage error or failed run.
  */
@@ -27,7 +29,7 @@ import type { BenchResults, DerivedMetric } from './types.js';
 const USAGE = `usage: node dist/bench/run.js [--profile quick|full] [--cases a,b] [--repeats n] [--out file]
        [--compare baseline.json] [--update-baseline] [--baseline file] [--results file] [--keep-work]
        [--batch-employees n] [--batch-years n] [--wait-idle seconds] [--config file] [--sizes N,M --years YYYY-YYYY]
-       [--terms-sizes N,M,K] [--terms-years n] [--startup-employees n]`;
+       [--terms-sizes N,M,K] [--terms-years n] [--startup-employees n] [--designs-employees n] [--designs-years n]`;
 
 class UsageError extends Error {}
 
@@ -67,8 +69,10 @@ function formatResults(results: BenchResults): string {
   if (rows.length > 0) lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   const { year_fixed_ms: fixed, year_marginal_us: marginal } = results.derived;
   if (fixed !== undefined && marginal !== undefined) lines.push('', ...formatTerms(fixed, marginal));
+  const costs = Object.values(results.derived).filter((d) => d.name.startsWith('cost_'));
+  if (costs.length > 0) lines.push('', ...formatCosts(costs));
   for (const d of Object.values(results.derived)) {
-    if (d === fixed || d === marginal) continue;
+    if (d === fixed || d === marginal || costs.includes(d)) continue;
     lines.push('', `${d.name}: ${d.value} ${d.unit}${d.range ? ` (spread ${d.range[0]}–${d.range[1]})` : ''}`, `  ${d.note}`);
   }
   for (const p of Object.values(results.inProcess)) {
@@ -104,6 +108,34 @@ function formatTerms(fixed: DerivedMetric, marginal: DerivedMetric): string[] {
   ];
 }
 
+/** The cost of each feature: each design case against the default case of its size, as a table. */
+function formatCosts(costs: DerivedMetric[]): string[] {
+  const header = ['Design', 'Against', 'Median s', 'Default s', 'Δ s', 'Δ %', 'Δ % spread', 'Δ RSS MiB'];
+  const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+  const rows = costs.map((c) => {
+    const d = c.details as { design: string; seconds: number; defaultSeconds: number; deltaSeconds: number; deltaPeakRssMiB: number };
+    return [
+      d.design,
+      c.from[0] ?? '',
+      d.seconds.toFixed(3),
+      d.defaultSeconds.toFixed(3),
+      signed(d.deltaSeconds, 3),
+      signed(c.value, 1),
+      c.range === undefined ? '' : `${signed(c.range[0], 1)}…${signed(c.range[1], 1)}`,
+      signed(d.deltaPeakRssMiB, 0),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  return [
+    'Cost of each feature (cost_<N>x<Y>@<design>: median wall time of the design case against the default case of its size):',
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...costs.map((c) => `  ${String(c.details?.design)}: ${String(c.details?.description)}`),
+  ];
+}
+
 function positiveOption(text: string, option: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be a positive whole number, got ${text}`);
@@ -133,6 +165,8 @@ async function main(): Promise<number> {
         'terms-sizes': { type: 'string' },
         'terms-years': { type: 'string' },
         'startup-employees': { type: 'string' },
+        'designs-employees': { type: 'string' },
+        'designs-years': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -161,7 +195,9 @@ async function main(): Promise<number> {
     }
     if (values['terms-years'] !== undefined) profile.termsYears = positiveOption(values['terms-years'], '--terms-years');
     if (values['startup-employees'] !== undefined) profile.startupEmployees = positiveOption(values['startup-employees'], '--startup-employees');
-    const customised = ['batch-employees', 'batch-years', 'terms-sizes', 'terms-years', 'startup-employees'].some((o) => values[o as keyof typeof values] !== undefined);
+    if (values['designs-employees'] !== undefined) profile.designsEmployees = positiveOption(values['designs-employees'], '--designs-employees');
+    if (values['designs-years'] !== undefined) profile.designsYears = positiveOption(values['designs-years'], '--designs-years');
+    const customised = ['batch-employees', 'batch-years', 'terms-sizes', 'terms-years', 'startup-employees', 'designs-employees', 'designs-years'].some((o) => values[o as keyof typeof values] !== undefined);
     let repeats: number | undefined;
     if (values.repeats !== undefined) {
       repeats = positiveOption(values.repeats, '--repeats');

@@ -82,7 +82,8 @@ function percentTier(item: Record<string, unknown>, path: readonly PathSegment[]
 }
 
 /** dc_plan keys that set one YAML key each (reference-plan-design.md §0.4), in the order they apply. */
-const ONE_TO_ONE: Readonly<Record<string, { target: string; convert?: Convert }>> = {
+/** `also`: further YAML keys set to the same value, all or none (one setting the engine reads from two keys). */
+const ONE_TO_ONE: Readonly<Record<string, { target: string; also?: readonly string[]; convert?: Convert }>> = {
   match_enabled: { target: `${MATCH}.enabled` },
   match_status: { target: `${MATCH}.employer_match_status` },
   match_graded_schedule: { target: `${MATCH}.graded_schedule`, convert: rows((item, path, note) => percentTier(serviceYearAliases(item, path, note), path, note)) },
@@ -112,7 +113,8 @@ const ONE_TO_ONE: Readonly<Record<string, { target: string; convert?: Convert }>
   core_allow_new_hires: { target: `${CORE}.eligibility.allow_new_hires` },
   core_allow_terminated_new_hires: { target: `${CORE}.eligibility.allow_terminated_new_hires` },
   core_allow_experienced_terminations: { target: `${CORE}.eligibility.allow_experienced_terminations` },
-  eligibility_months: { target: 'plan_eligibility.waiting_period_days', convert: monthsToDays },
+  // The plan's waiting period is the larger of the two YAML keys (plan-eligibility.ts): both are set, so dc_plan wins.
+  eligibility_months: { target: 'plan_eligibility.waiting_period_days', also: ['eligibility.waiting_period_days'], convert: monthsToDays },
 };
 
 /** Studio match templates ⇒ the formula `employer_match.active_formula` names (the reference's API rewrite, §0.1). */
@@ -185,7 +187,7 @@ const IGNORED_TYPES: Readonly<Record<string, z.ZodType>> = {
 const describeTarget = (key: string): string =>
   (FORMULA_KEYS as readonly string[]).includes(key)
     ? 'Sets the active employer_match formula (validated there).'
-    : `Sets ${ONE_TO_ONE[key]?.target} (validated there).`;
+    : `Sets ${[ONE_TO_ONE[key]?.target, ...(ONE_TO_ONE[key]?.also ?? [])].join(' and ')} (validated there).`;
 
 /**
  * The `dc_plan` section. Its live keys are moved onto their YAML keys before validation and validated
@@ -225,16 +227,19 @@ export function applyDcPlan(
     if (dc[key] === null) note([key], 'null read as not set');
     else given.set(key, dc[key]);
   }
-  const set = (target: string, value: unknown, keys: readonly string[]): void => {
+  /** Sets `target` and `also` to `value`, none of them when the environment or the command line sets one. */
+  const set = (target: string, value: unknown, keys: readonly string[], also: readonly string[] = []): void => {
     const source = keys.map((k) => `dc_plan.${k}`).join(', ');
-    const path = target.split('.');
-    const origin = overriddenBy(path);
+    const targets = [target, ...also];
+    const origin = targets.map((t) => overriddenBy(t.split('.'))).find((o) => o !== undefined);
     if (origin !== undefined) {
-      result.notices.push(`${source}: not applied to ${target}, which ${origin} sets (the environment and the command line win over the file)`);
+      result.notices.push(`${source}: not applied to ${targets.join(' and ')}, which ${origin} sets (the environment and the command line win over the file)`);
       return;
     }
-    applyOverride(data, path, value);
-    result.sources.push({ key: target, source });
+    for (const t of targets) {
+      applyOverride(data, t.split('.'), value);
+      result.sources.push({ key: t, source });
+    }
   };
 
   applyMatchFormula(data, given, presets, set, note, result.issues);
@@ -247,10 +252,10 @@ export function applyDcPlan(
     }
     given.delete(disparity[1]);
   }
-  for (const [key, { target, convert }] of Object.entries(ONE_TO_ONE)) {
+  for (const [key, { target, also, convert }] of Object.entries(ONE_TO_ONE)) {
     if (!given.has(key)) continue;
     const value = given.get(key);
-    set(target, convert ? convert(value, [key], note) : value, [key]);
+    set(target, convert ? convert(value, [key], note) : value, [key], also);
   }
 
   // The reference merges any match eligibility key into employer_match.eligibility and applies it.

@@ -108,5 +108,6 @@ export function integrationProblems(config: SimulationConfig, years: readonly { 
       problems.push(`${key}.disparity_rate: ${percent(s.disparity_rate)} exceeds the permitted disparity ${percent(limit)}: at most ${why}`);
     }
   }
-  return problems;
+  // The base-rate bound is the same every year: said once.
+  return [...new Set(problems)];
 }

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { Database } from '../../src/db/database.js';
+import { MODEL_COLUMNS_SINCE } from '../../src/db/metadata.js';
 import { makeCensus, simulate } from '../support/engine.js';
 
 /**
  * A database shaped like the Python engine's: one of our runs transformed into the reference's
  * tables and columns (reference-simulation.md §2.2, §5.1, §5.2, §5.4–§5.6), with a few of its defects
- * injected: no scenario/plan-design ids in the snapshot, TIMESTAMP event dates, new enrollees' deferral
+ * injected: no scenario/plan-design ids nor PlanAlign's own columns in the snapshot, TIMESTAMP event dates, new enrollees' deferral
  * rates lost in the deferral accumulator (D1), a duplicated event and a raise after a termination (D4).
  */
 export async function referenceEngineDatabase(dir: string, years: [number, number] = [2025, 2027]): Promise<{
@@ -27,7 +28,9 @@ export async function referenceEngineDatabase(dir: string, years: [number, numbe
               'fused_event_generation' AS parameter_source
        FROM src.fct_yearly_events`,
     );
-    await db.run(`CREATE TABLE fct_workforce_snapshot AS SELECT * EXCLUDE (scenario_id, plan_design_id) FROM src.fct_workforce_snapshot`);
+    // Without the columns only PlanAlign writes: the ids, and those its schema versions appended.
+    const ourColumns = ['scenario_id', 'plan_design_id', ...Object.values(MODEL_COLUMNS_SINCE).flatMap((t) => (t.fct_workforce_snapshot ?? []).map(([c]) => c))];
+    await db.run(`CREATE TABLE fct_workforce_snapshot AS SELECT * EXCLUDE (${ourColumns.join(', ')}) FROM src.fct_workforce_snapshot`);
     // The reference's enrollment accumulator, in its own columns.
     await db.run(
       `CREATE TABLE int_enrollment_state_accumulator AS

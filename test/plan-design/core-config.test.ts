@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { Database } from '../../src/db/database.js';
 import { compileParameters } from '../../src/params/compile.js';
 import { loadParameterTables } from '../../src/params/tables.js';
+import { runCli } from '../support/cli.js';
 import { defaultConfigObject } from '../support/engine.js';
 
 /**
@@ -159,6 +160,20 @@ describe('Social Security integration: validation', () => {
     );
     // projected years have a wage base: 2030 compiles
     expect(await compileError({ integration: { enabled: true, disparity_rate: 0.01 } }, [2029, 2030])).toBe('');
+  });
+
+  it('`validate` refuses what `simulate` refuses (the check needs each year\'s wage base), the base-rate bound said once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planalign-core-validate-'));
+    const file = join(dir, 'config.yaml');
+    // 5.7 % on a flat 3 % core, 2025-2026: above the base rate, whatever the level.
+    writeFileSync(file, JSON.stringify(raw({ contribution_rate: 0.03, integration: { enabled: true, disparity_rate: 0.057 } })));
+    const result = runCli(['validate', '-c', file]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).not.toContain('Configuration is valid');
+    const bound = 'employer_core_contribution.integration.disparity_rate: 5.7 % exceeds the permitted disparity 3 %: at most the base core rate 3 %';
+    expect(result.stderr.split(bound).length - 1).toBe(1);
+    writeFileSync(file, JSON.stringify(raw({ contribution_rate: 0.06, integration: { enabled: true, disparity_rate: 0.057 } })));
+    expect(runCli(['validate', '-c', file]).stdout).toContain('Configuration is valid');
   });
 
   it('refuses a year without a wage base in the IRS limits table', async () => {

@@ -11,6 +11,7 @@ import { ConfigError } from '../../src/errors.js';
 import { loadConfig, parseConfig } from '../../src/config/index.js';
 import { appliedOverrides, describeEffectiveInputs } from '../../src/config/effective.js';
 import { ignoredReason } from '../../src/config/ignored.js';
+import { describeEligibility, planWaitingPeriodDays } from '../../src/config/plan-eligibility.js';
 
 const FIXTURE = 'test/fixtures/plan-design/studio-2026.yaml';
 const base = { simulation: { start_year: 2025, end_year: 2026 } };
@@ -73,6 +74,7 @@ describe('a config in the 2026 keys with a Studio dc_plan overlay', () => {
       { key: 'employer_core_contribution.status', source: 'dc_plan.core_status' },
       { key: 'employer_core_contribution.integration.enabled', source: 'dc_plan.core_integration_enabled' },
       { key: 'plan_eligibility.waiting_period_days', source: 'dc_plan.eligibility_months' },
+      { key: 'eligibility.waiting_period_days', source: 'dc_plan.eligibility_months' },
       {
         key: 'employer_match.apply_eligibility',
         source: 'dc_plan.match_min_tenure_years, dc_plan.match_require_year_end_active, dc_plan.match_min_hours_annual',
@@ -239,11 +241,26 @@ describe('dc_plan precedence and errors', () => {
     expect(loaded.dcPlan).toEqual([]);
     expect(loaded.warnings).toEqual([
       'dc_plan.core_contribution_rate_percent: not applied to employer_core_contribution.contribution_rate, which environment variable PLANALIGN_EMPLOYER_CORE_CONTRIBUTION__CONTRIBUTION_RATE sets (the environment and the command line win over the file)',
-      'dc_plan.eligibility_months: not applied to plan_eligibility.waiting_period_days, which override plan_eligibility.waiting_period_days sets (the environment and the command line win over the file)',
+      'dc_plan.eligibility_months: not applied to plan_eligibility.waiting_period_days and eligibility.waiting_period_days, which override plan_eligibility.waiting_period_days sets (the environment and the command line win over the file)',
     ]);
     // A dc_plan key set from the environment applies as the file's would.
     const fromEnv = parseConfig(base, { env: { PLANALIGN_DC_PLAN__ELIGIBILITY_MONTHS: '6' } });
     expect(fromEnv.config.plan_eligibility.waiting_period_days).toBe(180);
+  });
+
+  it('eligibility_months sets the plan waiting period whatever either YAML key says; a key the command line sets keeps both', () => {
+    // The plan waits the larger of eligibility.waiting_period_days and plan_eligibility.waiting_period_days.
+    const yaml = { ...base, eligibility: { waiting_period_days: 180 }, plan_eligibility: { waiting_period_days: 120 } };
+    expect(planWaitingPeriodDays(parseConfig(yaml).config)).toBe(180);
+    const withDcPlan = parseConfig({ ...yaml, dc_plan: { eligibility_months: 3 } });
+    expect(planWaitingPeriodDays(withDcPlan.config)).toBe(90);
+    expect(describeEligibility(withDcPlan.config)).toMatch(/^Age 21 and 90 days of service;/);
+    const overridden = parseConfig({ ...yaml, dc_plan: { eligibility_months: 3 } }, { overrides: { 'eligibility.waiting_period_days': 200 } });
+    expect(planWaitingPeriodDays(overridden.config)).toBe(200);
+    expect(overridden.config.plan_eligibility.waiting_period_days).toBe(120);
+    expect(overridden.warnings).toEqual([
+      'dc_plan.eligibility_months: not applied to plan_eligibility.waiting_period_days and eligibility.waiting_period_days, which override eligibility.waiting_period_days sets (the environment and the command line win over the file)',
+    ]);
   });
 
   it('a bad value is refused at its YAML key, naming the dc_plan key that set it', () => {

@@ -1,6 +1,8 @@
 import { describeDesigns, describeIgnored, describePlanDesign, summarizeConfig } from '../../config/index.js';
+import { Database } from '../../db/database.js';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { OrchestratorBuilder } from '../../factory.js';
+import { compileParameters } from '../../params/compile.js';
 
 export async function validate(options: {
   config: string;
@@ -12,6 +14,14 @@ export async function validate(options: {
   const { config: loaded, parameterTables } = new OrchestratorBuilder()
     .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
     .resolveInputs();
+  // Compiled as `simulate` compiles them, in memory: what needs each year's limits (the 401(l) permitted
+  // disparity against the year's Social Security wage base) fails here too.
+  const db = await Database.open(':memory:');
+  try {
+    await compileParameters(db, loaded.config, { scenarioId: 'validate', planDesignId: 'validate', startedAt: new Date() }, parameterTables);
+  } finally {
+    db.close();
+  }
   const missing = ['scenario_id', 'plan_design_id'].filter((key) => loaded.config[key as 'scenario_id'] === undefined);
   if (options.enforceIdentifiers && missing.length > 0) {
     throw new ConfigError(

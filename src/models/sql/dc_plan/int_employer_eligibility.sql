@@ -34,10 +34,12 @@ population AS (
            e.termination_date IS NULL AS active_at_year_end,
            e.is_new_hire AND e.termination_date IS NOT NULL AS is_new_hire_termination,
            NOT e.is_new_hire AND e.termination_date IS NOT NULL AS is_experienced_termination,
-           -- A simulated hire's schedule is drawn in the hire year and carried by the snapshot.
+           -- A simulated hire's schedule is drawn in the hire year and carried by the snapshot. A
+           -- snapshot without one (a year imported from the reference engine, which keeps none) means
+           -- full time, as an empty census value does.
            CASE WHEN e.is_new_hire THEN CASE WHEN pa_uniform(d.part_time_hire) < p.part_time_new_hire_pct THEN 20 ELSE 40 END
                 WHEN c.employee_id IS NOT NULL THEN coalesce(c.scheduled_hours_per_week, 40)
-                ELSE s.scheduled_hours_per_week END::DECIMAL(5,2) AS scheduled_hours_per_week,
+                ELSE coalesce(s.scheduled_hours_per_week, 40) END::DECIMAL(5,2) AS scheduled_hours_per_week,
            -- The last day of the initial computation period (hire to the day before its anniversary).
            (e.employee_hire_date + INTERVAL 1 YEAR)::DATE - 1 AS iecp_end
     FROM int_plan_eligibility e

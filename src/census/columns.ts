@@ -33,6 +33,8 @@ export const CENSUS_COLUMNS: readonly CensusColumn[] = [
   { name: 'eligibility_override', kind: 'bool', required: false },
   // Hours a week (0-168); empty: full time, 40. Employer-money hours (int_employer_eligibility.sql).
   { name: 'scheduled_hours_per_week', kind: 'hours', required: false },
+  // true: never auto-escalated (the escalation model); empty or false: escalated as the plan says.
+  { name: 'auto_escalation_opt_out', kind: 'bool', required: false },
 ];
 
 export const REQUIRED_CENSUS_COLUMNS: readonly string[] = CENSUS_COLUMNS.filter((c) => c.required).map(

@@ -402,6 +402,7 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
             coalesce(active, employee_termination_date IS NULL)::BOOLEAN AS active,
             eligibility_override::BOOLEAN AS eligibility_override,
             scheduled_hours_per_week::DECIMAL(5,2) AS scheduled_hours_per_week,
+            coalesce(auto_escalation_opt_out, false)::BOOLEAN AS auto_escalation_opt_out,
             source_row::INTEGER AS source_row
        FROM ${typed}
       WHERE ${KEEP_RANK} = 1

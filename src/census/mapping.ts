@@ -29,6 +29,7 @@ export const MISSING_COLUMN_DEFAULTS: Readonly<Record<string, string>> = {
   eligibility_entry_date: 'empty (eligibility is computed from the hire date; no result changes)',
   eligibility_override: "empty: the plan's age, service and entry rules decide every census employee's eligibility",
   scheduled_hours_per_week: 'empty: full time, 40 hours a week (2,080 a year) for the employer-money hours rule',
+  auto_escalation_opt_out: 'empty: no census employee is opted out of auto-escalation',
 };
 const CARRIED_AMOUNT_DEFAULT = 'empty (the simulation computes contributions itself; no result changes)';
 

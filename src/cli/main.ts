@@ -66,6 +66,7 @@ program
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
   .option('--enforce-identifiers', 'require scenario_id and plan_design_id')
   .option('--allow-unknown-keys', 'treat unknown config keys as warnings instead of errors')
+  .option('--era', "only which era's meaning each plan-design section gets (2025 or 2026) and the keys that chose it")
   .option('--json', 'print machine-readable JSON')
   .action((options) => runCommand(async () => (await import('./commands/validate.js')).validate(options)));
 
@@ -111,6 +112,9 @@ migrate
   .description('Check a reference config: what is honoured, ignored or unknown, and which results change')
   .argument('<file>', 'simulation_config.yaml of the Python engine')
   .option('--write <file>', 'also write a cleaned copy (ignored and unknown keys removed, comments kept)')
+  .option('--to-2026', "instead write a copy whose every plan-design section reads in its 2026 era: the 2026 keys at today's defaults, same effective config")
+  .option('--out <file>', 'where --to-2026 writes (default <file stem>.2026.yaml beside the config)')
+  .option('--force', 'let --to-2026 replace an existing --out file')
   .option('--json', 'print machine-readable JSON')
   .action((file, options) => runCommand(async () => (await import('./commands/migrate.js')).migrateConfig(file, options)));
 migrate

@@ -113,6 +113,10 @@ const ONE_TO_ONE: Readonly<Record<string, { target: string; also?: readonly stri
   core_allow_new_hires: { target: `${CORE}.eligibility.allow_new_hires` },
   core_allow_terminated_new_hires: { target: `${CORE}.eligibility.allow_terminated_new_hires` },
   core_allow_experienced_terminations: { target: `${CORE}.eligibility.allow_experienced_terminations` },
+  // The Studio's magnet keys; max_voluntary_deferral_percent is a decimal despite its name (§0.2).
+  match_magnet_enabled: { target: 'enrollment.match_magnet.enabled' },
+  match_magnet_probability: { target: 'enrollment.match_magnet.snap_probability' },
+  max_voluntary_deferral_percent: { target: 'enrollment.match_magnet.max_deferral_rate' },
   // The plan's waiting period is the larger of the two YAML keys (plan-eligibility.ts): both are set, so dc_plan wins.
   eligibility_months: { target: 'plan_eligibility.waiting_period_days', also: ['eligibility.waiting_period_days'], convert: monthsToDays },
 };
@@ -158,9 +162,6 @@ const IGNORED_TYPES: Readonly<Record<string, z.ZodType>> = {
   escalation_effective_day: z.string(),
   escalation_delay_years: z.number(),
   escalation_hire_date_cutoff: z.string(),
-  match_magnet_enabled: z.boolean(),
-  match_magnet_probability: z.number(),
-  max_voluntary_deferral_percent: z.number(),
   deferral_match_response: z.record(z.string(), z.unknown()),
   auto_enroll: z.boolean(),
   auto_enroll_scope: z.string(),

@@ -14,7 +14,6 @@ import { z } from 'zod';
  */
 export const NOT_MODELLED_SECTIONS: Readonly<Record<string, string>> = {
   deferral_match_response: "the reference's 2026 deferral moves toward the match ceiling (E058)",
-  new_hire: "the reference's 2026 new-hire ages, pay by level and market scenario",
   promotion_hazard: "the reference's 2026 Studio rewrite of the promotion-hazard tables",
   age_bands: "the reference's 2026 Studio rewrite of the age bands",
   tenure_bands: "the reference's 2026 Studio rewrite of the tenure bands",
@@ -35,9 +34,6 @@ const LATER_KEYS: Readonly<Record<string, string>> = {
   'dc_plan.escalation_effective_day': untilBehaviours('escalation day', 'deferral_auto_escalation.effective_day'),
   'dc_plan.escalation_delay_years': untilBehaviours('first escalation delay', 'deferral_auto_escalation.first_escalation_delay_years'),
   'dc_plan.escalation_hire_date_cutoff': untilBehaviours('escalation hire-date cutoff ("" removes it)', 'deferral_auto_escalation.hire_date_cutoff'),
-  'dc_plan.match_magnet_enabled': untilBehaviours('match magnet switch', 'enrollment.match_magnet.enabled'),
-  'dc_plan.match_magnet_probability': untilBehaviours('match magnet snap probability', 'enrollment.match_magnet.snap_probability'),
-  'dc_plan.max_voluntary_deferral_percent': untilBehaviours('voluntary deferral ceiling, a decimal despite its name', 'enrollment.match_magnet.max_deferral_rate'),
   'dc_plan.deferral_match_response': untilBehaviours('deferral match response block (enabled by default in Studio runs)', 'deferral_match_response'),
   'dc_plan.auto_enroll': untilBehaviours('auto-enrollment switch', 'enrollment.auto_enrollment.enabled'),
   'dc_plan.auto_enroll_scope': untilBehaviours('auto-enrollment scope', 'enrollment.auto_enrollment.scope'),
@@ -82,6 +78,13 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   data_sources: "the reference's 2026 Studio copy of setup.census_parquet_path, read by nothing there either",
 
   // Keys inside sections we use.
+  'new_hire.level_market_adjustments': 'exported by the reference\'s 2026 Studio and read by nothing there (the market scenario is new_hire.market_scenario)',
+  'new_hire.job_level_compensation[].name': 'a label of the Studio form; the level is new_hire.job_level_compensation[].level (read by nothing in the reference either)',
+  'new_hire.strategy': "a field of the reference's 2026 Studio, never exported to its engine",
+  'new_hire.target_percentile': 'never exported by the reference\'s 2026 Studio: the hire percentile is the HIRE compensation_percentile of comp_levers.csv',
+  'new_hire.compensation_variance_percent': 'never exported by the reference\'s 2026 Studio: the spread of hire pay around the level centre is a fixed cycle (0.90 to 1.08)',
+  'new_hire.level_distribution_mode': "never exported by the reference's 2026 Studio: hires are spread over levels by the levels' current headcount",
+  'new_hire.level_distribution': "never exported by the reference's 2026 Studio: hires are spread over levels by the levels' current headcount",
   'setup.clear_tables': 'each year runs in one transaction; there are no tables to clear',
   'setup.clear_mode': 'each year runs in one transaction; there are no tables to clear',
   'setup.clear_table_patterns': 'each year runs in one transaction; there are no tables to clear',
@@ -128,8 +131,12 @@ export function ignoredReason(path: string): string {
   return IGNORED_KEYS[path] ?? IGNORED_KEYS[recordPattern(path)] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
 }
 
-/** `employer_match.formulas.my_formula.vesting_schedule` → `employer_match.formulas.<key>.vesting_schedule`. */
-const recordPattern = (path: string): string => path.replace(/^employer_match\.formulas\.[^.]+\./, 'employer_match.formulas.<key>.');
+/**
+ * `employer_match.formulas.my_formula.vesting_schedule` → `employer_match.formulas.<key>.vesting_schedule`;
+ * `new_hire.job_level_compensation[2].name` → `new_hire.job_level_compensation[].name`.
+ */
+const recordPattern = (path: string): string =>
+  path.replace(/^employer_match\.formulas\.[^.]+\./, 'employer_match.formulas.<key>.').replace(/\[\d+\]/g, '[]');
 
 /** Marks schemas of ignored keys, so the walker can report them and skip their contents. */
 export const ignoredRegistry = z.registry<{ path: string; reason: string }>();

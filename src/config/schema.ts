@@ -405,6 +405,16 @@ const enrollmentSchema = z.strictObject({
   proactive_enrollment: proactiveEnrollmentSchema.prefault({}),
   voluntary_enrollment: voluntaryEnrollmentSchema.prefault({}),
   year_over_year_conversion: yearOverYearConversionSchema.prefault({}),
+  // The 2026 versions' match magnet (reference-plan-design.md §6): voluntary and proactive enrollees
+  // below their match ceiling snap up to it. Absent: the 2025 meaning (the match_optimization nudge).
+  match_magnet: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      snap_probability: rate().default(0.45),
+      // The highest rate a voluntary or proactive enrollee picks, snapped or not.
+      max_deferral_rate: between(0.01, 1).default(0.1),
+    })
+    .optional(),
   timing: ignoredKey(
     'enrollment.timing',
     loose({
@@ -757,6 +767,77 @@ const deferralAutoEscalationSchema = z.strictObject({
   first_escalation_delay_years: wholeNonNegative().default(1),
 });
 
+// ---------------------------------------------------------------------------------------------
+// new_hire (the reference's 2026 custom new-hire inputs, plan-design §8): ages and pay of the year's
+// hires; src/params/new-hire.ts compiles them to param_new_hire_ages and param_new_hire_pay.
+
+/** The market scenario's change of the hire-pay spread above the band minimum, in percent. */
+export const MARKET_SCENARIO_PERCENT = { conservative: -5, baseline: 0, competitive: 5, aggressive: 10 } as const;
+
+const newHireSchema = z
+  .strictObject({
+    age_distribution: z
+      .array(z.strictObject({ age: z.int().min(14, 'must be between 14 and 100').max(100, 'must be between 14 and 100'), weight: rate() }))
+      .min(1, 'needs at least one age')
+      .optional(),
+    job_level_compensation: z
+      .array(
+        z.strictObject({
+          level: z.int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
+          min_compensation: nonNegative(),
+          max_compensation: nonNegative(),
+          name: ignoredKey('new_hire.job_level_compensation[].name', str),
+        }),
+      )
+      .optional(),
+    market_scenario: z
+      .enum(Object.keys(MARKET_SCENARIO_PERCENT) as [keyof typeof MARKET_SCENARIO_PERCENT], {
+        error: `must be one of ${Object.keys(MARKET_SCENARIO_PERCENT).join(', ')}`,
+      })
+      .default('baseline'),
+    level_market_adjustments: ignoredKey('new_hire.level_market_adjustments', z.unknown()),
+    strategy: ignoredKey('new_hire.strategy', str),
+    target_percentile: ignoredKey('new_hire.target_percentile', num),
+    compensation_variance_percent: ignoredKey('new_hire.compensation_variance_percent', num),
+    level_distribution_mode: ignoredKey('new_hire.level_distribution_mode', str),
+    level_distribution: ignoredKey('new_hire.level_distribution', z.array(loose({ level: int, percentage: num })).nullable()),
+  })
+  .superRefine((n, ctx) => {
+    const ages = Array.isArray(n.age_distribution) ? n.age_distribution : [];
+    const seen = new Map<number, number>();
+    ages.forEach((a, i) => {
+      if (!isPlainObject(a) || typeof a.age !== 'number') return;
+      const earlier = seen.get(a.age);
+      if (earlier !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['age_distribution', i, 'age'], input: a.age, message: `is already given in age_distribution[${earlier}]` });
+      } else seen.set(a.age, i);
+    });
+    if (ages.length > 0 && ages.every((a) => isPlainObject(a) && typeof a.weight === 'number')) {
+      const total = ages.reduce((sum, a) => sum + a.weight, 0);
+      if (Math.abs(total - 1) > 0.001) {
+        ctx.addIssue({ code: 'custom', path: ['age_distribution'], input: total, message: `weights must sum to 1 (they sum to ${Number(total.toFixed(6))})` });
+      }
+    }
+    const levels = new Map<number, number>();
+    (Array.isArray(n.job_level_compensation) ? n.job_level_compensation : []).forEach((l, i) => {
+      if (!isPlainObject(l)) return;
+      if (typeof l.level === 'number') {
+        const earlier = levels.get(l.level);
+        if (earlier !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['job_level_compensation', i, 'level'], input: l.level, message: `is already given in job_level_compensation[${earlier}]` });
+        } else levels.set(l.level, i);
+      }
+      if (typeof l.min_compensation === 'number' && typeof l.max_compensation === 'number' && l.max_compensation <= l.min_compensation) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['job_level_compensation', i, 'max_compensation'],
+          input: l.max_compensation,
+          message: `must be greater than min_compensation (${l.min_compensation})`,
+        });
+      }
+    });
+  }, evenIfFieldsFailed);
+
 /** A census participant's starting deferral rate (src/census/columns.ts, `CensusRateRules`). */
 const positiveRate = () => z.number().gt(0, 'must be greater than 0 and at most 1').max(1, 'must be greater than 0 and at most 1');
 const deferralRatesSchema = z
@@ -990,6 +1071,7 @@ export const simulationConfigSchema = z.object({
   employer_match: employerMatchSchema.prefault({}),
   employer_core_contribution: employerCoreContributionSchema.prefault({}),
   deferral_auto_escalation: deferralAutoEscalationSchema.prefault({}),
+  new_hire: newHireSchema.prefault({}),
 
   new_hire_compensation: ignoredKey('new_hire_compensation', newHireCompensationLoose),
   plan_year: ignoredKey('plan_year', loose({ start_date: str, end_date: str, annualization_method: str })),

@@ -27,4 +27,5 @@ export const RNG_STREAMS = [
   'opt_out_timing',
   'part_time_hire',
   'new_hire_eligibility',
+  'match_magnet',
 ] as const;

@@ -2,6 +2,7 @@ import type { SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import { timestamp } from '../db/metadata.js';
 import { compileDcPlanParameters } from './dc-plan.js';
+import { compileNewHireParameters } from './new-hire.js';
 import { lastParameterYear, outsideRangeNotice } from './seeds.js';
 import { loadParameterTables, type ParameterTables } from './tables.js';
 
@@ -176,6 +177,7 @@ export async function compileParameters(
     if (notice) notices.push(notice);
   }
 
+  await compileNewHireParameters(db, config);
   await compileDcPlanParameters(db, config, notices, tables);
   return { notices };
 }

@@ -7,8 +7,8 @@ import { compileMatchParameters } from './match.js';
 import type { ParameterTables } from './tables.js';
 
 /**
- * DC-plan parameters: one row of plan settings (`param_dc_plan`), the active match formula as tiers
- * (`param_match_tiers`), the voluntary deferral-rate matrix (`param_deferral_rate_matrix`) and the
+ * DC-plan parameters: one row of plan settings (`param_dc_plan`), the match design as bands and tiers
+ * (`param_match_design`, `param_match_bands`, match.ts), the voluntary deferral-rate matrix (`param_deferral_rate_matrix`) and the
  * IRS limits of every simulated year (`param_irs_limits`, irs-limits.ts) and the core design
  * (`param_core_schedule`, `param_core_integration`, core.ts). Values are bound, never spliced into SQL.
  */
@@ -23,6 +23,7 @@ export async function compileDcPlanParameters(
   const proactive = enrollment.proactive_enrollment;
   const voluntary = enrollment.voluntary_enrollment;
   const yoy = enrollment.year_over_year_conversion;
+  const magnet = enrollment.match_magnet;
   const escalation = config.deferral_auto_escalation;
   const formula = match.formulas[match.active_formula];
   if (formula === undefined) throw new Error(`employer_match.formulas has no ${match.active_formula}`);
@@ -82,6 +83,11 @@ export async function compileDcPlanParameters(
     voluntary_level_manager: ['DOUBLE', voluntary.job_level_multipliers.manager],
     voluntary_level_executive: ['DOUBLE', voluntary.job_level_multipliers.executive],
     match_optimization: ['BOOLEAN', voluntary.deferral_rates.match_optimization],
+    // The match magnet, when enrollment.match_magnet is present (it then replaces match_optimization).
+    magnet_present: ['BOOLEAN', magnet !== undefined],
+    magnet_enabled: ['BOOLEAN', magnet?.enabled ?? false],
+    magnet_snap_probability: ['DOUBLE', magnet?.snap_probability ?? 0],
+    magnet_max_deferral_rate: ['DECIMAL(7,5)', magnet === undefined ? null : String(magnet.max_deferral_rate)],
     yoy_enabled: ['BOOLEAN', yoy.enabled],
     yoy_young: ['DOUBLE', yoy.base_rates_by_age.young],
     yoy_mid_career: ['DOUBLE', yoy.base_rates_by_age.mid_career],
@@ -129,21 +135,6 @@ export async function compileDcPlanParameters(
     values,
   );
 
-  // A simple formula is one tier: match_rate on deferrals up to max_match_percentage of pay.
-  const tiers =
-    formula.type === 'simple'
-      ? [{ tier: 1, employee_min: 0, employee_max: formula.max_match_percentage, match_rate: formula.match_rate }]
-      : formula.tiers;
-  await db.run(
-    `CREATE OR REPLACE TABLE param_match_tiers (tier INTEGER, employee_min DECIMAL(7,5), employee_max DECIMAL(7,5), match_rate DECIMAL(9,5))`,
-  );
-  // One statement per table, not per row: each statement costs a millisecond or so before the first year.
-  if (tiers.length > 0) {
-    await db.run(
-      `INSERT INTO param_match_tiers VALUES ${tiers.map((_, i) => `($${4 * i + 1}, $${4 * i + 2}::DECIMAL(7,5), $${4 * i + 3}::DECIMAL(7,5), $${4 * i + 4}::DECIMAL(9,5))`).join(', ')}`,
-      tiers.flatMap((t) => [t.tier, String(t.employee_min), String(t.employee_max), String(t.match_rate)]),
-    );
-  }
 
   await db.run(
     `CREATE OR REPLACE TABLE param_deferral_rate_matrix (age_segment VARCHAR, income_segment VARCHAR, deferral_rate DECIMAL(7,5))`,

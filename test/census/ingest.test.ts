@@ -66,6 +66,7 @@ describe('loadCensus: valid files', () => {
         active: 'BOOLEAN',
         eligibility_override: 'BOOLEAN',
         scheduled_hours_per_week: 'DECIMAL(5,2)',
+        auto_escalation_opt_out: 'BOOLEAN',
         source_row: 'INTEGER',
       });
       const rows = await db.all(
@@ -235,6 +236,7 @@ describe('loadCensus: valid files', () => {
         active: true,
         eligibility_override: false,
         scheduled_hours_per_week: null,
+        auto_escalation_opt_out: false,
       });
     });
   });

@@ -48,6 +48,16 @@ export const CONTEXTS = {
     'employer_match.formulas.simple_match.max_match_percentage': 0.04,
   },
   /**
+   * The voluntary context with the match magnet (its section present, so its 2026 defaults apply):
+   * matrix rates below the 4 % ceiling snap up to it, those above 10 % are held at 10 %.
+   */
+  magnet: {
+    'enrollment.auto_enrollment.enabled': false,
+    'plan_eligibility.waiting_period_days': 365,
+    'employer_match.formulas.simple_match.max_match_percentage': 0.04,
+    'enrollment.match_magnet.enabled': true,
+  },
+  /**
    * The voluntary context under a job-levels table of seven levels (pay bands up to 900,000): the
    * bundled five levels never reach the executive level multiplier (levels 7 and up).
    */
@@ -98,6 +108,14 @@ export const CONTEXTS = {
   percentRates: { 'deferral_rates.census_rate_field': PERCENT_RATE_COLUMN },
   /** IRS limits published to 2024 only: 2025 is a projected year. */
   irsProjected: { 'setup.parameter_tables_dir': 'test/fixtures/parameter-tables/irs-limits-to-2024' },
+  /** Hires' ages and level 1's hire-pay band from the config (so that their list entries act). */
+  newHireInputs: {
+    'new_hire.age_distribution': [
+      { age: 30, weight: 0.5 },
+      { age: 50, weight: 0.5 },
+    ],
+    'new_hire.job_level_compensation': [{ level: 1, min_compensation: 50000, max_compensation: 70000 }],
+  },
   /** Match modes, each with two bands (5 years of service, or 60 points) over the census's spread. */
   matchGraded: {
     'employer_match.employer_match_status': 'graded_by_service',
@@ -358,6 +376,9 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
     set: { [`${VOLUNTARY}.deferral_rates.match_optimization`]: false },
     context: 'voluntary',
   },
+  'enrollment.match_magnet.enabled': { set: { 'enrollment.match_magnet.enabled': false }, context: 'magnet' },
+  'enrollment.match_magnet.snap_probability': { set: { 'enrollment.match_magnet.snap_probability': 1 }, context: 'magnet' },
+  'enrollment.match_magnet.max_deferral_rate': { set: { 'enrollment.match_magnet.max_deferral_rate': 0.05 }, context: 'magnet' },
   [`${MATRIX}.young_low`]: matrixCell('young_low', 0.03),
   [`${MATRIX}.young_moderate`]: matrixCell('young_moderate', 0.03),
   [`${MATRIX}.young_high`]: matrixCell('young_high', 0.04),
@@ -499,6 +520,9 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
 
   // The Studio overlay dc_plan (src/config/dc-plan-overlay.ts): each key acts through the YAML key it sets.
   [`${DC}.match_enabled`]: { set: { [`${DC}.match_enabled`]: false } },
+  [`${DC}.match_magnet_enabled`]: { set: { [`${DC}.match_magnet_enabled`]: false }, context: 'magnet' },
+  [`${DC}.match_magnet_probability`]: { set: { [`${DC}.match_magnet_probability`]: 1 }, context: 'magnet' },
+  [`${DC}.max_voluntary_deferral_percent`]: { set: { [`${DC}.max_voluntary_deferral_percent`]: 0.05 }, context: 'magnet' },
   [`${DC}.match_template`]: { set: { [`${DC}.match_template`]: 'tiered' } },
   // The active simple_match (50 % of 6 %) becomes a tiered 100 % of 6 %, capped at 4 % of pay.
   [`${DC}.match_tiers`]: { set: { [`${DC}.match_tiers`]: [{ employee_min: 0, employee_max: 0.06, match_rate: 1 }] } },
@@ -539,4 +563,24 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   ...dcPlanEligibility('core'),
   // 12 months of 30 days: the year's hires wait 360 days.
   [`${DC}.eligibility_months`]: { set: { [`${DC}.eligibility_months`]: 12 } },
+  // New-hire inputs: ages, the level 1 hire-pay band, the spread above the band minimum.
+  'new_hire.age_distribution': { set: { 'new_hire.age_distribution': [{ age: 55, weight: 1 }] } },
+  'new_hire.age_distribution[].age': { set: { 'new_hire.age_distribution.1.age': 60 }, context: 'newHireInputs' },
+  'new_hire.age_distribution[].weight': {
+    set: { 'new_hire.age_distribution.0.weight': 0.9, 'new_hire.age_distribution.1.weight': 0.1 },
+    context: 'newHireInputs',
+  },
+  'new_hire.job_level_compensation': {
+    set: { 'new_hire.job_level_compensation': [{ level: 1, min_compensation: 40000, max_compensation: 60000 }] },
+  },
+  'new_hire.job_level_compensation[].level': { set: { 'new_hire.job_level_compensation.0.level': 2 }, context: 'newHireInputs' },
+  'new_hire.job_level_compensation[].min_compensation': {
+    set: { 'new_hire.job_level_compensation.0.min_compensation': 45000 },
+    context: 'newHireInputs',
+  },
+  'new_hire.job_level_compensation[].max_compensation': {
+    set: { 'new_hire.job_level_compensation.0.max_compensation': 90000 },
+    context: 'newHireInputs',
+  },
+  'new_hire.market_scenario': { set: { 'new_hire.market_scenario': 'conservative' } },
 };

@@ -81,9 +81,9 @@ simulation:
   });
 
   it('ignores ignored sections and sections not modelled yet', () => {
-    const extra = `${BASE}optimization:\n  level: high\nnew_hire:\n  x: 1\nensemble:\n  frozen_subsystem_seeds:\n    hiring: 3\nsetup:\n  clear_tables: false\n`;
+    const extra = `${BASE}optimization:\n  level: high\nage_bands:\n  x: 1\nensemble:\n  frozen_subsystem_seeds:\n    hiring: 3\nsetup:\n  clear_tables: false\n`;
     const loaded = load(extra);
-    expect(loaded.ignored).toEqual(['ensemble.frozen_subsystem_seeds', 'new_hire', 'optimization', 'setup.clear_tables']);
+    expect(loaded.ignored).toEqual(['age_bands', 'ensemble.frozen_subsystem_seeds', 'optimization', 'setup.clear_tables']);
     expect(loaded.hash).toBe(load(BASE).hash);
   });
 

@@ -111,9 +111,9 @@ describe('top-level sections', () => {
   });
 
   it('an environment variable naming a section not modelled yet warns as the file would', () => {
-    const loaded = parseConfig(minimal(), { env: { NAV_NEW_HIRE__MARKET_SCENARIO: 'baseline' } });
-    expect(loaded.warnings).toEqual(['new_hire: not modelled yet; ignored']);
-    expect(loaded.ignored).toEqual(['new_hire']);
+    const loaded = parseConfig(minimal(), { env: { NAV_TENURE_BANDS__ENABLED: 'true' } });
+    expect(loaded.warnings).toEqual(['tenure_bands: not modelled yet; ignored']);
+    expect(loaded.ignored).toEqual(['tenure_bands']);
   });
 });
 

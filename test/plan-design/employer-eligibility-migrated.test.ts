@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
 import { migrateDatabaseSchema } from '../../src/migration/database.js';
 import { referenceEngineDatabase } from '../migration/reference-db.js';
@@ -21,15 +20,9 @@ describe('employer-money eligibility after migrating a reference database (2025 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'planalign-ee-migrated-'));
+    // Its snapshot has the reference's columns: no scheduled_hours_per_week.
     const reference = await referenceEngineDatabase(dir, [2025, 2025]);
     database = reference.database;
-    const db = await Database.open(database);
-    try {
-      // The reference's snapshot has no such column (the fixture is built from one of our runs).
-      await db.run('ALTER TABLE fct_workforce_snapshot DROP COLUMN scheduled_hours_per_week');
-    } finally {
-      db.close();
-    }
     const migrated = await migrateDatabaseSchema(database, { config: 'config/simulation_config.yaml', census: reference.census });
     expect(migrated.error).toBeUndefined();
     const orchestrator = await new OrchestratorBuilder()

@@ -1,9 +1,19 @@
-import { ExitCode } from '../../errors.js';
+import { migrateConfigTo2026 } from '../../config/migrate-2026.js';
+import { describeEra } from '../../config/era.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { validateConfigCompatibility, writeCleanedConfig } from '../../migration/config.js';
 import { migrateDatabaseSchema, rollbackMigration } from '../../migration/database.js';
 
 /** `planalign migrate config F [--write F2]`: what the reference config means here, and a cleaned copy. */
-export async function migrateConfig(file: string, options: { write?: string; json?: true }): Promise<number> {
+export async function migrateConfig(
+  file: string,
+  options: { write?: string; json?: true; to2026?: true; out?: string; force?: true },
+): Promise<number> {
+  if (options.to2026) {
+    if (options.write !== undefined) throw new UsageError('--write and --to-2026 cannot be combined: --to-2026 writes to --out');
+    return migrateConfigEra(file, options);
+  }
+  if (options.out !== undefined || options.force) throw new UsageError('--out and --force go with --to-2026 (the cleaned copy goes to --write)');
   const report = validateConfigCompatibility(file);
   const written = report.valid && options.write !== undefined ? writeCleanedConfig(file, options.write) : undefined;
   if (options.json) {
@@ -27,6 +37,26 @@ export async function migrateConfig(file: string, options: { write?: string; jso
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return report.valid ? ExitCode.Success : ExitCode.UsageError;
+}
+
+/** `planalign migrate config F --to-2026 [--out F2] [--force]`: the 2026-era copy, same effective config. */
+async function migrateConfigEra(file: string, options: { json?: true; out?: string; force?: true }): Promise<number> {
+  const result = await migrateConfigTo2026(file, { out: options.out, force: options.force === true });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return ExitCode.Success;
+  }
+  const lines =
+    result.written === undefined
+      ? [`Config ${result.source}: every plan-design section already reads in its 2026 era; nothing written`]
+      : [
+          `Wrote ${result.written}: the 2026-era copy of ${result.source}, same effective config (hash ${result.hash.slice(0, 12)})`,
+          '  added, each at the value applied today:',
+          ...result.added.map((a) => `    - ${a.key}: ${JSON.stringify(a.value)}`),
+        ];
+  lines.push('  eras now:', ...result.after.map((e) => `    - ${describeEra(e)}`));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ExitCode.Success;
 }
 
 /** `planalign migrate database F [--config C --census K]`. */

@@ -1,4 +1,5 @@
 import { describeDesigns, describeIgnored, describePlanDesign, summarizeConfig } from '../../config/index.js';
+import { describeEra } from '../../config/era.js';
 import { Database } from '../../db/database.js';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { OrchestratorBuilder } from '../../factory.js';
@@ -8,6 +9,7 @@ export async function validate(options: {
   config: string;
   allowUnknownKeys?: true;
   enforceIdentifiers?: true;
+  era?: true;
   json?: true;
 }): Promise<number> {
   // The parameter tables are inputs too: a bad table fails here as it would fail `simulate`.
@@ -30,6 +32,15 @@ export async function validate(options: {
       { file: loaded.path },
       'Add the identifiers at the top level of the config (e.g. scenario_id: baseline).',
     );
+  }
+  if (options.era) {
+    // The focused report: each section's era and the keys that chose it (the plan-design block's lines).
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ valid: true, path: loaded.path, hash: loaded.hash, eras: loaded.eras }, null, 2)}\n`
+        : `${[`Plan-design eras of ${loaded.path} (absent keys keep their 2025 defaults):`, ...loaded.eras.map((e) => `  - ${describeEra(e)}`)].join('\n')}\n`,
+    );
+    return ExitCode.Success;
   }
   if (options.json) {
     process.stdout.write(

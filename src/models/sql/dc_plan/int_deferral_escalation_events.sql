@@ -2,7 +2,8 @@
 -- who are enrolled with a positive rate below the cap, were hired on or after the cutoff, and have been
 -- enrolled for at least the first-escalation delay move up by the increment, never past the cap.
 -- Census participants count as enrolled from the start year. Opted-out employees have rate 0 and are
--- never escalated; nobody is escalated on or after leaving. require_active_enrollment (the default)
+-- never escalated, nor is a census employee with auto_escalation_opt_out = true (missing: false; hires
+-- never; it stops neither enrollment nor other rate changes); nobody is escalated on or after leaving. require_active_enrollment (the default)
 -- takes only those enrolled at the start of the year; without it the year's own enrollees (enrolled
 -- before the escalation date, not opting out that year) are escalated too, which the delay allows only
 -- when it is 0 (reference-plan-design.md §5; the reference escalated them even before they enrolled).
@@ -33,10 +34,12 @@ eligible AS (
            p.escalation_delay_years
     FROM int_plan_eligibility e
     JOIN previous_rates r USING (employee_id)
+    LEFT JOIN stg_census_data c USING (employee_id)
     CROSS JOIN p
     WHERE e.simulation_year = getvariable('simulation_year')
       AND p.escalation_enabled
       AND r.rate > 0 AND r.rate < p.escalation_cap
+      AND NOT coalesce(c.auto_escalation_opt_out, false)
       AND (p.escalation_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.escalation_hire_date_cutoff)
 )
 SELECT

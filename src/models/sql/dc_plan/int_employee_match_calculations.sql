@@ -16,8 +16,7 @@
 WITH d AS (SELECT * FROM param_match_design),
 contributions AS (
     SELECT c.*, e.eligible_for_match, e.match_eligibility_reason,
-           greatest(datesub('year', pe.employee_hire_date,
-                            coalesce(pe.termination_date, make_date(c.simulation_year, 12, 31))), 0) AS years_of_service
+           pa_years_of_service(pe.employee_hire_date, pe.termination_date, c.simulation_year) AS years_of_service
     FROM int_employee_contributions c
     JOIN int_employer_eligibility e ON e.employee_id = c.employee_id AND e.simulation_year = c.simulation_year
     JOIN int_plan_eligibility pe ON pe.employee_id = c.employee_id AND pe.simulation_year = c.simulation_year

@@ -11,15 +11,18 @@
 --                     auto-enrollment date: probability by age band
 --   voluntary         newly eligible employees outside auto-enrollment: base rate by age x pay x level
 --   year-over-year    employees hired before the year: conversion rate by age x pay x tenure
--- Rates: the age x pay matrix (voluntary, proactive; optionally nudged up to the rate that earns the
--- full match), the year-over-year rates by age, or the default rate. One enrollment per employee and
--- year, by priority voluntary > proactive > year-over-year > auto, then the earlier date. Auto-enrollees
--- may opt out (probability by age x pay) 1 day to the grace period after enrolling, by Dec 31.
+-- Rates: the age x pay matrix (voluntary, proactive), the year-over-year rates by age, or the default
+-- rate. The matrix rate moves toward the employee's match ceiling: the deferral rate that earns the
+-- whole match in the band the match pays the employee by (the largest employee_max of its matched
+-- tiers; none when the match is off or no band holds the employee). With enrollment.match_magnet
+-- (reference-plan-design.md §6) a voluntary or proactive enrollee below the ceiling snaps up to it with
+-- snap_probability, then the rate is held within [1 %, max_deferral_rate]; without it (the 2025
+-- meaning) match_optimization nudges a voluntary rate within 1 point below the ceiling up to it with
+-- probability 0.4. One enrollment per employee and year, by priority voluntary > proactive >
+-- year-over-year > auto, then the earlier date. Auto-enrollees may opt out (probability by age x pay)
+-- 1 day to the grace period after enrolling, by Dec 31.
 -- Nothing is dated on or after the employee's termination.
 WITH p AS (SELECT * FROM param_dc_plan),
-full_match_rate AS (
-    SELECT max(employee_max) AS rate FROM param_match_tiers WHERE match_rate > 0
-),
 previous_state AS (
     SELECT employee_id, is_enrolled, ever_opted_out
     FROM int_enrollment_state_accumulator
@@ -39,11 +42,30 @@ not_enrolled AS (
            pa_uniform(draws.voluntary_timing) AS voluntary_timing_draw,
            pa_uniform(draws.yoy_enroll) AS yoy_draw,
            pa_uniform(draws.opt_out) AS opt_out_draw,
-           pa_uniform(draws.opt_out_timing) AS opt_out_timing_draw
+           pa_uniform(draws.opt_out_timing) AS opt_out_timing_draw,
+           pa_uniform(draws.match_magnet) AS magnet_draw
     FROM int_plan_eligibility e
     JOIN int_random_draws draws USING (employee_id)
     LEFT JOIN previous_state s USING (employee_id)
     WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
+),
+band_values AS (
+    -- What picks the employee's match band, as int_employee_match_calculations measures it.
+    SELECT e.employee_id,
+           CASE d.band_basis
+               WHEN 'service' THEN pa_years_of_service(e.employee_hire_date, e.termination_date, e.simulation_year)
+               WHEN 'points' THEN e.simulation_year - year(e.employee_birth_date)
+                                  + pa_years_of_service(e.employee_hire_date, e.termination_date, e.simulation_year)
+               ELSE 0 END AS band_value
+    FROM not_enrolled e CROSS JOIN param_match_design d
+    WHERE d.match_enabled
+),
+ceilings AS (
+    SELECT v.employee_id, max(b.employee_max) AS ceiling
+    FROM band_values v
+    JOIN param_match_bands b
+      ON b.match_rate > 0 AND v.band_value >= b.band_min AND (b.band_max IS NULL OR v.band_value < b.band_max)
+    GROUP BY v.employee_id
 ),
 population AS MATERIALIZED (
     -- Every draw and probability once per employee (the branches below only compare them).
@@ -54,6 +76,10 @@ population AS MATERIALIZED (
            e.entry_date >= make_date(e.simulation_year, 1, 1) AS newly_eligible,
            make_date(e.simulation_year, 12, 31) AS year_end,
            m.deferral_rate AS matrix_rate,
+           c.ceiling AS match_ceiling,
+           CASE WHEN p.magnet_present THEN least(greatest(
+                    CASE WHEN p.magnet_enabled AND matrix_rate < match_ceiling AND e.magnet_draw < p.magnet_snap_probability
+                         THEN match_ceiling ELSE matrix_rate END, 0.01), p.magnet_max_deferral_rate) END AS magnet_rate,
            pa_by_age(e.current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
                AS proactive_probability,
            least(1.0, pa_by_age(e.current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
@@ -72,13 +98,14 @@ population AS MATERIALIZED (
     CROSS JOIN p
     JOIN param_deferral_rate_matrix m
       ON m.age_segment = pa_age_segment(e.current_age) AND m.income_segment = pa_income_segment(e.compensation)
+    LEFT JOIN ceilings c USING (employee_id)
 ),
 candidates AS (
     SELECT employee_id, 2 AS priority, 'proactive_voluntary' AS category,
            least(enrollment_window_start + p.enroll_min_days
                  + floor(proactive_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
                  year_end) AS effective_date,
-           matrix_rate AS deferral_rate,
+           coalesce(magnet_rate, matrix_rate) AS deferral_rate,
            proactive_probability AS probability
     FROM population CROSS JOIN p
     WHERE p.proactive_enabled AND newly_eligible AND in_ae_scope AND NOT ever_opted_out
@@ -88,11 +115,12 @@ candidates AS (
            least(enrollment_window_start + p.enroll_min_days
                  + floor(voluntary_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
                  year_end),
-           CASE WHEN p.match_optimization AND voluntary_rate_draw < 0.4
-                     AND matrix_rate >= f.rate - 0.01 AND matrix_rate < f.rate
-                THEN f.rate ELSE matrix_rate END,
+           CASE WHEN magnet_rate IS NOT NULL THEN magnet_rate
+                WHEN p.match_optimization AND voluntary_rate_draw < 0.4
+                     AND matrix_rate >= match_ceiling - 0.01 AND matrix_rate < match_ceiling
+                THEN match_ceiling ELSE matrix_rate END,
            voluntary_probability
-    FROM population CROSS JOIN p CROSS JOIN full_match_rate f
+    FROM population CROSS JOIN p
     WHERE p.voluntary_enabled AND newly_eligible AND NOT in_ae_scope AND NOT ever_opted_out
       AND voluntary_draw < voluntary_probability
     UNION ALL

@@ -1,5 +1,6 @@
 -- New hires (reference-simulation.md §3.2): each level's quota exploded into numbered hires, level 1
--- first. Id NH_<year>_<seq>, age cycling 25/28/32/35/40, hire dates cycling through the year, pay
+-- first. Id NH_<year>_<seq>, age that of slot seq % slots of param_new_hire_ages (by default cycling
+-- 25/28/32/35/40; new_hire.age_distribution, src/params/new-hire.ts), hire dates cycling through the year, pay
 -- = the level's new-hire centre x (0.90 ... 1.08 by sequence), rounded to cents. Closed-form: no draw.
 -- A hire of age a in year Y is born on Dec 31 of Y-1-a, so the census rule age = (Y-1) - birth year
 -- gives a in Y and a+1 in Y+1, like the age carried in the snapshot (the reference's birth date,
@@ -13,12 +14,12 @@ numbered AS (
     SELECT level_id, row_number() OVER (ORDER BY level_id, level_slot) AS seq FROM quota
 ),
 hires AS (
-    SELECT n.level_id, n.seq,
-           CASE n.seq % 5 WHEN 0 THEN 25 WHEN 1 THEN 28 WHEN 2 THEN 32 WHEN 3 THEN 35 ELSE 40 END AS age,
+    SELECT n.level_id, n.seq, a.age,
            round(ep.new_hire_avg_compensation * (0.9 + (n.seq % 10) * 0.02), 2)::DECIMAL(18,2) AS salary
     FROM numbered n
     JOIN int_effective_parameters ep
       ON ep.level_id = n.level_id AND ep.simulation_year = getvariable('simulation_year')
+    JOIN param_new_hire_ages a ON a.slot = n.seq % (SELECT count(*) FROM param_new_hire_ages)
 )
 SELECT
     printf('NH_%d_%06d', getvariable('simulation_year'), seq) AS employee_id,

@@ -4,7 +4,7 @@
 -- stream), the draw in [0, 1) (a test checks they agree). The event models join this table instead of
 -- drawing themselves: DuckDB binds every copy of every operator of an expression, each xorshift step
 -- of the mixer copies its input, and a draw written in a model cost ~1.7 ms of planning, ~100 ms a
--- year over the 17 streams. Here each step of the mixer is one layer applied to every stream column at
+-- year over the 17 streams of the time. Here each step of the mixer is one layer applied to every stream column at
 -- once (COLUMNS), planned once for all streams (~12 ms).
 --
 -- Per stream, with key x, the year's salt s of the stream (pa_salt_hi/lo) and M = 2^32 - 1:
@@ -46,7 +46,8 @@ stage1_input AS (
            xor(key_hi, pa_salt_hi('opt_out')) AS opt_out,
            xor(key_hi, pa_salt_hi('opt_out_timing')) AS opt_out_timing,
            xor(key_hi, pa_salt_hi('part_time_hire')) AS part_time_hire,
-           xor(key_hi, pa_salt_hi('new_hire_eligibility')) AS new_hire_eligibility
+           xor(key_hi, pa_salt_hi('new_hire_eligibility')) AS new_hire_eligibility,
+           xor(key_hi, pa_salt_hi('match_magnet')) AS match_magnet
     FROM halves
 ),
 stage1_step1 AS (
@@ -86,7 +87,8 @@ stage2_input AS (
            xor(opt_out, xor(key_lo, pa_salt_lo('opt_out'))) AS opt_out,
            xor(opt_out_timing, xor(key_lo, pa_salt_lo('opt_out_timing'))) AS opt_out_timing,
            xor(part_time_hire, xor(key_lo, pa_salt_lo('part_time_hire'))) AS part_time_hire,
-           xor(new_hire_eligibility, xor(key_lo, pa_salt_lo('new_hire_eligibility'))) AS new_hire_eligibility
+           xor(new_hire_eligibility, xor(key_lo, pa_salt_lo('new_hire_eligibility'))) AS new_hire_eligibility,
+           xor(match_magnet, xor(key_lo, pa_salt_lo('match_magnet'))) AS match_magnet
     FROM stage1_step3
 ),
 stage2_step1 AS (

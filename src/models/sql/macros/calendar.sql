@@ -11,6 +11,11 @@ CREATE OR REPLACE MACRO pa_year_start(yr) AS make_date(yr::INTEGER, 1, 1);
 CREATE OR REPLACE MACRO pa_year_end(yr) AS make_date(yr::INTEGER, 12, 31);
 CREATE OR REPLACE MACRO pa_days_in_year(yr) AS (make_date(yr::INTEGER, 12, 31) - make_date(yr::INTEGER, 1, 1) + 1);
 
+-- Years of service for the match bands (reference-plan-design.md §1.1): whole years from the hire date
+-- to Dec 31 of the year, or to the termination date for a leaver.
+CREATE OR REPLACE MACRO pa_years_of_service(hire_date, termination_date, yr) AS
+    greatest(datesub('year', hire_date, coalesce(termination_date, make_date(yr::INTEGER, 12, 31))), 0);
+
 -- Merit + COLA raise on a salary (reference-simulation.md §3.5): capped at +50 % and +$250,000, never
 -- negative, rounded to cents.
 CREATE OR REPLACE MACRO pa_merit_salary(old_salary, rate) AS round(CASE

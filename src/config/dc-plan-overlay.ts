@@ -30,6 +30,8 @@ export interface DcPlanOverlay {
 
 const MATCH = 'employer_match';
 const CORE = 'employer_core_contribution';
+const AE = 'enrollment.auto_enrollment';
+const ESCALATION = 'deferral_auto_escalation';
 
 type Note = (path: readonly PathSegment[], text: string) => void;
 /** Reads a dc_plan value (at `path`) in the unit of its YAML key. */
@@ -43,6 +45,13 @@ const percentToDecimal: Convert = (value) => (typeof value === 'number' ? scaled
 
 /** `eligibility_months` ⇒ days, 30 a month as the reference counts them. */
 const monthsToDays: Convert = (value) => (typeof value === 'number' ? value * 30 : value);
+
+/** `escalation_hire_date_cutoff: ""` removes the YAML's cutoff (null: escalate whatever the hire date), as the reference's exporter does. */
+const emptyRemovesCutoff: Convert = (value, path, note) => {
+  if (value !== '') return value;
+  note(path, `"" removes the hire-date cutoff of ${ESCALATION}.hire_date_cutoff (null)`);
+  return null;
+};
 
 /** Each row of a list through `row`; anything else unchanged (its YAML key refuses it). */
 const rows =
@@ -113,10 +122,32 @@ const ONE_TO_ONE: Readonly<Record<string, { target: string; also?: readonly stri
   core_allow_new_hires: { target: `${CORE}.eligibility.allow_new_hires` },
   core_allow_terminated_new_hires: { target: `${CORE}.eligibility.allow_terminated_new_hires` },
   core_allow_experienced_terminations: { target: `${CORE}.eligibility.allow_experienced_terminations` },
+  // The Studio's auto-enrollment keys (reference-config-keys-head.md §23); the opt-out rates are decimals.
+  auto_enroll: { target: `${AE}.enabled` },
+  auto_enroll_hire_date_cutoff: { target: `${AE}.hire_date_cutoff` },
+  auto_enroll_window_days: { target: `${AE}.window_days` },
+  auto_enroll_opt_out_grace_period: { target: `${AE}.opt_out_grace_period` },
+  default_deferral_percent: { target: `${AE}.default_deferral_rate`, convert: percentToDecimal },
+  opt_out_rate_young: { target: `${AE}.opt_out_rates.by_age.young` },
+  opt_out_rate_mid: { target: `${AE}.opt_out_rates.by_age.mid_career` },
+  opt_out_rate_mature: { target: `${AE}.opt_out_rates.by_age.mature` },
+  opt_out_rate_senior: { target: `${AE}.opt_out_rates.by_age.senior` },
+  opt_out_rate_low_income: { target: `${AE}.opt_out_rates.by_income.low_income` },
+  opt_out_rate_moderate: { target: `${AE}.opt_out_rates.by_income.moderate` },
+  opt_out_rate_high: { target: `${AE}.opt_out_rates.by_income.high` },
+  opt_out_rate_executive: { target: `${AE}.opt_out_rates.by_income.executive` },
+  voluntary_enrollment_rate: { target: `${AE}.voluntary_enrollment_rate` },
   // The Studio's magnet keys; max_voluntary_deferral_percent is a decimal despite its name (§0.2).
   match_magnet_enabled: { target: 'enrollment.match_magnet.enabled' },
   match_magnet_probability: { target: 'enrollment.match_magnet.snap_probability' },
   max_voluntary_deferral_percent: { target: 'enrollment.match_magnet.max_deferral_rate' },
+  // The Studio's escalation keys (§5): rates in percents; the day is MM-DD as ours ("01-01").
+  auto_escalation: { target: `${ESCALATION}.enabled` },
+  escalation_rate_percent: { target: `${ESCALATION}.increment_amount`, convert: percentToDecimal },
+  escalation_cap_percent: { target: `${ESCALATION}.maximum_rate`, convert: percentToDecimal },
+  escalation_effective_day: { target: `${ESCALATION}.effective_day` },
+  escalation_delay_years: { target: `${ESCALATION}.first_escalation_delay_years` },
+  escalation_hire_date_cutoff: { target: `${ESCALATION}.hire_date_cutoff`, convert: emptyRemovesCutoff },
   // The plan's waiting period is the larger of the two YAML keys (plan-eligibility.ts): both are set, so dc_plan wins.
   eligibility_months: { target: 'plan_eligibility.waiting_period_days', also: ['eligibility.waiting_period_days'], convert: monthsToDays },
 };
@@ -156,29 +187,9 @@ export function dcPlanSection(key: string): string | undefined {
  * the Studio writes them; a value of another type is an error, as for every ignored key.
  */
 const IGNORED_TYPES: Readonly<Record<string, z.ZodType>> = {
-  auto_escalation: z.boolean(),
-  escalation_rate_percent: z.number(),
-  escalation_cap_percent: z.number(),
-  escalation_effective_day: z.string(),
-  escalation_delay_years: z.number(),
-  escalation_hire_date_cutoff: z.string(),
   deferral_match_response: z.record(z.string(), z.unknown()),
-  auto_enroll: z.boolean(),
   auto_enroll_scope: z.string(),
-  auto_enroll_hire_date_cutoff: z.string(),
-  auto_enroll_window_days: z.number(),
-  auto_enroll_opt_out_grace_period: z.number(),
-  default_deferral_percent: z.number(),
-  opt_out_rate_young: z.number(),
-  opt_out_rate_mid: z.number(),
-  opt_out_rate_mature: z.number(),
-  opt_out_rate_senior: z.number(),
-  opt_out_rate_low_income: z.number(),
-  opt_out_rate_moderate: z.number(),
-  opt_out_rate_high: z.number(),
-  opt_out_rate_executive: z.number(),
   opt_out_rate_target: z.number(),
-  voluntary_enrollment_rate: z.number(),
   match_percent: z.number(),
   match_limit_percent: z.number(),
   vesting_schedule: z.union([z.string(), z.record(z.string(), z.unknown())]),

@@ -7,13 +7,13 @@
  * Ignored keys are dropped from the resolved config, so they never change its hash.
  */
 import { z } from 'zod';
+import { IGNORED_UNDER_TARGET } from './opt-out-target.js';
 
 /**
  * Top-level sections of the reference's 2026 engine that PlanAlign does not model yet: loading warns
  * about each one present and lists it as ignored. Any other section we do not know is an error.
  */
 export const NOT_MODELLED_SECTIONS: Readonly<Record<string, string>> = {
-  deferral_match_response: "the reference's 2026 deferral moves toward the match ceiling (E058)",
   promotion_hazard: "the reference's 2026 Studio rewrite of the promotion-hazard tables",
   age_bands: "the reference's 2026 Studio rewrite of the age bands",
   tenure_bands: "the reference's 2026 Studio rewrite of the tenure bands",
@@ -28,28 +28,9 @@ const untilBehaviours = (what: string, yaml: string): string =>
  * design ones (src/config/dc-plan-overlay.ts applies those) and `ensemble`.
  */
 const LATER_KEYS: Readonly<Record<string, string>> = {
-  'dc_plan.auto_escalation': untilBehaviours('auto-escalation switch', 'deferral_auto_escalation.enabled'),
-  'dc_plan.escalation_rate_percent': untilBehaviours('escalation step, a percent', 'deferral_auto_escalation.increment_amount'),
-  'dc_plan.escalation_cap_percent': untilBehaviours('escalation cap, a percent', 'deferral_auto_escalation.maximum_rate'),
-  'dc_plan.escalation_effective_day': untilBehaviours('escalation day', 'deferral_auto_escalation.effective_day'),
-  'dc_plan.escalation_delay_years': untilBehaviours('first escalation delay', 'deferral_auto_escalation.first_escalation_delay_years'),
-  'dc_plan.escalation_hire_date_cutoff': untilBehaviours('escalation hire-date cutoff ("" removes it)', 'deferral_auto_escalation.hire_date_cutoff'),
   'dc_plan.deferral_match_response': untilBehaviours('deferral match response block (enabled by default in Studio runs)', 'deferral_match_response'),
-  'dc_plan.auto_enroll': untilBehaviours('auto-enrollment switch', 'enrollment.auto_enrollment.enabled'),
-  'dc_plan.auto_enroll_scope': untilBehaviours('auto-enrollment scope', 'enrollment.auto_enrollment.scope'),
-  'dc_plan.auto_enroll_hire_date_cutoff': untilBehaviours('auto-enrollment hire-date cutoff', 'enrollment.auto_enrollment.hire_date_cutoff'),
-  'dc_plan.auto_enroll_window_days': untilBehaviours('auto-enrollment window', 'enrollment.auto_enrollment.window_days'),
-  'dc_plan.auto_enroll_opt_out_grace_period': untilBehaviours('opt-out grace period', 'enrollment.auto_enrollment.opt_out_grace_period'),
-  'dc_plan.default_deferral_percent': untilBehaviours('default deferral, a percent', 'enrollment.auto_enrollment.default_deferral_rate'),
-  'dc_plan.opt_out_rate_young': untilBehaviours('opt-out rate of the young', 'enrollment.auto_enrollment.opt_out_rates.by_age.young'),
-  'dc_plan.opt_out_rate_mid': untilBehaviours('opt-out rate of mid-career employees', 'enrollment.auto_enrollment.opt_out_rates.by_age.mid_career'),
-  'dc_plan.opt_out_rate_mature': untilBehaviours('opt-out rate of mature employees', 'enrollment.auto_enrollment.opt_out_rates.by_age.mature'),
-  'dc_plan.opt_out_rate_senior': untilBehaviours('opt-out rate of seniors', 'enrollment.auto_enrollment.opt_out_rates.by_age.senior'),
-  'dc_plan.opt_out_rate_low_income': untilBehaviours('opt-out rate of low incomes', 'enrollment.auto_enrollment.opt_out_rates.by_income.low_income'),
-  'dc_plan.opt_out_rate_moderate': untilBehaviours('opt-out rate of moderate incomes', 'enrollment.auto_enrollment.opt_out_rates.by_income.moderate'),
-  'dc_plan.opt_out_rate_high': untilBehaviours('opt-out rate of high incomes', 'enrollment.auto_enrollment.opt_out_rates.by_income.high'),
-  'dc_plan.opt_out_rate_executive': untilBehaviours('opt-out rate of executives', 'enrollment.auto_enrollment.opt_out_rates.by_income.executive'),
-  'dc_plan.voluntary_enrollment_rate': untilBehaviours('voluntary enrollment multiplier', 'enrollment.auto_enrollment.voluntary_enrollment_rate'),
+  'dc_plan.auto_enroll_scope':
+    "the Studio's auto-enrollment scope ('all_eligible' is all_eligible_employees), which would set enrollment.auto_enrollment.scope: ignored as that key is, both scopes reaching the same employees",
   'dc_plan.opt_out_rate_target': "the Studio's own field, from which it derives the eight opt_out_rate_* keys; read by nothing in the reference either",
   'dc_plan.match_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the match is dc_plan.match_tiers)",
   'dc_plan.match_limit_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the cap is dc_plan.match_cap_percent)",
@@ -73,6 +54,12 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   ops: 'Dagster op configuration',
   production_safety: 'backups and log settings of the unused OrchestrationConfig',
   storage: "the reference's 2026 Studio run retention; PlanAlign keeps one database per run",
+  'deferral_match_response.upward_partial_increase_rate':
+    'validated (with upward_maximize_rate it must sum to 1) and read by nothing, as in the reference: the partial-increase share is 1 - upward_maximize_rate',
+  'deferral_match_response.downward_partial_decrease_rate':
+    'validated (with downward_reduce_to_max_rate it must sum to 1) and read by nothing, as in the reference: the partial-decrease share is 1 - downward_reduce_to_max_rate',
+  'deferral_match_response.effective_timing':
+    "its only value, first_year, is the only timing there is (the response applies in the first simulated year); any other value is an error, as in the reference",
   param_pack: "provenance stamped by the reference's 2026 --params; not a simulation input",
   advanced: "the reference's 2026 Studio form fields, read by nothing there either",
   data_sources: "the reference's 2026 Studio copy of setup.census_parquet_path, read by nothing there either",
@@ -128,7 +115,7 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
 
 /** Why a path listed in `LoadedConfig.ignored` is ignored. */
 export function ignoredReason(path: string): string {
-  return IGNORED_KEYS[path] ?? IGNORED_KEYS[recordPattern(path)] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
+  return IGNORED_KEYS[path] ?? IGNORED_KEYS[recordPattern(path)] ?? IGNORED_UNDER_TARGET[path] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
 }
 
 /**

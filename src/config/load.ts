@@ -15,6 +15,7 @@ import { configHash } from './hash.js';
 import { applyDcPlan, type DcPlanSource } from './dc-plan-overlay.js';
 import { planDesignEras, type SectionEra } from './era.js';
 import { NOT_MODELLED_SECTIONS } from './ignored.js';
+import { applyOptOutTarget } from './opt-out-target.js';
 import { KNOWN_SECTIONS, legacyMatchNotice, MATCH_FORMULA_PRESETS, simulationConfigSchema, type SimulationConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { formatPath, isPlainObject, walkValue, type PathSegment, type WalkFindings } from './walk.js';
@@ -170,6 +171,7 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
   // The eras read the keys as written; then dc_plan's plan-design keys move onto the YAML keys they
   // override, except where the environment or the command line set those (they win).
   const eras = planDesignEras(data, findings.ignored);
+  applyOptOutTarget(data, findings.ignored);
   const overlay = applyDcPlan(data, (path) => overriddenBy(overrides, path), MATCH_FORMULA_PRESETS);
   const legacyMatch = legacyMatchNotice(data);
   findings.notices.push(...overlay.notices, ...(legacyMatch ? [legacyMatch] : []));

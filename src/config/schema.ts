@@ -136,6 +136,11 @@ const compensationSchema = z.strictObject({
   cola_rate: rate().default(0.005),
   merit_budget: rate().default(0.025),
   promotion_compensation: promotionCompensationSchema.prefault({}),
+  // The 2026 flat alias of promotion_compensation.base_increase_pct: exactly 0.125 means "not set"
+  // (the reference's default, see docs/DECISIONS.md), any other value replaces the nested midpoint.
+  promotion_increase: rate().optional(),
+  // The 2026 multiplier of every employee's promotion probability (capped at 1); 0 disables promotions.
+  promotion_rate_multiplier: between(0, 5).optional(),
   growth_target: ignoredKey('compensation.growth_target', num),
   growth_tolerance: ignoredKey('compensation.growth_tolerance', num),
   calculation_methodology: ignoredKey('compensation.calculation_methodology', str),
@@ -245,8 +250,13 @@ const autoEnrollmentSchema = z.strictObject({
   scope: ignoredKey('enrollment.auto_enrollment.scope', z.enum(['new_hires_only', 'all_eligible_employees']).nullable()),
   // null = no cutoff (every hire is in scope).
   hire_date_cutoff: isoDate().nullable().default('2020-01-01'),
+  // The 2026 multiplier of the voluntary, proactive and year-over-year conversion probabilities (absent: 1).
+  voluntary_enrollment_rate: rate().optional(),
   opt_out_rates: z
     .strictObject({
+      // The 2026 single opt-out target: when given, the loader derives by_age and by_income from it
+      // (opt-out-target.ts) and reports the file's own tables as ignored.
+      target: rate().optional(),
       by_age: ageRates(0.1, 0.07, 0.05, 0.03).prefault({}),
       // Multipliers of the age-based rate.
       by_income: z
@@ -767,6 +777,46 @@ const deferralAutoEscalationSchema = z.strictObject({
   first_escalation_delay_years: wholeNonNegative().default(1),
 });
 
+// The 2026 versions' deferral match response (reference-plan-design.md §7): in the first simulated year,
+// census participants below their match ceiling move up to it or part way, those above move down.
+// Absent: no response (the 2025 meaning). The partial shares are 1 minus the full-move shares: the
+// reference validates them (each pair must sum to 1 ± 0.001, an absent key taking its default 0.40 or
+// 0.30) and reads nothing else of them, so do we.
+const RESPONSE_PAIRS = [
+  ['upward_maximize_rate', 0.6, 'upward_partial_increase_rate', 0.4],
+  ['downward_reduce_to_max_rate', 0.7, 'downward_partial_decrease_rate', 0.3],
+] as const;
+
+function checkResponseShares(raw: unknown, ctx: z.RefinementCtx): unknown {
+  if (!isPlainObject(raw)) return raw;
+  for (const [full, fullDefault, partial, partialDefault] of RESPONSE_PAIRS) {
+    const [a, b] = [raw[full] ?? fullDefault, raw[partial] ?? partialDefault];
+    // A share out of [0, 1] gets its own message from the field.
+    const isShare = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+    if (isShare(a) && isShare(b) && Math.abs(a + b - 1) > 0.001) {
+      ctx.addIssue({ code: 'custom', path: [partial], message: `${full} (${a}) + ${partial} (${b}) must sum to 1 (± 0.001)` });
+    }
+  }
+  return raw;
+}
+
+const deferralMatchResponseSchema = z.preprocess(
+  checkResponseShares,
+  z.strictObject({
+    enabled: z.boolean().default(false),
+    upward_participation_rate: rate().default(0.4),
+    upward_maximize_rate: rate().default(0.6),
+    upward_partial_increase_rate: ignoredKey('deferral_match_response.upward_partial_increase_rate', rate()),
+    upward_partial_increase_factor: rate().default(0.5),
+    downward_enabled: z.boolean().default(true),
+    downward_participation_rate: rate().default(0.15),
+    downward_reduce_to_max_rate: rate().default(0.7),
+    downward_partial_decrease_rate: ignoredKey('deferral_match_response.downward_partial_decrease_rate', rate()),
+    downward_partial_decrease_factor: rate().default(0.5),
+    effective_timing: ignoredKey('deferral_match_response.effective_timing', z.literal('first_year')),
+  }),
+);
+
 // ---------------------------------------------------------------------------------------------
 // new_hire (the reference's 2026 custom new-hire inputs, plan-design §8): ages and pay of the year's
 // hires; src/params/new-hire.ts compiles them to param_new_hire_ages and param_new_hire_pay.
@@ -1071,6 +1121,7 @@ export const simulationConfigSchema = z.object({
   employer_match: employerMatchSchema.prefault({}),
   employer_core_contribution: employerCoreContributionSchema.prefault({}),
   deferral_auto_escalation: deferralAutoEscalationSchema.prefault({}),
+  deferral_match_response: deferralMatchResponseSchema.optional(),
   new_hire: newHireSchema.prefault({}),
 
   new_hire_compensation: ignoredKey('new_hire_compensation', newHireCompensationLoose),

@@ -31,6 +31,7 @@ interface Def {
   type: string;
   innerType?: Schema;
   in?: Schema;
+  out?: Schema;
   shape?: Record<string, Schema>;
   catchall?: Schema;
   valueType?: Schema;
@@ -39,6 +40,10 @@ interface Def {
 }
 
 const defOf = (schema: Schema): Def => schema._zod.def as unknown as Def;
+
+/** The schema a wrapper wraps: a pipe's input, except a preprocess's, which is the schema it feeds. */
+const innerOf = (def: Def): Schema | undefined =>
+  WRAPPERS.has(def.type) ? def.innerType : def.type !== 'pipe' ? undefined : defOf(def.in!).type === 'transform' ? def.out : def.in;
 
 /** Wrappers that do not change the shape of the value they hold. */
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
@@ -68,7 +73,7 @@ interface Unwrapped {
   default?: { value: unknown };
 }
 
-/** The schema under its wrappers and transforms (a pipe is read as its input), and what they said. */
+/** The schema under its wrappers and transforms (innerOf), and what they said. */
 export function unwrap(schema: Schema): Unwrapped {
   let current = schema;
   let nullable = false;
@@ -78,7 +83,7 @@ export function unwrap(schema: Schema): Unwrapped {
     const def = defOf(current);
     if (def.type === 'nullable') nullable = true;
     if (def.type === 'default') defaulted ??= { value: def.defaultValue };
-    const next = WRAPPERS.has(def.type) ? def.innerType : def.type === 'pipe' ? def.in : undefined;
+    const next = innerOf(def);
     if (next === undefined) return { def, nullable, ignored: false, ...(defaulted && { default: defaulted }) };
     current = next;
   }
@@ -139,7 +144,7 @@ export function declaredIgnoredPaths(schema: Schema): string[] {
         return;
       }
       const def = defOf(current);
-      const next = WRAPPERS.has(def.type) ? def.innerType : def.type === 'pipe' ? def.in : undefined;
+      const next = innerOf(def);
       if (next === undefined) break;
       current = next;
     }

@@ -28,4 +28,6 @@ export const RNG_STREAMS = [
   'part_time_hire',
   'new_hire_eligibility',
   'match_magnet',
+  'match_response_up',
+  'match_response_down',
 ] as const;

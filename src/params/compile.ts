@@ -23,6 +23,15 @@ export interface RunIdentity {
   startedAt: Date;
 }
 
+/**
+ * The promotion raise midpoint: the 2026 flat compensation.promotion_increase when set to anything but
+ * 0.125, which the reference reads as "not set" (docs/DECISIONS.md), else the nested base_increase_pct.
+ */
+function promotionMidpoint(c: SimulationConfig['compensation']): number {
+  const flat = c.promotion_increase;
+  return flat !== undefined && flat !== 0.125 ? flat : c.promotion_compensation.base_increase_pct;
+}
+
 /** Scale of the exact decimals used by the growth solver. */
 const RATE_DECIMAL = 'DECIMAL(38,12)';
 
@@ -54,6 +63,7 @@ export async function compileParameters(
         $promo_cap_amount::DOUBLE AS promotion_max_cap_amount,
         $promo_type::VARCHAR AS promotion_distribution_type,
         $promo_std::DOUBLE AS promotion_normal_std_dev,
+        $promo_rate_multiplier::DOUBLE AS promotion_rate_multiplier,
         $raise_timing::VARCHAR AS raise_timing_methodology,
         $started_at::TIMESTAMP AS run_started_at`,
     {
@@ -68,12 +78,13 @@ export async function compileParameters(
       rn: String(config.workforce.new_hire_termination_rate),
       cola: config.compensation.cola_rate,
       merit: config.compensation.merit_budget,
-      promo_base: promo.base_increase_pct,
+      promo_base: promotionMidpoint(config.compensation),
       promo_range: promo.distribution_range,
       promo_cap_pct: promo.max_cap_pct,
       promo_cap_amount: promo.max_cap_amount,
       promo_type: promo.distribution_type,
       promo_std: promo.advanced.normal_std_dev,
+      promo_rate_multiplier: config.compensation.promotion_rate_multiplier ?? 1,
       raise_timing: config.raise_timing.methodology,
       started_at: timestamp(run.startedAt),
     },

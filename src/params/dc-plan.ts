@@ -25,6 +25,7 @@ export async function compileDcPlanParameters(
   const yoy = enrollment.year_over_year_conversion;
   const magnet = enrollment.match_magnet;
   const escalation = config.deferral_auto_escalation;
+  const response = config.deferral_match_response;
   const formula = match.formulas[match.active_formula];
   if (formula === undefined) throw new Error(`employer_match.formulas has no ${match.active_formula}`);
   const [escalationMonth, escalationDay] = escalation.effective_day.split('-').map(Number);
@@ -62,6 +63,7 @@ export async function compileDcPlanParameters(
     opt_out_income_moderate: ['DOUBLE', ae.opt_out_rates.by_income.moderate],
     opt_out_income_high: ['DOUBLE', ae.opt_out_rates.by_income.high],
     opt_out_income_executive: ['DOUBLE', ae.opt_out_rates.by_income.executive],
+    voluntary_enrollment_rate: ['DOUBLE', ae.voluntary_enrollment_rate ?? 1],
     proactive_enabled: ['BOOLEAN', proactive.enabled],
     enroll_min_days: ['INTEGER', proactive.timing_window.min_days],
     enroll_max_days: ['INTEGER', proactive.timing_window.max_days],
@@ -114,6 +116,15 @@ export async function compileDcPlanParameters(
     escalation_hire_date_cutoff: ['DATE', escalation.hire_date_cutoff],
     escalation_delay_years: ['INTEGER', escalation.first_escalation_delay_years],
     escalation_require_enrollment: ['BOOLEAN', escalation.require_active_enrollment],
+    // The first year's deferral match response, when deferral_match_response is present and enabled.
+    response_enabled: ['BOOLEAN', response?.enabled ?? false],
+    response_up_participation: ['DOUBLE', response?.upward_participation_rate ?? 0],
+    response_up_maximize: ['DOUBLE', response?.upward_maximize_rate ?? 0],
+    response_up_factor: ['DECIMAL(7,5)', String(response?.upward_partial_increase_factor ?? 0)],
+    response_down_enabled: ['BOOLEAN', response?.downward_enabled ?? false],
+    response_down_participation: ['DOUBLE', response?.downward_participation_rate ?? 0],
+    response_down_reduce: ['DOUBLE', response?.downward_reduce_to_max_rate ?? 0],
+    response_down_factor: ['DECIMAL(7,5)', String(response?.downward_partial_decrease_factor ?? 0)],
     match_formula: ['VARCHAR', match.active_formula],
     match_formula_type: ['VARCHAR', formula.type],
     match_formula_name: ['VARCHAR', formula.name],

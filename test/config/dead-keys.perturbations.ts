@@ -58,6 +58,15 @@ export const CONTEXTS = {
     'enrollment.match_magnet.enabled': true,
   },
   /**
+   * The deferral match response switched on, everyone responding: census participants below the
+   * formula's 6 % ceiling move up (60 % to it, the rest half way), those above move down (70 % to it).
+   */
+  matchResponse: {
+    'deferral_match_response.enabled': true,
+    'deferral_match_response.upward_participation_rate': 1,
+    'deferral_match_response.downward_participation_rate': 1,
+  },
+  /**
    * The voluntary context under a job-levels table of seven levels (pay bands up to 900,000): the
    * bundled five levels never reach the executive level multiplier (levels 7 and up).
    */
@@ -295,6 +304,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
 
   'compensation.cola_rate': { set: { 'compensation.cola_rate': 0.02 } },
   'compensation.merit_budget': { set: { 'compensation.merit_budget': 0.04 } },
+  'compensation.promotion_increase': { set: { 'compensation.promotion_increase': 0.1 } },
+  'compensation.promotion_rate_multiplier': { set: { 'compensation.promotion_rate_multiplier': 5 } },
   [`${PROMOTION}.base_increase_pct`]: { set: { [`${PROMOTION}.base_increase_pct`]: 0.1 } },
   [`${PROMOTION}.distribution_range`]: { set: { [`${PROMOTION}.distribution_range`]: 0.1 } },
   [`${PROMOTION}.max_cap_pct`]: { set: { [`${PROMOTION}.max_cap_pct`]: 0.15 } },
@@ -344,6 +355,9 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${AE}.opt_out_rates.by_income.moderate`]: { set: { [`${AE}.opt_out_rates.by_income.moderate`]: 30 } },
   [`${AE}.opt_out_rates.by_income.high`]: { set: { [`${AE}.opt_out_rates.by_income.high`]: 30 } },
   [`${AE}.opt_out_rates.by_income.executive`]: { set: { [`${AE}.opt_out_rates.by_income.executive`]: 30 } },
+  // The 2026 target: 0.5 makes the age rates 0.9 / 0.55 / 0.35 / 0.2 instead of the file's 3-10 %.
+  [`${AE}.opt_out_rates.target`]: { set: { [`${AE}.opt_out_rates.target`]: 0.5 } },
+  [`${AE}.voluntary_enrollment_rate`]: { set: { [`${AE}.voluntary_enrollment_rate`]: 0 }, context: 'voluntary' },
 
   [`${PROACTIVE}.enabled`]: { set: { [`${PROACTIVE}.enabled`]: false } },
   [`${PROACTIVE}.timing_window.min_days`]: { set: { [`${PROACTIVE}.timing_window.min_days`]: 0 } },
@@ -379,6 +393,20 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'enrollment.match_magnet.enabled': { set: { 'enrollment.match_magnet.enabled': false }, context: 'magnet' },
   'enrollment.match_magnet.snap_probability': { set: { 'enrollment.match_magnet.snap_probability': 1 }, context: 'magnet' },
   'enrollment.match_magnet.max_deferral_rate': { set: { 'enrollment.match_magnet.max_deferral_rate': 0.05 }, context: 'magnet' },
+  'deferral_match_response.enabled': { set: { 'deferral_match_response.enabled': false }, context: 'matchResponse' },
+  'deferral_match_response.upward_participation_rate': { set: { 'deferral_match_response.upward_participation_rate': 0 }, context: 'matchResponse' },
+  'deferral_match_response.upward_maximize_rate': {
+    set: { 'deferral_match_response.upward_maximize_rate': 1, 'deferral_match_response.upward_partial_increase_rate': 0 },
+    context: 'matchResponse',
+  },
+  'deferral_match_response.upward_partial_increase_factor': { set: { 'deferral_match_response.upward_partial_increase_factor': 0.9 }, context: 'matchResponse' },
+  'deferral_match_response.downward_enabled': { set: { 'deferral_match_response.downward_enabled': false }, context: 'matchResponse' },
+  'deferral_match_response.downward_participation_rate': { set: { 'deferral_match_response.downward_participation_rate': 0 }, context: 'matchResponse' },
+  'deferral_match_response.downward_reduce_to_max_rate': {
+    set: { 'deferral_match_response.downward_reduce_to_max_rate': 0, 'deferral_match_response.downward_partial_decrease_rate': 1 },
+    context: 'matchResponse',
+  },
+  'deferral_match_response.downward_partial_decrease_factor': { set: { 'deferral_match_response.downward_partial_decrease_factor': 0.9 }, context: 'matchResponse' },
   [`${MATRIX}.young_low`]: matrixCell('young_low', 0.03),
   [`${MATRIX}.young_moderate`]: matrixCell('young_moderate', 0.03),
   [`${MATRIX}.young_high`]: matrixCell('young_high', 0.04),
@@ -520,6 +548,13 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
 
   // The Studio overlay dc_plan (src/config/dc-plan-overlay.ts): each key acts through the YAML key it sets.
   [`${DC}.match_enabled`]: { set: { [`${DC}.match_enabled`]: false } },
+  [`${DC}.auto_escalation`]: { set: { [`${DC}.auto_escalation`]: false }, context: 'escalation' },
+  [`${DC}.escalation_rate_percent`]: { set: { [`${DC}.escalation_rate_percent`]: 2 }, context: 'escalation' },
+  [`${DC}.escalation_cap_percent`]: { set: { [`${DC}.escalation_cap_percent`]: 5 }, context: 'escalation' },
+  [`${DC}.escalation_effective_day`]: { set: { [`${DC}.escalation_effective_day`]: '03-01' }, context: 'escalation' },
+  [`${DC}.escalation_delay_years`]: { set: { [`${DC}.escalation_delay_years`]: 0 } },
+  // "" removes the default 2020-01-01 cutoff: the census employees hired before it escalate too.
+  [`${DC}.escalation_hire_date_cutoff`]: { set: { [`${DC}.escalation_hire_date_cutoff`]: '' }, context: 'escalation' },
   [`${DC}.match_magnet_enabled`]: { set: { [`${DC}.match_magnet_enabled`]: false }, context: 'magnet' },
   [`${DC}.match_magnet_probability`]: { set: { [`${DC}.match_magnet_probability`]: 1 }, context: 'magnet' },
   [`${DC}.max_voluntary_deferral_percent`]: { set: { [`${DC}.max_voluntary_deferral_percent`]: 0.05 }, context: 'magnet' },
@@ -561,6 +596,21 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${DC}.core_integration_disparity_rate`]: { set: { [`${DC}.core_integration_disparity_rate`]: 0.005 }, context: 'coreIntegrated' },
   [`${DC}.core_integration_disparity_rate_percent`]: { set: { [`${DC}.core_integration_disparity_rate_percent`]: 0.5 }, context: 'coreIntegrated' },
   ...dcPlanEligibility('core'),
+  // The Studio's auto-enrollment keys, perturbed as the YAML keys they set.
+  [`${DC}.auto_enroll`]: { set: { [`${DC}.auto_enroll`]: false } },
+  [`${DC}.auto_enroll_hire_date_cutoff`]: { set: { [`${DC}.auto_enroll_hire_date_cutoff`]: '2025-07-01' } },
+  [`${DC}.auto_enroll_window_days`]: { set: { [`${DC}.auto_enroll_window_days`]: 90 } },
+  [`${DC}.auto_enroll_opt_out_grace_period`]: { set: { [`${DC}.auto_enroll_opt_out_grace_period`]: 90 } },
+  [`${DC}.default_deferral_percent`]: { set: { [`${DC}.default_deferral_percent`]: 4 } },
+  [`${DC}.opt_out_rate_young`]: { set: { [`${DC}.opt_out_rate_young`]: 1 } },
+  [`${DC}.opt_out_rate_mid`]: { set: { [`${DC}.opt_out_rate_mid`]: 1 } },
+  [`${DC}.opt_out_rate_mature`]: { set: { [`${DC}.opt_out_rate_mature`]: 1 } },
+  [`${DC}.opt_out_rate_senior`]: { set: { [`${DC}.opt_out_rate_senior`]: 1 } },
+  [`${DC}.opt_out_rate_low_income`]: { set: { [`${DC}.opt_out_rate_low_income`]: 30 } },
+  [`${DC}.opt_out_rate_moderate`]: { set: { [`${DC}.opt_out_rate_moderate`]: 30 } },
+  [`${DC}.opt_out_rate_high`]: { set: { [`${DC}.opt_out_rate_high`]: 30 } },
+  [`${DC}.opt_out_rate_executive`]: { set: { [`${DC}.opt_out_rate_executive`]: 30 } },
+  [`${DC}.voluntary_enrollment_rate`]: { set: { [`${DC}.voluntary_enrollment_rate`]: 0 }, context: 'voluntary' },
   // 12 months of 30 days: the year's hires wait 360 days.
   [`${DC}.eligibility_months`]: { set: { [`${DC}.eligibility_months`]: 12 } },
   // New-hire inputs: ages, the level 1 hire-pay band, the spread above the band minimum.

@@ -81,11 +81,11 @@ describe('summarizeConfig', () => {
   });
 
   it('describes tiered formulas and the reasons for ignored keys', () => {
-    const raw = { simulation: { start_year: 2025, end_year: 2025 }, employer_match: { active_formula: 'tiered_match' }, ops: {}, dc_plan: { auto_enroll: true } };
+    const raw = { simulation: { start_year: 2025, end_year: 2025 }, employer_match: { active_formula: 'tiered_match' }, ops: {}, dc_plan: { auto_enroll_scope: 'all_eligible' } };
     const loaded = { path: 'x.yaml', ...parseConfig(raw) };
     expect(describePlanDesign(loaded).join('\n')).toContain('tiered_match (tiered): 100% of the first 3%, 50% of the next 2%; at most 4% of pay');
     expect(describeIgnored(loaded)).toEqual([
-      expect.stringMatching(/^dc_plan\.auto_enroll: not modelled yet, until the 2026 enrollment and escalation behaviours: /),
+      expect.stringMatching(/^dc_plan\.auto_enroll_scope: the Studio's auto-enrollment scope .*both scopes reaching the same employees$/),
       'ops: Dagster op configuration',
     ]);
   });

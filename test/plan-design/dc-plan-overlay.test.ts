@@ -73,9 +73,20 @@ describe('a config in the 2026 keys with a Studio dc_plan overlay', () => {
       { key: 'employer_core_contribution.contribution_rate', source: 'dc_plan.core_contribution_rate_percent' },
       { key: 'employer_core_contribution.status', source: 'dc_plan.core_status' },
       { key: 'employer_core_contribution.integration.enabled', source: 'dc_plan.core_integration_enabled' },
+      { key: 'enrollment.auto_enrollment.enabled', source: 'dc_plan.auto_enroll' },
+      { key: 'enrollment.auto_enrollment.hire_date_cutoff', source: 'dc_plan.auto_enroll_hire_date_cutoff' },
+      { key: 'enrollment.auto_enrollment.window_days', source: 'dc_plan.auto_enroll_window_days' },
+      { key: 'enrollment.auto_enrollment.opt_out_grace_period', source: 'dc_plan.auto_enroll_opt_out_grace_period' },
+      { key: 'enrollment.auto_enrollment.default_deferral_rate', source: 'dc_plan.default_deferral_percent' },
+      { key: 'enrollment.auto_enrollment.voluntary_enrollment_rate', source: 'dc_plan.voluntary_enrollment_rate' },
       { key: 'enrollment.match_magnet.enabled', source: 'dc_plan.match_magnet_enabled' },
       { key: 'enrollment.match_magnet.snap_probability', source: 'dc_plan.match_magnet_probability' },
       { key: 'enrollment.match_magnet.max_deferral_rate', source: 'dc_plan.max_voluntary_deferral_percent' },
+      { key: 'deferral_auto_escalation.enabled', source: 'dc_plan.auto_escalation' },
+      { key: 'deferral_auto_escalation.increment_amount', source: 'dc_plan.escalation_rate_percent' },
+      { key: 'deferral_auto_escalation.maximum_rate', source: 'dc_plan.escalation_cap_percent' },
+      { key: 'deferral_auto_escalation.effective_day', source: 'dc_plan.escalation_effective_day' },
+      { key: 'deferral_auto_escalation.first_escalation_delay_years', source: 'dc_plan.escalation_delay_years' },
       { key: 'plan_eligibility.waiting_period_days', source: 'dc_plan.eligibility_months' },
       { key: 'eligibility.waiting_period_days', source: 'dc_plan.eligibility_months' },
       {
@@ -104,29 +115,18 @@ describe('a config in the 2026 keys with a Studio dc_plan overlay', () => {
 
   it('lists each dc_plan key of a later issue, and ensemble, as ignored with its reason; they do not change the hash', () => {
     expect(loaded.ignored).toEqual([
-      'dc_plan.auto_enroll',
-      'dc_plan.auto_enroll_hire_date_cutoff',
-      'dc_plan.auto_enroll_opt_out_grace_period',
       'dc_plan.auto_enroll_scope',
-      'dc_plan.auto_enroll_window_days',
-      'dc_plan.auto_escalation',
-      'dc_plan.default_deferral_percent',
       'dc_plan.deferral_match_response',
-      'dc_plan.escalation_cap_percent',
-      'dc_plan.escalation_delay_years',
-      'dc_plan.escalation_effective_day',
-      'dc_plan.escalation_rate_percent',
       'dc_plan.match_limit_percent',
       'dc_plan.match_percent',
       'dc_plan.opt_out_rate_target',
       'dc_plan.vesting_schedule',
-      'dc_plan.voluntary_enrollment_rate',
       'employer_match.formulas.qaca_safe_harbor.vesting_schedule',
       'employer_match.formulas.safe_harbor_basic.immediate_vesting',
       'ensemble.frozen_subsystem_seeds',
       'ensemble.thresholds',
     ]);
-    expect(ignoredReason('dc_plan.auto_escalation')).toMatch(/^not modelled yet, until the 2026 enrollment and escalation behaviours: .*deferral_auto_escalation\.enabled/);
+    expect(ignoredReason('dc_plan.auto_enroll_scope')).toMatch(/ignored as that key is, both scopes reaching the same employees/);
     expect(ignoredReason('dc_plan.vesting_schedule')).toMatch(/^ignored until vesting is modelled/);
     expect(ignoredReason('ensemble.thresholds')).toMatch(/^ignored until ensembles/);
     expect(loaded.warnings.some((w) => w.includes('not modelled yet; ignored'))).toBe(false);
@@ -134,6 +134,50 @@ describe('a config in the 2026 keys with a Studio dc_plan overlay', () => {
     const { dc_plan: dcPlan, ensemble, ...rest } = parse(readFileSync(FIXTURE, 'utf8')) as Record<string, unknown>;
     const ignoredOnly = Object.fromEntries(Object.entries(dcPlan as object).filter(([key]) => loaded.ignored.includes(`dc_plan.${key}`)));
     expect(parseConfig({ ...rest, dc_plan: ignoredOnly, ensemble }).hash).toBe(parseConfig(rest).hash);
+  });
+});
+
+describe('the escalation keys of dc_plan (§0.2, §0.4, §5)', () => {
+  const yaml = {
+    ...base,
+    deferral_auto_escalation: { enabled: false, effective_day: '01-01', increment_amount: 0.01, maximum_rate: 0.1, hire_date_cutoff: '2020-01-01', first_escalation_delay_years: 1 },
+  };
+
+  it('set their YAML keys, the rate and the cap read as percents, the day as MM-DD', () => {
+    const { config, dcPlan } = parseConfig({
+      ...yaml,
+      dc_plan: { auto_escalation: true, escalation_rate_percent: 1.5, escalation_cap_percent: 12, escalation_effective_day: '07-01', escalation_delay_years: 0, escalation_hire_date_cutoff: '2022-06-30' },
+    });
+    expect(config.deferral_auto_escalation).toEqual({
+      enabled: true,
+      effective_day: '07-01',
+      increment_amount: 0.015,
+      maximum_rate: 0.12,
+      hire_date_cutoff: '2022-06-30',
+      require_active_enrollment: true,
+      first_escalation_delay_years: 0,
+    });
+    expect(dcPlan.map((s) => s.source)).toEqual([
+      'dc_plan.auto_escalation',
+      'dc_plan.escalation_rate_percent',
+      'dc_plan.escalation_cap_percent',
+      'dc_plan.escalation_effective_day',
+      'dc_plan.escalation_delay_years',
+      'dc_plan.escalation_hire_date_cutoff',
+    ]);
+  });
+
+  it('"" as the cutoff removes the YAML cutoff, with a notice; null leaves it', () => {
+    const removed = parseConfig({ ...yaml, dc_plan: { escalation_hire_date_cutoff: '' } });
+    expect(removed.config.deferral_auto_escalation.hire_date_cutoff).toBeNull();
+    expect(removed.warnings).toContain('dc_plan.escalation_hire_date_cutoff: "" removes the hire-date cutoff of deferral_auto_escalation.hire_date_cutoff (null)');
+    expect(parseConfig({ ...yaml, dc_plan: { escalation_hire_date_cutoff: null } }).config.deferral_auto_escalation.hire_date_cutoff).toBe('2020-01-01');
+  });
+
+  it('a value the YAML key refuses names the dc_plan key that set it', () => {
+    expect(configIssues(() => parseConfig({ ...yaml, dc_plan: { escalation_effective_day: '2025-07-01' } }))).toEqual([
+      expect.stringMatching(/^deferral_auto_escalation\.effective_day: .*\(set by dc_plan\.escalation_effective_day\)$/),
+    ]);
   });
 });
 

@@ -117,7 +117,7 @@ describe('planalign validate', () => {
       ['eligibility / plan_eligibility', 2026],
     ]);
     expect(report.dcPlan).toContainEqual({ key: 'employer_core_contribution.status', source: 'dc_plan.core_status' });
-    expect(report.ignored).toContain('dc_plan.auto_enroll');
+    expect(report.ignored).toContain('dc_plan.auto_enroll_scope');
   });
 
   it('says 2025 for each section of a 2025 config', () => {

@@ -4,7 +4,8 @@
 SELECT employee_id, 'event_type' AS column_name, event_type AS value
 FROM fct_yearly_events
 WHERE simulation_year = getvariable('simulation_year')
-  AND event_type NOT IN ('termination', 'promotion', 'hire', 'raise', 'enrollment', 'enrollment_change', 'deferral_escalation')
+  AND event_type NOT IN ('termination', 'promotion', 'hire', 'raise', 'enrollment', 'enrollment_change', 'deferral_match_response',
+                         'deferral_escalation')
 UNION ALL
 SELECT employee_id, 'level_id', level_id::VARCHAR
 FROM fct_workforce_snapshot

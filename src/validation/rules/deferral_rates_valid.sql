@@ -5,7 +5,7 @@ WITH last_change AS (
     SELECT employee_id, arg_max(employee_deferral_rate, (effective_date, event_sequence)) AS rate
     FROM fct_yearly_events
     WHERE simulation_year = getvariable('simulation_year')
-      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_escalation')
+      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_match_response', 'deferral_escalation')
     GROUP BY employee_id
 )
 SELECT employee_id, 'enrollment rate outside (0, 0.75] or previous rate not 0' AS problem

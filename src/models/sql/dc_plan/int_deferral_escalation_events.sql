@@ -1,7 +1,8 @@
 -- Automatic deferral escalation (reference-simulation.md §3.8): on the configured MM-DD, employees
 -- who are enrolled with a positive rate below the cap, were hired on or after the cutoff, and have been
 -- enrolled for at least the first-escalation delay move up by the increment, never past the cap.
--- Census participants count as enrolled from the start year. Opted-out employees have rate 0 and are
+-- Census participants count as enrolled from the start year, at their rate after the first year's
+-- match response (int_deferral_match_response_events, Jan 1) if any. Opted-out employees have rate 0 and are
 -- never escalated, nor is a census employee with auto_escalation_opt_out = true (missing: false; hires
 -- never; it stops neither enrollment nor other rate changes); nobody is escalated on or after leaving. require_active_enrollment (the default)
 -- takes only those enrolled at the start of the year; without it the year's own enrollees (enrolled
@@ -14,8 +15,9 @@ previous_rates AS (
     FROM int_deferral_rate_state_accumulator
     WHERE simulation_year = getvariable('simulation_year') - 1
     UNION ALL
-    SELECT b.employee_id, b.employee_deferral_rate, p.census_enrollment_date, true
+    SELECT b.employee_id, coalesce(r.employee_deferral_rate, b.employee_deferral_rate), p.census_enrollment_date, true
     FROM int_baseline_workforce b CROSS JOIN p
+    LEFT JOIN int_deferral_match_response_events r USING (employee_id)
     WHERE b.simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
       AND b.employee_deferral_rate > 0
     UNION ALL

@@ -1,7 +1,7 @@
 -- Employee deferrals (reference-simulation.md §5.6, defects D6, D7, D12 fixed). Pay base: the year's
 -- prorated actual pay from the salary timeline (after raises, ending at termination), capped at the
 -- year's 401(a)(17) compensation limit. Deferrals follow the deferral rate in force each day (the
--- start-of-year rate, then each enrollment, escalation and opt-out from its date), applied to the
+-- start-of-year rate, then each enrollment, match response, escalation and opt-out from its date), applied to the
 -- capped pay, then capped at the year's 402(g) limit plus catch-up from age 50 (and the larger
 -- SECURE 2.0 catch-up at ages 60-63), age attained by Dec 31. Amounts DECIMAL(18,2) dollars.
 -- The last two columns feed the 415(c) annual-additions limit applied to match and core: the
@@ -25,7 +25,7 @@ rate_changes AS (
     SELECT employee_id, effective_date, employee_deferral_rate, event_sequence
     FROM fct_yearly_events
     WHERE simulation_year = getvariable('simulation_year')
-      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_escalation')
+      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_match_response', 'deferral_escalation')
 ),
 rate_periods AS (
     SELECT employee_id, rate_start, rate,

@@ -12,9 +12,9 @@
 --   voluntary         newly eligible employees outside auto-enrollment: base rate by age x pay x level
 --   year-over-year    employees hired before the year: conversion rate by age x pay x tenure
 -- Rates: the age x pay matrix (voluntary, proactive), the year-over-year rates by age, or the default
--- rate. The matrix rate moves toward the employee's match ceiling: the deferral rate that earns the
--- whole match in the band the match pays the employee by (the largest employee_max of its matched
--- tiers; none when the match is off or no band holds the employee). With enrollment.match_magnet
+-- rate. The matrix rate moves toward the employee's match ceiling (int_match_ceilings: the deferral
+-- rate that earns the whole match in the employee's band; none when the match is off or no band holds
+-- the employee). With enrollment.match_magnet
 -- (reference-plan-design.md §6) a voluntary or proactive enrollee below the ceiling snaps up to it with
 -- snap_probability, then the rate is held within [1 %, max_deferral_rate]; without it (the 2025
 -- meaning) match_optimization nudges a voluntary rate within 1 point below the ceiling up to it with
@@ -49,24 +49,6 @@ not_enrolled AS (
     LEFT JOIN previous_state s USING (employee_id)
     WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
 ),
-band_values AS (
-    -- What picks the employee's match band, as int_employee_match_calculations measures it.
-    SELECT e.employee_id,
-           CASE d.band_basis
-               WHEN 'service' THEN pa_years_of_service(e.employee_hire_date, e.termination_date, e.simulation_year)
-               WHEN 'points' THEN e.simulation_year - year(e.employee_birth_date)
-                                  + pa_years_of_service(e.employee_hire_date, e.termination_date, e.simulation_year)
-               ELSE 0 END AS band_value
-    FROM not_enrolled e CROSS JOIN param_match_design d
-    WHERE d.match_enabled
-),
-ceilings AS (
-    SELECT v.employee_id, max(b.employee_max) AS ceiling
-    FROM band_values v
-    JOIN param_match_bands b
-      ON b.match_rate > 0 AND v.band_value >= b.band_min AND (b.band_max IS NULL OR v.band_value < b.band_max)
-    GROUP BY v.employee_id
-),
 population AS MATERIALIZED (
     -- Every draw and probability once per employee (the branches below only compare them).
     SELECT e.*,
@@ -76,21 +58,22 @@ population AS MATERIALIZED (
            e.entry_date >= make_date(e.simulation_year, 1, 1) AS newly_eligible,
            make_date(e.simulation_year, 12, 31) AS year_end,
            m.deferral_rate AS matrix_rate,
-           c.ceiling AS match_ceiling,
+           c.match_ceiling,
            CASE WHEN p.magnet_present THEN least(greatest(
                     CASE WHEN p.magnet_enabled AND matrix_rate < match_ceiling AND e.magnet_draw < p.magnet_snap_probability
                          THEN match_ceiling ELSE matrix_rate END, 0.01), p.magnet_max_deferral_rate) END AS magnet_rate,
+           -- voluntary_enrollment_rate (1 when absent) scales the proactive, voluntary and conversion paths.
            pa_by_age(e.current_age, p.proactive_young, p.proactive_mid_career, p.proactive_mature, p.proactive_senior)
-               AS proactive_probability,
+               * p.voluntary_enrollment_rate AS proactive_probability,
            least(1.0, pa_by_age(e.current_age, p.voluntary_young, p.voluntary_mid_career, p.voluntary_mature, p.voluntary_senior)
                 * pa_by_income(e.compensation, p.voluntary_income_low, p.voluntary_income_moderate,
                                p.voluntary_income_high, p.voluntary_income_executive)
                 * pa_by_level(e.level_id, p.voluntary_level_individual, p.voluntary_level_senior,
-                              p.voluntary_level_manager, p.voluntary_level_executive)) AS voluntary_probability,
+                              p.voluntary_level_manager, p.voluntary_level_executive)) * p.voluntary_enrollment_rate AS voluntary_probability,
            pa_by_age(e.current_age, p.yoy_young, p.yoy_mid_career, p.yoy_mature, p.yoy_senior)
              * pa_by_income(e.compensation, p.yoy_income_low, p.yoy_income_moderate, p.yoy_income_high, p.yoy_income_executive)
              * CASE WHEN e.current_tenure < 2 THEN p.yoy_tenure_new WHEN e.current_tenure < 5 THEN p.yoy_tenure_established
-                    ELSE p.yoy_tenure_veteran END AS yoy_probability,
+                    ELSE p.yoy_tenure_veteran END * p.voluntary_enrollment_rate AS yoy_probability,
            pa_by_age(e.current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
              * pa_by_income(e.compensation, p.opt_out_income_low, p.opt_out_income_moderate,
                             p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability
@@ -98,7 +81,7 @@ population AS MATERIALIZED (
     CROSS JOIN p
     JOIN param_deferral_rate_matrix m
       ON m.age_segment = pa_age_segment(e.current_age) AND m.income_segment = pa_income_segment(e.compensation)
-    LEFT JOIN ceilings c USING (employee_id)
+    LEFT JOIN int_match_ceilings c USING (employee_id)
 ),
 candidates AS (
     SELECT employee_id, 2 AS priority, 'proactive_voluntary' AS category,

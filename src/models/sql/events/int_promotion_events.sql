@@ -17,11 +17,13 @@ WITH pop AS (
       AND c.level_id < 5 AND c.current_tenure >= 1 AND c.current_age < 65
 ),
 hazard AS (
+    -- compensation.promotion_rate_multiplier (1 when absent) scales the hazard, capped at certainty.
     SELECT pop.*,
-           h.base_rate * am.multiplier * tm.multiplier
-               * greatest(0, 1 - h.level_dampener_factor * (pop.level_id - 1)) AS promotion_rate
+           least(1.0, h.base_rate * am.multiplier * tm.multiplier
+               * greatest(0, 1 - h.level_dampener_factor * (pop.level_id - 1)) * p.promotion_rate_multiplier) AS promotion_rate
     FROM pop
     CROSS JOIN param_promotion_hazard h
+    CROSS JOIN param_simulation p
     JOIN param_promotion_age_multipliers am ON am.age_band = pop.age_band
     JOIN param_promotion_tenure_multipliers tm ON tm.tenure_band = pop.tenure_band
     WHERE pop.termination_date IS NULL OR pop.promotion_date < pop.termination_date

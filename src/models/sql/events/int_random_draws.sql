@@ -47,7 +47,9 @@ stage1_input AS (
            xor(key_hi, pa_salt_hi('opt_out_timing')) AS opt_out_timing,
            xor(key_hi, pa_salt_hi('part_time_hire')) AS part_time_hire,
            xor(key_hi, pa_salt_hi('new_hire_eligibility')) AS new_hire_eligibility,
-           xor(key_hi, pa_salt_hi('match_magnet')) AS match_magnet
+           xor(key_hi, pa_salt_hi('match_magnet')) AS match_magnet,
+           xor(key_hi, pa_salt_hi('match_response_up')) AS match_response_up,
+           xor(key_hi, pa_salt_hi('match_response_down')) AS match_response_down
     FROM halves
 ),
 stage1_step1 AS (
@@ -88,7 +90,9 @@ stage2_input AS (
            xor(opt_out_timing, xor(key_lo, pa_salt_lo('opt_out_timing'))) AS opt_out_timing,
            xor(part_time_hire, xor(key_lo, pa_salt_lo('part_time_hire'))) AS part_time_hire,
            xor(new_hire_eligibility, xor(key_lo, pa_salt_lo('new_hire_eligibility'))) AS new_hire_eligibility,
-           xor(match_magnet, xor(key_lo, pa_salt_lo('match_magnet'))) AS match_magnet
+           xor(match_magnet, xor(key_lo, pa_salt_lo('match_magnet'))) AS match_magnet,
+           xor(match_response_up, xor(key_lo, pa_salt_lo('match_response_up'))) AS match_response_up,
+           xor(match_response_down, xor(key_lo, pa_salt_lo('match_response_down'))) AS match_response_down
     FROM stage1_step3
 ),
 stage2_step1 AS (

@@ -19,6 +19,8 @@ WITH events AS (
     UNION ALL BY NAME
     SELECT * FROM int_enrollment_events WHERE simulation_year = getvariable('simulation_year')
     UNION ALL BY NAME
+    SELECT * FROM int_deferral_match_response_events WHERE simulation_year = getvariable('simulation_year')
+    UNION ALL BY NAME
     SELECT * FROM int_deferral_escalation_events WHERE simulation_year = getvariable('simulation_year')
 )
 SELECT
@@ -49,8 +51,9 @@ SELECT
         ORDER BY CASE e.event_type
                      WHEN 'termination' THEN 1 WHEN 'hire' THEN 2 WHEN 'eligibility' THEN 3
                      WHEN 'enrollment' THEN 4 WHEN 'enrollment_change' THEN 5
-                     WHEN 'deferral_escalation' THEN 6 WHEN 'promotion' THEN 7 WHEN 'raise' THEN 8
-                     ELSE 9 END,
+                     WHEN 'deferral_match_response' THEN 6 WHEN 'deferral_escalation' THEN 7
+                     WHEN 'promotion' THEN 8 WHEN 'raise' THEN 9
+                     ELSE 10 END,
                  e.effective_date, e.event_type
     )::INTEGER AS event_sequence,
     p.run_started_at AS created_at,

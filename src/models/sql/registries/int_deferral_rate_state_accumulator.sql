@@ -1,6 +1,6 @@
 -- Deferral-rate registry: each employee's deferral rate at the end of the year, derived from the
 -- previous year's rate (the census rate in the first year) and this year's rate-changing events in
--- date order: an enrollment sets its rate, an escalation raises it, an opt-out sets 0 (defect D1: new
+-- date order: an enrollment or a match response sets its rate, an escalation raises it, an opt-out sets 0 (defect D1: new
 -- enrollments enter the state with their own rate).
 WITH p AS (SELECT * FROM param_dc_plan),
 previous AS (
@@ -18,7 +18,7 @@ changes AS (
     SELECT employee_id, effective_date, event_type, employee_deferral_rate, prev_employee_deferral_rate, event_sequence
     FROM fct_yearly_events
     WHERE simulation_year = getvariable('simulation_year')
-      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_escalation')
+      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_match_response', 'deferral_escalation')
 ),
 summary AS (
     SELECT employee_id,
@@ -49,6 +49,7 @@ SELECT
     coalesce(s.enrolled_on, prev.employee_enrollment_date) AS employee_enrollment_date,
     CASE WHEN s.last_change = 'enrollment_change' THEN 'opt_out'
          WHEN s.last_change = 'deferral_escalation' THEN 'escalation_event'
+         WHEN s.last_change = 'deferral_match_response' THEN 'match_response'
          WHEN s.last_change = 'enrollment' THEN 'enrollment_event'
          WHEN prev.employee_id IS NOT NULL AND getvariable('simulation_year') = getvariable('start_year') THEN 'census'
          WHEN prev.employee_id IS NOT NULL THEN 'carried'

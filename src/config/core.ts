@@ -11,6 +11,7 @@
  * reference instead fell back on the flat rate, or on the last row, silently: defect P3).
  */
 import { z } from 'zod';
+import { pctToFraction } from './units.js';
 
 export const CORE_STATUSES = ['none', 'flat', 'graded_by_service', 'points_based', 'age_banded'] as const;
 export type CoreStatus = (typeof CORE_STATUSES)[number];
@@ -39,7 +40,6 @@ const disparityMessage = 'must be between 0 and 1 (a decimal: 0.057 is 5.7 %)';
 const whole = () => z.int().min(0, 'must be a whole number >= 0');
 
 /** A percent as a decimal, without the binary noise of the division (5.7 → 0.057). */
-const percentToDecimal = (percent: number): number => Number((percent / 100).toPrecision(12));
 
 /** A schedule row with its bound keys `min`/`max`; the rate as `contribution_rate` (decimal) or `rate` (percent, §0.2). */
 function scheduleRow(min: string, max: string) {
@@ -67,7 +67,7 @@ function scheduleRow(min: string, max: string) {
       return {
         min: row[min] as number,
         max: row[max] ?? null,
-        contribution_rate: row.contribution_rate ?? percentToDecimal(row.rate as number),
+        contribution_rate: row.contribution_rate ?? pctToFraction(row.rate as number),
       };
     });
 }

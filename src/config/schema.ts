@@ -17,6 +17,7 @@ import { checkCoreDesign, coreDesignShape } from './core.js';
 import { dcPlanSchema } from './dc-plan-overlay.js';
 import { ignoredKey, NOT_MODELLED_SECTIONS } from './ignored.js';
 import { closestKey } from './suggest.js';
+import { pctToFraction } from './units.js';
 import { isPlainObject } from './walk.js';
 
 // A process validates a config or a few: zod's compiled fast path for objects costs more to build
@@ -629,8 +630,7 @@ export type MatchTenureBand = z.output<typeof tenureBandSchema>;
 
 /** A whole-percent row as the one tier it pays: match_rate % of the deferrals up to max_deferral_pct % of pay. */
 export function percentRowTier(row: MatchPercentRow): { employee_min: number; employee_max: number; match_rate: number } {
-  const fraction = (percent: number): number => Number((percent / 100).toPrecision(12));
-  return { employee_min: 0, employee_max: fraction(row.max_deferral_pct), match_rate: fraction(row.match_rate) };
+  return { employee_min: 0, employee_max: pctToFraction(row.max_deferral_pct), match_rate: pctToFraction(row.match_rate) };
 }
 
 type Issue = (path: (string | number)[], message: string, input?: unknown) => void;

@@ -1,3 +1,4 @@
+import { pctToFraction } from '../config/units.js';
 import type { WorkforceAnalysisRow } from './analysis.js';
 import { cents, HEADLINE_METRICS, type HeadlineMetricId, type MetricUnit } from './metrics.js';
 import { yearSummaryMetric, type YearSummary } from './year-summary.js';
@@ -48,8 +49,6 @@ export function fileRecord<T>(columns: readonly ReportColumn<T>[], row: T): Reco
   return Object.fromEntries(columns.map((c) => [c.name, fileValue(c, row)]));
 }
 
-/** A percentage ×100 as a fraction, without the binary tail of the division (5.0000000001 → 0.05). */
-export const pctToFraction = (pct: number): number => Number((pct / 100).toPrecision(12));
 
 function metricColumn<T>(id: HeadlineMetricId, value: (row: T, id: HeadlineMetricId) => number): ReportColumn<T> {
   const metric = HEADLINE_METRICS.find((m) => m.id === id) as (typeof HEADLINE_METRICS)[number];

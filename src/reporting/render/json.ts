@@ -1,4 +1,5 @@
-import { fileRecord, pctToFraction, YEARLY_AGGREGATE_COLUMNS } from '../columns.js';
+import { pctToFraction } from '../../config/units.js';
+import { fileRecord, YEARLY_AGGREGATE_COLUMNS } from '../columns.js';
 import type { MultiYearSummary, YearAudit } from '../types.js';
 
 /** JSON rendering: pretty-printed, ending in a newline. */

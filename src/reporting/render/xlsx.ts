@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Analysis } from '../analysis.js';
 import type { ReportData } from '../collect.js';
+import { pctToFraction } from '../../config/units.js';
 import { formatYears } from '../inputs.js';
 import {
   EVENTS_ANALYSIS_COLUMNS,
   fileValue,
-  pctToFraction,
   WORKFORCE_ANALYSIS_COLUMNS,
   YEARLY_AGGREGATE_COLUMNS,
   type ColumnDoc,

@@ -129,7 +129,7 @@ export function checkCoreDesign(core: Record<string, unknown>, ctx: z.Refinement
   const s = CORE_SCHEDULES[core.status as ScheduleStatus] as (typeof CORE_SCHEDULES)[ScheduleStatus] | undefined;
   const rows = s === undefined ? undefined : core[s.key];
   if (s !== undefined && Array.isArray(rows) && rows.length === 0) {
-    ctx.addIssue({ code: 'custom', path: [s.key], message: `needs at least one row with status ${String(core.status)}` });
+    ctx.addIssue({ code: 'custom', path: [s.key], input: rows, message: `needs at least one row with status ${String(core.status)}` });
   }
 }
 

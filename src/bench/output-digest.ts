@@ -51,11 +51,18 @@ export const NATURAL_KEYS: Readonly<Record<string, TableKey>> = {
   int_employee_match_calculations: { key: ['simulation_year', 'employee_id', 'formula_id'], perYear: true },
   fct_employer_match_events: { key: ['simulation_year', 'employee_id', 'event_type'], perYear: true },
   int_employer_core_contributions: YEAR_EMPLOYEE,
+  int_vesting_service: YEAR_EMPLOYEE,
+  fct_account_balances: { key: ['simulation_year', 'employee_id', 'source'], perYear: true },
+  fct_forfeiture_account: { key: ['simulation_year'], perYear: true },
+  fct_account_events: { key: ['simulation_year', 'employee_id', 'event_type', 'source'], perYear: true },
   fct_workforce_snapshot: YEAR_EMPLOYEE,
+  param_accounts: { key: ['simulation_year'], perYear: false },
+  param_age_bands: { key: ['band_label'], perYear: false },
   param_comp_levers: { key: ['simulation_year', 'level_id'], perYear: false },
   param_core_integration: { key: ['simulation_year'], perYear: false },
   param_core_schedule: { key: ['band_min'], perYear: false },
   param_dc_plan: { key: [], perYear: false },
+  param_forfeitures: { key: [], perYear: false },
   param_deferral_rate_matrix: { key: ['age_segment', 'income_segment'], perYear: false },
   // Every limit year the run may read (published and projected), not only the simulated years.
   param_irs_limits: { key: ['simulation_year'], perYear: false },
@@ -70,6 +77,9 @@ export const NATURAL_KEYS: Readonly<Record<string, TableKey>> = {
   param_promotion_tenure_multipliers: { key: ['tenure_band'], perYear: false },
   param_raise_timing: { key: ['month'], perYear: false },
   param_simulation: { key: [], perYear: false },
+  param_tenure_bands: { key: ['band_label'], perYear: false },
+  param_vesting: { key: [], perYear: false },
+  param_vesting_schedules: { key: ['source', 'service_years'], perYear: false },
 };
 
 /** Tables left out whole: run, checkpoint and validation records (run ids, wall-clock times, hashes of the above). */

@@ -4,7 +4,8 @@
  */
 
 /** How a raw text value is parsed and checked. */
-export type CensusColumnKind = 'id' | 'text' | 'date' | 'money' | 'rate' | 'bool' | 'hours';
+/** `balance`: an amount that must not be negative; `share`: a fraction of 0 to 1. */
+export type CensusColumnKind = 'id' | 'text' | 'date' | 'money' | 'balance' | 'rate' | 'share' | 'bool' | 'hours';
 
 export interface CensusColumn {
   readonly name: string;
@@ -35,6 +36,13 @@ export const CENSUS_COLUMNS: readonly CensusColumn[] = [
   { name: 'scheduled_hours_per_week', kind: 'hours', required: false },
   // true: never auto-escalated (the escalation model); empty or false: escalated as the plan says.
   { name: 'auto_escalation_opt_out', kind: 'bool', required: false },
+  // Account balances at the census date, the opening balances of the first year (fct_account_balances); empty: 0.
+  { name: 'balance_pre_tax', kind: 'balance', required: false },
+  { name: 'balance_roth', kind: 'balance', required: false },
+  { name: 'balance_match', kind: 'balance', required: false },
+  { name: 'balance_core', kind: 'balance', required: false },
+  // The part of the deferrals that goes to Roth (0-1); empty: 0, all pre-tax.
+  { name: 'roth_deferral_share', kind: 'share', required: false },
 ];
 
 export const REQUIRED_CENSUS_COLUMNS: readonly string[] = CENSUS_COLUMNS.filter((c) => c.required).map(

@@ -3,6 +3,7 @@ export {
   hashFile,
   hashCensus,
   describeIntake,
+  openingBalancesNotice,
   MAX_REPORTED_PROBLEMS,
   type CensusLoadResult,
   type CensusReading,

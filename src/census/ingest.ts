@@ -78,6 +78,17 @@ const KEEP_ORDER = 'PARTITION BY employee_id ORDER BY employee_hire_date DESC, e
 const KEEP_RANK = '__keep_rank';
 /** Our name for the deferral rate, whichever census column it is read from. */
 const RATE = 'employee_deferral_rate';
+const BALANCE_COLUMNS = CENSUS_COLUMNS.filter((c) => c.kind === 'balance').map((c) => c.name);
+
+/**
+ * What a run says once when the census gives no opening balance: not a census problem (a census
+ * without them is normal), but every account then starts at zero.
+ */
+export function openingBalancesNotice(census: Pick<CensusLoadResult, 'mapping'>): string | undefined {
+  return census.mapping.columns.some((m) => BALANCE_COLUMNS.includes(m.column))
+    ? undefined
+    : `No opening balances in the census (${BALANCE_COLUMNS.join(', ')}): accounts start at zero`;
+}
 
 const HINT = 'Fix the listed values and load again; nothing was written to the database.';
 
@@ -403,6 +414,11 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
             eligibility_override::BOOLEAN AS eligibility_override,
             scheduled_hours_per_week::DECIMAL(5,2) AS scheduled_hours_per_week,
             coalesce(auto_escalation_opt_out, false)::BOOLEAN AS auto_escalation_opt_out,
+            coalesce(balance_pre_tax, 0)::DECIMAL(18,2) AS balance_pre_tax,
+            coalesce(balance_roth, 0)::DECIMAL(18,2) AS balance_roth,
+            coalesce(balance_match, 0)::DECIMAL(18,2) AS balance_match,
+            coalesce(balance_core, 0)::DECIMAL(18,2) AS balance_core,
+            coalesce(roth_deferral_share, 0)::DECIMAL(7,4) AS roth_deferral_share,
             source_row::INTEGER AS source_row
        FROM ${typed}
       WHERE ${KEEP_RANK} = 1
@@ -680,6 +696,7 @@ function kindLabel(code: string, n: number): string {
     negative: ['negative value', 'negative values'],
     bool: ['value that is not a boolean', 'values that are not booleans'],
     hours_week: ['weekly schedule above 168 hours', 'weekly schedules above 168 hours'],
+    share: ['share outside 0 to 1', 'shares outside 0 to 1'],
     term_before_hire: ['termination date before the hire date', 'termination dates before the hire date'],
     birth_after_hire: ['birth date after the hire date', 'birth dates after the hire date'],
     hired_after_start: ['hire date after the first simulated year', 'hire dates after the first simulated year'],

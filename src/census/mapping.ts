@@ -30,6 +30,11 @@ export const MISSING_COLUMN_DEFAULTS: Readonly<Record<string, string>> = {
   eligibility_override: "empty: the plan's age, service and entry rules decide every census employee's eligibility",
   scheduled_hours_per_week: 'empty: full time, 40 hours a week (2,080 a year) for the employer-money hours rule',
   auto_escalation_opt_out: 'empty: no census employee is opted out of auto-escalation',
+  balance_pre_tax: 'empty: the pre-tax account starts at zero',
+  balance_roth: 'empty: the Roth account starts at zero',
+  balance_match: 'empty: the match account starts at zero',
+  balance_core: 'empty: the core account starts at zero',
+  roth_deferral_share: 'empty: every deferral is pre-tax (no Roth)',
 };
 const CARRIED_AMOUNT_DEFAULT = 'empty (the simulation computes contributions itself; no result changes)';
 

@@ -132,7 +132,9 @@ const PARSED_TYPE: Record<CensusColumn['kind'], string> = {
   text: 'VARCHAR',
   date: 'DATE',
   money: 'DECIMAL(18,2)',
+  balance: 'DECIMAL(18,2)',
   rate: 'DOUBLE',
+  share: 'DOUBLE',
   bool: 'BOOLEAN',
   hours: 'DOUBLE',
 };
@@ -153,13 +155,15 @@ function parseSql(column: CensusColumn, r: string, reading: ValueReading): strin
                WHEN regexp_full_match(${r}, ${sqlString(NUMERIC_DATE)}) AND NOT regexp_matches(${r}, ${sqlString(TWO_DIGIT_YEAR)})
                  THEN TRY_CAST(regexp_replace(${r}, ${sqlString(NUMERIC_DATE_PARTS)}, ${sqlString(ymd)}) AS DATE) END`;
     }
-    case 'money': {
+    case 'money':
+    case 'balance': {
       const [pattern, number] = reading.decimalComma ? [COMMA_AMOUNT, COMMA_NUMBER] : [POINT_AMOUNT, POINT_NUMBER];
       return `CASE ${plainNumber(r, reading.decimalComma, 'DECIMAL(18,2)')}
                    WHEN regexp_full_match(${s}, ${sqlString(pattern)})
                    THEN ${signed(s, `TRY_CAST(${digits(s, number, reading.decimalComma)} AS DECIMAL(18,2))`)} END`;
     }
-    case 'rate': {
+    case 'rate':
+    case 'share': {
       const [pattern, number] = reading.decimalComma ? [COMMA_RATE, COMMA_PLAIN] : [POINT_RATE, POINT_PLAIN];
       return `CASE ${plainNumber(r, reading.decimalComma, 'DOUBLE')}
                    WHEN regexp_full_match(${s}, ${sqlString(pattern)})
@@ -229,6 +233,18 @@ export function valueProblems(column: CensusColumn, r: string, v: string, readin
         // Salary must not be negative; carried contribution amounts may be (corrections).
         ...(column.required ? [{ code: `'negative'`, condition: `${v} < 0` }] : []),
       ];
+    case 'balance':
+      return [
+        { code: numberCode(own, other, 'range', otherCode), condition: unparsed },
+        { code: `'negative'`, condition: `${v} < 0` },
+      ];
+    case 'share': {
+      const [ownRate, otherRate] = reading.decimalComma ? [COMMA_RATE, POINT_RATE] : [POINT_RATE, COMMA_RATE];
+      return [
+        { code: numberCode(ownRate, otherRate, 'number', otherCode), condition: unparsed },
+        { code: `'share'`, condition: `${v} < 0 OR ${v} > 1` },
+      ];
+    }
     case 'rate': {
       const [ownRate, otherRate] = reading.decimalComma ? [COMMA_RATE, POINT_RATE] : [POINT_RATE, COMMA_RATE];
       // A rate above 1 (or 100 %) is no problem here: the unit rule (ingest.ts) starts it at the fallback, with a warning.
@@ -292,6 +308,8 @@ export function describeValueProblem(code: string, value: string | null, other: 
       return `deferral rate ${quoteValue(value)} is written with a decimal point, but the file is read with a decimal comma (--decimal-comma, or \`decimal_comma: true\` in the sidecar): write the rate as 0,06 or 6%`;
     case 'bool':
       return `not a boolean: ${quoteValue(value)} (expected true or false)`;
+    case 'share':
+      return `${quoteValue(value)} is not a share between 0 and 1 (write 0.25 for a quarter; 25% is read as 25)`;
     case 'hours_week':
       return `${quoteValue(value)} hours a week is more than the ${MAX_WEEKLY_HOURS} hours in a week (expected the hours scheduled in a week, e.g. 40 or 20)`;
     default:

@@ -32,6 +32,10 @@ const MATCH = 'employer_match';
 const CORE = 'employer_core_contribution';
 const AE = 'enrollment.auto_enrollment';
 const ESCALATION = 'deferral_auto_escalation';
+/** `dc_plan.deferral_match_response`, a block of the section's own keys merged over it (§0.1). */
+const RESPONSE = 'deferral_match_response';
+/** `dc_plan.vesting_schedule`, the match's vesting schedule (src/config/vesting.ts). */
+const VESTING = 'vesting_schedule';
 
 type Note = (path: readonly PathSegment[], text: string) => void;
 /** Reads a dc_plan value (at `path`) in the unit of its YAML key. */
@@ -174,12 +178,14 @@ const FORMULA_KEYS = ['match_template', 'match_tiers', 'match_cap_percent'] as c
 const MATCH_ELIGIBILITY_KEYS = Object.keys(ONE_TO_ONE).filter((k) => ONE_TO_ONE[k]?.target.startsWith(`${MATCH}.eligibility.`));
 
 /** Every dc_plan key the overlay applies: the schema declares each (validated at its YAML key). */
-export const DC_PLAN_LIVE_KEYS: readonly string[] = [...FORMULA_KEYS, ...Object.keys(ONE_TO_ONE)];
+export const DC_PLAN_LIVE_KEYS: readonly string[] = [...FORMULA_KEYS, ...Object.keys(ONE_TO_ONE), RESPONSE, VESTING];
 
-/** The YAML section a live dc_plan key sets (for the era of that section); undefined for other keys. */
-export function dcPlanSection(key: string): string | undefined {
+/** The YAML key a live dc_plan key sets (for the era of its section; a match-formula key: the match); undefined for other keys. */
+export function dcPlanTarget(key: string): string | undefined {
   if ((FORMULA_KEYS as readonly string[]).includes(key)) return MATCH;
-  return Object.hasOwn(ONE_TO_ONE, key) ? ONE_TO_ONE[key]?.target.split('.')[0] : undefined;
+  if (key === RESPONSE) return RESPONSE;
+  if (key === VESTING) return 'vesting.match';
+  return Object.hasOwn(ONE_TO_ONE, key) ? ONE_TO_ONE[key]?.target : undefined;
 }
 
 /**
@@ -187,19 +193,21 @@ export function dcPlanSection(key: string): string | undefined {
  * the Studio writes them; a value of another type is an error, as for every ignored key.
  */
 const IGNORED_TYPES: Readonly<Record<string, z.ZodType>> = {
-  deferral_match_response: z.record(z.string(), z.unknown()),
   auto_enroll_scope: z.string(),
   opt_out_rate_target: z.number(),
   match_percent: z.number(),
   match_limit_percent: z.number(),
-  vesting_schedule: z.union([z.string(), z.record(z.string(), z.unknown())]),
 };
 
 /** Where each live key goes, for the schema's description (and so for editors). */
 const describeTarget = (key: string): string =>
   (FORMULA_KEYS as readonly string[]).includes(key)
     ? 'Sets the active employer_match formula (validated there).'
-    : `Sets ${[ONE_TO_ONE[key]?.target, ...(ONE_TO_ONE[key]?.also ?? [])].join(' and ')} (validated there).`;
+    : key === RESPONSE
+      ? `Its keys set those of ${RESPONSE} (validated there); enabled defaults to true, as in the reference's Studio runs.`
+      : key === VESTING
+        ? 'Sets vesting.match unless the file gives it (validated there).'
+        : `Sets ${[ONE_TO_ONE[key]?.target, ...(ONE_TO_ONE[key]?.also ?? [])].join(' and ')} (validated there).`;
 
 /**
  * The `dc_plan` section. Its live keys are moved onto their YAML keys before validation and validated
@@ -270,6 +278,14 @@ export function applyDcPlan(
     set(target, convert ? convert(value, [key], note) : value, [key], also);
   }
 
+  applyResponseBlock(given.get(RESPONSE), set, note, result.issues);
+  // The Studio's template schedule is the match's; a vesting.match written in the file is the more specific key and wins.
+  if (given.has(VESTING)) {
+    const vesting = data.vesting;
+    if (isPlainObject(vesting) && Object.hasOwn(vesting, 'match')) note([VESTING], 'not applied: vesting.match, given in the file, wins');
+    else set('vesting.match', given.get(VESTING), [VESTING]);
+  }
+
   // The reference merges any match eligibility key into employer_match.eligibility and applies it.
   const matchEligibility = MATCH_ELIGIBILITY_KEYS.filter((k) => given.has(k));
   if (matchEligibility.length > 0) set(`${MATCH}.apply_eligibility`, true, matchEligibility);
@@ -281,6 +297,28 @@ export function applyDcPlan(
     note([`${prefix}_min_tenure_years`], `${tenure} without dc_plan.${prefix}_allow_new_hires: allow_new_hires ${tenure === 0} (hires of the year are ${tenure === 0 ? '' : 'not '}exempt), as the reference derives it`);
   }
   return result;
+}
+
+/**
+ * `dc_plan.deferral_match_response` is merged over the YAML section key by key, its `enabled` true when
+ * the block does not say, as the reference's API merges it for Studio runs (plan-design §0.1, §0.4).
+ */
+function applyResponseBlock(
+  block: unknown,
+  set: (target: string, value: unknown, keys: readonly string[]) => void,
+  note: Note,
+  issues: string[],
+): void {
+  if (block === undefined) return;
+  if (!isPlainObject(block)) {
+    issues.push(`dc_plan.${RESPONSE}: must be a mapping of ${RESPONSE} keys (got ${JSON.stringify(block)})`);
+    return;
+  }
+  for (const [key, value] of Object.entries(block)) set(`${RESPONSE}.${key}`, value, [RESPONSE]);
+  if (!Object.hasOwn(block, 'enabled')) {
+    set(`${RESPONSE}.enabled`, true, [RESPONSE]);
+    note([RESPONSE], `without enabled: ${RESPONSE}.enabled true, the Studio's default`);
+  }
 }
 
 /**

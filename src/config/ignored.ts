@@ -10,31 +10,15 @@ import { z } from 'zod';
 import { IGNORED_UNDER_TARGET } from './opt-out-target.js';
 
 /**
- * Top-level sections of the reference's 2026 engine that PlanAlign does not model yet: loading warns
- * about each one present and lists it as ignored. Any other section we do not know is an error.
- */
-export const NOT_MODELLED_SECTIONS: Readonly<Record<string, string>> = {
-  promotion_hazard: "the reference's 2026 Studio rewrite of the promotion-hazard tables",
-  age_bands: "the reference's 2026 Studio rewrite of the age bands",
-  tenure_bands: "the reference's 2026 Studio rewrite of the tenure bands",
-};
-
-/** The reference's 2026 Studio overlay keys of the enrollment and escalation behaviours (issue 13), each onto the YAML key it would set. */
-const untilBehaviours = (what: string, yaml: string): string =>
-  `not modelled yet, until the 2026 enrollment and escalation behaviours: the Studio's ${what} (it would set ${yaml}; the YAML's value applies)`;
-
-/**
- * Keys of the reference's 2026 sections that later issues model: `dc_plan` keys other than the plan
- * design ones (src/config/dc-plan-overlay.ts applies those) and `ensemble`.
+ * Keys of the reference's 2026 sections not applied: `dc_plan` keys the overlay does not apply
+ * (src/config/dc-plan-overlay.ts applies the others) and `ensemble`, until ensembles.
  */
 const LATER_KEYS: Readonly<Record<string, string>> = {
-  'dc_plan.deferral_match_response': untilBehaviours('deferral match response block (enabled by default in Studio runs)', 'deferral_match_response'),
   'dc_plan.auto_enroll_scope':
     "the Studio's auto-enrollment scope ('all_eligible' is all_eligible_employees), which would set enrollment.auto_enrollment.scope: ignored as that key is, both scopes reaching the same employees",
   'dc_plan.opt_out_rate_target': "the Studio's own field, from which it derives the eight opt_out_rate_* keys; read by nothing in the reference either",
   'dc_plan.match_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the match is dc_plan.match_tiers)",
   'dc_plan.match_limit_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the cap is dc_plan.match_cap_percent)",
-  'dc_plan.vesting_schedule': 'ignored until vesting is modelled (issue 14); a field of the Studio\'s plan templates, read by no simulation in the reference either',
   'ensemble.thresholds':
     'ignored until ensembles: risk thresholds are evaluated over the seeds of a multi-seed run, which PlanAlign does not run yet (validated as the reference does: metric non-blank, value a number)',
   'ensemble.frozen_subsystem_seeds':
@@ -65,6 +49,10 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   data_sources: "the reference's 2026 Studio copy of setup.census_parquet_path, read by nothing there either",
 
   // Keys inside sections we use.
+  'age_bands[].band_id': "an id of the Studio's band editor; bands are named by band_label and ordered by min_value (read by no simulation in the reference either)",
+  'age_bands[].display_order': "the Studio's display order; bands are ordered by min_value (read by no simulation in the reference either)",
+  'tenure_bands[].band_id': "an id of the Studio's band editor; bands are named by band_label and ordered by min_value (read by no simulation in the reference either)",
+  'tenure_bands[].display_order': "the Studio's display order; bands are ordered by min_value (read by no simulation in the reference either)",
   'new_hire.level_market_adjustments': 'exported by the reference\'s 2026 Studio and read by nothing there (the market scenario is new_hire.market_scenario)',
   'new_hire.job_level_compensation[].name': 'a label of the Studio form; the level is new_hire.job_level_compensation[].level (read by nothing in the reference either)',
   'new_hire.strategy': "a field of the reference's 2026 Studio, never exported to its engine",
@@ -84,6 +72,10 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
   'compensation.growth_target': 'calibration hint, not read by the simulation',
   'compensation.growth_tolerance': 'calibration hint, not read by the simulation',
   'compensation.calculation_methodology': 'compensation is always prorated to full-year equivalents',
+  'compensation.promotion_budget': "a display value of the reference's 2026 Studio compensation solver, never exported to its engine",
+  'compensation.promotion_budget_percent': "the percent alias of compensation.promotion_budget, a display value of the reference's 2026 Studio compensation solver, never exported to its engine",
+  'compensation.target_compensation_growth_percent': "the target of the reference's 2026 Studio compensation solver, never exported to its engine",
+  'simulation.name': "the reference's 2026 Studio display name of the scenario, read by nothing there (runs are labelled by scenario_id)",
   'compensation.promotion_compensation.advanced.market_adjustments': 'not applied by the promotion model',
   'raise_timing.distribution_profile':
     'raise months follow general_corporate, the one profile of the config_raise_timing_distribution table (any other value is refused)',
@@ -106,16 +98,12 @@ export const IGNORED_KEYS: Readonly<Record<string, string>> = {
     'voluntary enrollment uses base_rates_by_age and the multipliers',
   'enrollment.voluntary_enrollment.timing_distribution':
     'no dates defined; inert in the reference too (proactive and voluntary dates use proactive_enrollment.timing_window)',
-  'employer_match.formulas.<key>.immediate_vesting':
-    'ignored until vesting is modelled (issue 14); documentation only in the reference too, whose safe-harbor label has no engine effect',
-  'employer_match.formulas.<key>.vesting_schedule':
-    'ignored until vesting is modelled (issue 14); documentation only in the reference too',
   ...LATER_KEYS,
 };
 
 /** Why a path listed in `LoadedConfig.ignored` is ignored. */
 export function ignoredReason(path: string): string {
-  return IGNORED_KEYS[path] ?? IGNORED_KEYS[recordPattern(path)] ?? IGNORED_UNDER_TARGET[path] ?? `not modelled yet: ${NOT_MODELLED_SECTIONS[path]}`;
+  return IGNORED_KEYS[path] ?? IGNORED_KEYS[recordPattern(path)] ?? IGNORED_UNDER_TARGET[path] ?? 'ignored';
 }
 
 /**

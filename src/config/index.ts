@@ -18,7 +18,7 @@ export {
 } from './schema.js';
 export { canonicalJson, configHash, configJson } from './hash.js';
 export { coerceScalar, ENV_PREFIXES } from './env.js';
-export { IGNORED_KEYS, ignoredReason, NOT_MODELLED_SECTIONS } from './ignored.js';
+export { IGNORED_KEYS, ignoredReason } from './ignored.js';
 export { summarizeConfig, describeIgnored, formatPercent } from './summary.js';
 export { describeDesigns, describePlanDesign, type PlanDesigns } from './designs.js';
 export { type DcPlanSource } from './dc-plan-overlay.js';

@@ -13,9 +13,9 @@ import { applyOverride, cliOverrides, envOverrides, type Override } from './env.
 import { contradictionWarnings } from './checks.js';
 import { configHash } from './hash.js';
 import { applyDcPlan, type DcPlanSource } from './dc-plan-overlay.js';
-import { planDesignEras, type SectionEra } from './era.js';
-import { NOT_MODELLED_SECTIONS } from './ignored.js';
+import { applyEraDefaults, planDesignEras, type SectionEra } from './era.js';
 import { applyOptOutTarget } from './opt-out-target.js';
+import { applyCompensationPercentAliases } from './compensation-aliases.js';
 import { KNOWN_SECTIONS, legacyMatchNotice, MATCH_FORMULA_PRESETS, simulationConfigSchema, type SimulationConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { formatPath, isPlainObject, walkValue, type PathSegment, type WalkFindings } from './walk.js';
@@ -38,11 +38,11 @@ export interface LoadedConfig {
   path: string;
   /** Validated, defaults filled. */
   config: SimulationConfig;
-  /** Dotted paths accepted but ignored (each once, sorted), incl. sections we do not model yet. */
+  /** Dotted paths accepted but ignored (each once, sorted). */
   ignored: string[];
   /** Dotted paths of unknown keys and sections, dropped (only when allowUnknownKeys; else they are errors). */
   unknown: string[];
-  /** One line each, starting with the dotted path: sections not modelled yet, translations applied, unknown keys when allowed. */
+  /** One line each, starting with the dotted path: translations applied, unknown keys when allowed. */
   warnings: string[];
   /** The YAML keys the file's dc_plan overlay set, each with the dc_plan key(s) that set it. */
   dcPlan: DcPlanSource[];
@@ -160,18 +160,15 @@ function resolveConfig(raw: unknown, opts: ResolveOptions): Omit<LoadedConfig, '
       if (walkValue(schema, data[key], [key], findings) === 'drop') delete data[key];
       continue;
     }
-    if (Object.hasOwn(NOT_MODELLED_SECTIONS, key)) {
-      warnings.push(`${key}: not modelled yet; ignored`);
-      findings.ignored.push(key);
-    } else {
-      findings.unknown.push({ path: [key], known: [...KNOWN_SECTIONS] });
-    }
+    findings.unknown.push({ path: [key], known: [...KNOWN_SECTIONS] });
     delete data[key];
   }
   // The eras read the keys as written; then dc_plan's plan-design keys move onto the YAML keys they
   // override, except where the environment or the command line set those (they win).
   const eras = planDesignEras(data, findings.ignored);
+  applyEraDefaults(data, eras);
   applyOptOutTarget(data, findings.ignored);
+  findings.notices.push(...applyCompensationPercentAliases(data));
   const overlay = applyDcPlan(data, (path) => overriddenBy(overrides, path), MATCH_FORMULA_PRESETS);
   const legacyMatch = legacyMatchNotice(data);
   findings.notices.push(...overlay.notices, ...(legacyMatch ? [legacyMatch] : []));

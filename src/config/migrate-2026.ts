@@ -3,7 +3,8 @@
  * its 2026 era (era.ts) with the same effective configuration. For each section still in its 2025 era
  * the 2026 keys that mark the era are written at the value the loader applies today (their default,
  * since the file lacks them), so no number the simulation uses moves; the copy is loaded before it
- * replaces anything, and refused unless its hash is the source's and every section reads 2026.
+ * replaces anything, and refused unless its hash is the source's and every section reads 2026 but
+ * those whose 2026 meaning is a behaviour the file lacks (NOT_MIGRATED).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -26,6 +27,18 @@ const ERA_2026_KEYS: Readonly<Record<string, ReadonlyArray<readonly string[]>>> 
     ['eligibility', 'new_hire_eligibility_match_census'],
     ['workforce', 'part_time_new_hire_pct'],
   ],
+  // Our key (the section has no 2026 YAML key): false keeps the census participants' first escalation in start year + delay.
+  deferral_auto_escalation: [['deferral_auto_escalation', 'census_escalates_in_start_year']],
+};
+
+/**
+ * Sections not migrated: their 2026 meaning is a behaviour the file does not have, whatever the values
+ * written (the magnet replaces match_optimization and bounds every voluntary rate, the response moves
+ * census rates), so they keep the era they read in.
+ */
+export const NOT_MIGRATED: Readonly<Record<string, string>> = {
+  'enrollment.match_magnet': 'present, the magnet replaces match_optimization and bounds every voluntary rate',
+  deferral_match_response: 'enabled, census participants respond to the match in the first year',
 };
 
 /**
@@ -148,7 +161,7 @@ function keysToAdd(loaded: LoadedConfig, document: Document): EraKeyAdded[] {
 /** The copy must load to the source's effective config with every section in its 2026 era. */
 function checkCopy(temp: string, source: LoadedConfig, target: string): SectionEra[] {
   const copy = loadConfig({ path: temp, env: {} });
-  const still2025 = copy.eras.filter((e) => e.era === 2025).map((e) => e.section);
+  const still2025 = copy.eras.filter((e) => e.era === 2025 && !Object.hasOwn(NOT_MIGRATED, e.section)).map((e) => e.section);
   if (copy.hash !== source.hash || still2025.length > 0) {
     throw new ConfigError(
       `Not writing ${target}: the 2026-era copy of ${source.path} would ${copy.hash !== source.hash ? 'change the effective config' : `leave ${still2025.join(', ')} in the 2025 era`}`,

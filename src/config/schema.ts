@@ -7,16 +7,18 @@
  * - ignored keys (see ignored.ts): every other key of the reference's config model or shipped file.
  *   Loosely type-checked, then dropped (typed `undefined`).
  * - anything else inside a used section is an unknown key (`strictObject`); the loader turns those into
- *   "did you mean" errors. A top-level section is known when it is declared here or is one of the
- *   reference's 2026 sections we do not model yet (NOT_MODELLED_SECTIONS: a warning); the loader
- *   refuses any other (the reference kept them silently, so a misspelled section did nothing).
+ *   "did you mean" errors. A top-level section is known when it is declared here; the loader refuses
+ *   any other (the reference kept them silently, so a misspelled section did nothing).
  */
 import { z } from 'zod';
 import { DEFAULT_CENSUS_RATE_RULES } from '../census/columns.js';
 import { checkCoreDesign, coreDesignShape } from './core.js';
 import { dcPlanSchema } from './dc-plan-overlay.js';
-import { ignoredKey, NOT_MODELLED_SECTIONS } from './ignored.js';
+import { bandSchemas, checkPromotionBands } from './bands.js';
+import { accountSchemas, checkAccountReturns } from './accounts.js';
+import { ignoredKey } from './ignored.js';
 import { closestKey } from './suggest.js';
+import { effectiveVesting, vestingScheduleSchema, vestingSchema, type VestingSchedule } from './vesting.js';
 import { pctToFraction } from './units.js';
 import { isPlainObject } from './walk.js';
 
@@ -84,6 +86,7 @@ const simulationSchema = z
       .gt(-1, 'must be greater than -1 and at most 1')
       .max(1, 'must be greater than -1 and at most 1')
       .default(0.03),
+    name: ignoredKey('simulation.name', z.string().nullable()),
   })
   .superRefine((s, ctx) => {
     if (!Number.isInteger(s.start_year) || !Number.isInteger(s.end_year)) return;
@@ -140,11 +143,23 @@ const compensationSchema = z.strictObject({
   // The 2026 flat alias of promotion_compensation.base_increase_pct: exactly 0.125 means "not set"
   // (the reference's default, see docs/DECISIONS.md), any other value replaces the nested midpoint.
   promotion_increase: rate().optional(),
+  // The 2026 flat alias of promotion_compensation.distribution_range: any value but 0.05 (the
+  // reference's "not set") replaces the nested spread, and may exceed its 0.2 cap.
+  promotion_distribution_range: between(0, 1).optional(),
   // The 2026 multiplier of every employee's promotion probability (capped at 1); 0 disables promotions.
   promotion_rate_multiplier: between(0, 5).optional(),
+  // The 2026 percent aliases the Studio writes: value / 100 into the decimal key when that key is
+  // absent (src/config/compensation-aliases.ts moves them before validation).
+  cola_rate_percent: between(0, 100).optional(),
+  merit_budget_percent: between(0, 100).optional(),
+  promotion_increase_percent: between(0, 100).optional(),
+  promotion_distribution_range_percent: between(0, 100).optional(),
+  promotion_budget_percent: ignoredKey('compensation.promotion_budget_percent', num),
   growth_target: ignoredKey('compensation.growth_target', num),
   growth_tolerance: ignoredKey('compensation.growth_tolerance', num),
   calculation_methodology: ignoredKey('compensation.calculation_methodology', str),
+  promotion_budget: ignoredKey('compensation.promotion_budget', num),
+  target_compensation_growth_percent: ignoredKey('compensation.target_compensation_growth_percent', num),
 });
 
 const raiseTimingSchema = z.strictObject({
@@ -489,12 +504,17 @@ const matchFormulaInputSchema = z
     match_rate: nonNegative().optional(),
     max_match_percentage: rate(),
     tiers: z.array(matchTierSchema).optional(),
-    immediate_vesting: ignoredKey('employer_match.formulas.<key>.immediate_vesting', bool),
-    vesting_schedule: ignoredKey('employer_match.formulas.<key>.vesting_schedule', str),
+    // The 2026 formulas' vesting keys: the match's schedule unless vesting.match gives one (vesting.ts).
+    immediate_vesting: bool.optional(),
+    vesting_schedule: vestingScheduleSchema.nullable().optional(),
   })
   .superRefine((f, ctx) => {
     const issue = (path: (string | number)[], message: string, input?: unknown) =>
       ctx.addIssue({ code: 'custom', path, message, input });
+    const schedule = f.vesting_schedule;
+    if (typeof f.immediate_vesting === 'boolean' && typeof schedule === 'object' && schedule !== null && f.immediate_vesting !== (schedule.type === 'immediate')) {
+      issue(['immediate_vesting'], `${f.immediate_vesting} contradicts vesting_schedule (${schedule.type}): give one of them`, f.immediate_vesting);
+    }
     if (f.type === 'simple') {
       if (f.match_rate === undefined) issue(['match_rate'], 'is required for a simple formula');
       if (f.tiers !== undefined) issue(['tiers'], "is only used by 'tiered', 'safe_harbor' and 'qaca' formulas");
@@ -523,16 +543,21 @@ const matchFormulaInputSchema = z
   }, evenIfFieldsFailed);
 
 export type MatchTier = z.output<typeof matchTierSchema>;
-export type MatchFormula =
+/** `vesting`: the schedule the formula's own vesting keys give (absent when they give none). */
+export type MatchFormula = (
   | { name: string; type: 'simple'; match_rate: number; max_match_percentage: number }
-  | { name: string; type: (typeof TIERED_FORMULA_TYPES)[number]; tiers: MatchTier[]; max_match_percentage: number };
+  | { name: string; type: (typeof TIERED_FORMULA_TYPES)[number]; tiers: MatchTier[]; max_match_percentage: number }
+) & { vesting?: VestingSchedule };
 
 /** Normalise a validated formula to the discriminated type the engine reads. */
 function toMatchFormula(key: string, f: z.output<typeof matchFormulaInputSchema>): MatchFormula {
   const name = f.name ?? key;
-  return f.type === 'simple'
-    ? { name, type: 'simple', match_rate: f.match_rate ?? 0, max_match_percentage: f.max_match_percentage }
-    : { name, type: f.type, tiers: f.tiers ?? [], max_match_percentage: f.max_match_percentage };
+  const vesting = f.vesting_schedule ?? (f.immediate_vesting === true ? { type: 'immediate' as const, years: 0 } : undefined);
+  const formula: MatchFormula =
+    f.type === 'simple'
+      ? { name, type: 'simple', match_rate: f.match_rate ?? 0, max_match_percentage: f.max_match_percentage }
+      : { name, type: f.type, tiers: f.tiers ?? [], max_match_percentage: f.max_match_percentage };
+  return vesting === undefined ? formula : { ...formula, vesting };
 }
 
 export const MATCH_PRESET_NAMES = [
@@ -673,6 +698,9 @@ const employerMatchSchema = z
     formulas: matchFormulasSchema.default(() => Object.fromEntries(MATCH_PRESET_NAMES.map((n) => [n, clonePreset(n)]))),
     // Ours (dc_plan.match_enabled maps here): false pays no match, match_status 'disabled'.
     enabled: z.boolean().default(true),
+    // Ours (issue 14): true pays the annual formula, the part above the per-period match as the year-end
+    // true-up; false pays the per-period match.
+    true_up: z.boolean().default(true),
     // tenure_based is the reference's legacy mode, migrated to tenure_graded below (§2.5).
     employer_match_status: z.enum([...MATCH_STATUSES, 'tenure_based']).default('deferral_based'),
     // graded_by_service's schedule (the reference read it only from dc_plan.match_graded_schedule).
@@ -775,6 +803,10 @@ const deferralAutoEscalationSchema = z.strictObject({
   hire_date_cutoff: isoDate().nullable().default('2020-01-01'),
   require_active_enrollment: z.boolean().default(true),
   first_escalation_delay_years: wholeNonNegative().default(1),
+  // Ours: census participants count years of enrollment from setup.plan_year_end_date (the 2026 meaning:
+  // with delay 1 they escalate already in the start year) instead of from the start year. Absent, the
+  // loader sets it by the section's era (era.ts applyEraDefaults): true when a dc_plan escalation key is present.
+  census_escalates_in_start_year: z.boolean().default(false),
 });
 
 // The 2026 versions' deferral match response (reference-plan-design.md §7): in the first simulated year,
@@ -1123,6 +1155,7 @@ export const simulationConfigSchema = z.object({
   deferral_auto_escalation: deferralAutoEscalationSchema.prefault({}),
   deferral_match_response: deferralMatchResponseSchema.optional(),
   new_hire: newHireSchema.prefault({}),
+  vesting: vestingSchema.optional(), // absent: everything vests immediately (vesting.ts)
 
   new_hire_compensation: ignoredKey('new_hire_compensation', newHireCompensationLoose),
   plan_year: ignoredKey('plan_year', loose({ start_date: str, end_date: str, annualization_method: str })),
@@ -1167,7 +1200,22 @@ export const simulationConfigSchema = z.object({
     })
     .optional()
     .transform((): undefined => undefined),
-});
+  // The reference's 2026 Studio bands and promotion hazard (src/config/bands.ts, src/params/bands.ts).
+  ...bandSchemas,
+  // Accounts and forfeitures of issue 14 (src/config/accounts.ts).
+  ...accountSchemas,
+})
+  .superRefine(checkPromotionBands)
+  .superRefine(checkAccountReturns)
+  .superRefine((c, ctx) => {
+    // A qaca match may vest no slower than a 2-year cliff, whichever key gives its schedule (vesting.ts).
+    const m = c.employer_match;
+    const formula = m.formulas[m.active_formula];
+    if (formula === undefined) return;
+    for (const p of effectiveVesting(c.vesting, { key: m.active_formula, type: formula.type, vesting: formula.vesting }).problems) {
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    }
+  });
 
 /** The validated configuration with defaults filled in. Ignored keys are typed `undefined`. */
 export type SimulationConfig = z.output<typeof simulationConfigSchema>;
@@ -1175,8 +1223,8 @@ export type SimulationConfig = z.output<typeof simulationConfigSchema>;
 export type SimulationConfigInput = z.input<typeof simulationConfigSchema>;
 export type EmployerEligibility = z.output<typeof employerEligibilitySchema>;
 
-/** Every top-level section a config may hold: ours (used or ignored) and the reference's not modelled yet. */
-export const KNOWN_SECTIONS: readonly string[] = [...Object.keys(simulationConfigSchema.shape), ...Object.keys(NOT_MODELLED_SECTIONS)].sort();
+/** Every top-level section a config may hold, used or ignored. */
+export const KNOWN_SECTIONS: readonly string[] = Object.keys(simulationConfigSchema.shape).sort();
 
 /** JSON Schema of what a config file may contain (for editors and docs). */
 export function configJsonSchema(): Record<string, unknown> {

@@ -8,8 +8,9 @@ import type { Database } from './database.js';
 /**
  * 2: runs keep their canonical config JSON and parameter-table hashes; checkpoints their parameters hash.
  * 3: the plan-design columns of issue 12 (match and core modes, plan and employer-money eligibility, hours).
+ * 4: accounts, vesting and forfeitures of issue 14 (the match true-up column).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 
 const schemaSql = (): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schema.sql'), 'utf8');
@@ -99,7 +100,25 @@ export const MODEL_COLUMNS_SINCE: Readonly<Record<number, Readonly<Record<string
     ],
     fct_workforce_snapshot: [['scheduled_hours_per_week', 'DECIMAL(5,2)']],
   },
+  4: {
+    int_employee_match_calculations: [['match_true_up_amount', 'DECIMAL(18,2)']],
+  },
 };
+
+/**
+ * Model tables a schema version added. The years an older database holds have no rows in them, and
+ * those that carry state from year to year cannot be rebuilt for past years without the rest of them:
+ * the orchestrator does not continue such years (a year built on them would open every account at zero).
+ */
+export const MODEL_TABLES_SINCE: Readonly<Record<number, readonly string[]>> = {
+  4: ['fct_account_balances', 'int_vesting_service', 'fct_forfeiture_account', 'fct_account_events'],
+};
+
+/** The schema version of the database (null: none yet). */
+export async function storedSchemaVersion(db: Database): Promise<number | null> {
+  if (!(await db.tableExists('planalign_schema_version'))) return null;
+  return (await db.one<{ v: number | null }>(`SELECT max(version) AS v FROM planalign_schema_version`))?.v ?? null;
+}
 
 /**
  * Creates the schema, or brings an older PlanAlign database's metadata tables up to this version in
@@ -108,9 +127,7 @@ export const MODEL_COLUMNS_SINCE: Readonly<Record<number, Readonly<Record<string
  * by CheckpointManager.upgradeTables.
  */
 export async function ensureSchema(db: Database, now: Date): Promise<number | null> {
-  const version = (await db.tableExists('planalign_schema_version'))
-    ? (await db.one<{ v: number | null }>(`SELECT max(version) AS v FROM planalign_schema_version`))?.v ?? null
-    : null;
+  const version = await storedSchemaVersion(db);
   await db.run(schemaSql());
   if (version !== SCHEMA_VERSION) {
     await db.run(`INSERT INTO planalign_schema_version VALUES ($1, $2, $3::TIMESTAMP)`, [

@@ -177,3 +177,44 @@ CREATE TABLE IF NOT EXISTS int_deferral_rate_state_accumulator (
     employee_enrollment_date DATE,
     rate_source VARCHAR NOT NULL                   -- census | enrollment_event | escalation_event | opt_out | carried | none
 );
+
+-- Vesting service (schema version 4): whole years of service of the year's DC-plan population, to
+-- Dec 31 or to the termination date, and the vested fraction of each employer source (0..1). Year Y
+-- of the hours method adds Y's credit to Y-1's years (int_vesting_service.sql).
+CREATE TABLE IF NOT EXISTS int_vesting_service (
+    employee_id VARCHAR NOT NULL,
+    simulation_year INTEGER NOT NULL,
+    vesting_service_years INTEGER NOT NULL,
+    match_vested_percent DECIMAL(7,4) NOT NULL,  -- also the true-up's
+    core_vested_percent DECIMAL(7,4) NOT NULL
+);
+
+-- Plan accounts (schema version 4): one row per employee, year and source with any amount
+-- (fct_account_balances.sql). vested_percent is the share of the closing balance that is vested;
+-- termination_year carries a leaver's year to a forfeiture after five breaks.
+CREATE TABLE IF NOT EXISTS fct_account_balances (
+    employee_id VARCHAR NOT NULL,
+    simulation_year INTEGER NOT NULL,
+    source VARCHAR NOT NULL,                      -- pre_tax | roth | match | true_up | core
+    opening DECIMAL(18,2) NOT NULL,
+    contributions DECIMAL(18,2) NOT NULL,
+    earnings DECIMAL(18,2) NOT NULL,
+    distributions DECIMAL(18,2) NOT NULL,
+    forfeitures DECIMAL(18,2) NOT NULL,
+    closing DECIMAL(18,2) NOT NULL,
+    vested_percent DECIMAL(7,4) NOT NULL,
+    vested_balance DECIMAL(18,2) NOT NULL,
+    termination_year INTEGER
+);
+
+-- The forfeiture account (schema version 4): one row a year (fct_forfeiture_account.sql); the year's
+-- opening is the previous year's closing, whatever the policy has not used or reallocated.
+CREATE TABLE IF NOT EXISTS fct_forfeiture_account (
+    simulation_year INTEGER NOT NULL,
+    opening DECIMAL(18,2) NOT NULL,
+    forfeitures DECIMAL(18,2) NOT NULL,            -- forfeited this year, available from the next
+    used_for_contributions DECIMAL(18,2) NOT NULL,
+    used_for_expenses DECIMAL(18,2) NOT NULL,
+    reallocated DECIMAL(18,2) NOT NULL,
+    closing DECIMAL(18,2) NOT NULL
+);

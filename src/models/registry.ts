@@ -15,7 +15,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export type Layer = 'staging' | 'foundation' | 'events' | 'dc_plan' | 'registries' | 'marts';
+export type Layer = 'staging' | 'foundation' | 'events' | 'dc_plan' | 'registries' | 'accounts' | 'marts';
 
 export interface ModelDefinition {
   name: string;
@@ -190,10 +190,17 @@ export const MODELS: readonly ModelDefinition[] = [
     dependsOn: ['fct_yearly_events', 'int_employee_compensation_by_year'],
   },
   {
+    name: 'int_deferral_periods',
+    layer: 'dc_plan',
+    stage: 'STATE_ACCUMULATION',
+    scratch: true,
+    dependsOn: ['int_deferral_rate_state_accumulator', 'fct_yearly_events', 'int_compensation_periods'],
+  },
+  {
     name: 'int_employee_contributions',
     layer: 'dc_plan',
     stage: 'STATE_ACCUMULATION',
-    dependsOn: ['int_plan_eligibility', 'int_deferral_rate_state_accumulator', 'fct_yearly_events', 'int_compensation_periods'],
+    dependsOn: ['int_plan_eligibility', 'int_deferral_rate_state_accumulator', 'int_compensation_periods', 'int_deferral_periods'],
   },
   {
     name: 'int_employer_eligibility',
@@ -207,7 +214,7 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'int_employee_match_calculations',
     layer: 'dc_plan',
     stage: 'STATE_ACCUMULATION',
-    dependsOn: ['int_employee_contributions', 'int_employer_eligibility', 'int_plan_eligibility'],
+    dependsOn: ['int_employee_contributions', 'int_employer_eligibility', 'int_plan_eligibility', 'int_deferral_periods'],
   },
   {
     name: 'fct_employer_match_events',
@@ -220,6 +227,53 @@ export const MODELS: readonly ModelDefinition[] = [
     layer: 'dc_plan',
     stage: 'STATE_ACCUMULATION',
     dependsOn: ['int_employee_contributions', 'int_employer_eligibility', 'int_employee_match_calculations'],
+  },
+  {
+    name: 'int_vesting_service',
+    layer: 'accounts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_plan_eligibility', 'int_employer_eligibility'],
+    // The years of service credited so far (the hours method adds this year's to them).
+    readsPreviousYear: ['int_vesting_service'],
+  },
+  {
+    name: 'int_forfeiture_reallocations',
+    layer: 'accounts',
+    stage: 'STATE_ACCUMULATION',
+    scratch: true,
+    dependsOn: ['int_employee_contributions', 'int_plan_eligibility'],
+    // The forfeiture account's closing of the previous year is what is reallocated.
+    readsPreviousYear: ['fct_forfeiture_account'],
+  },
+  {
+    name: 'fct_account_balances',
+    layer: 'accounts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: [
+      'int_baseline_workforce',
+      'int_employee_contributions',
+      'int_employee_match_calculations',
+      'int_employer_core_contributions',
+      'int_forfeiture_reallocations',
+      'int_plan_eligibility',
+      'int_vesting_service',
+    ],
+    // The balances carried into the year, with a leaver's frozen vested percent and termination year.
+    readsPreviousYear: ['fct_account_balances'],
+  },
+  {
+    name: 'fct_forfeiture_account',
+    layer: 'accounts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['fct_account_balances', 'int_employee_match_calculations', 'int_employer_core_contributions', 'int_forfeiture_reallocations'],
+    // The account carried into the year.
+    readsPreviousYear: ['fct_forfeiture_account'],
+  },
+  {
+    name: 'fct_account_events',
+    layer: 'accounts',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['fct_account_balances', 'int_employee_match_calculations', 'int_forfeiture_reallocations', 'int_plan_eligibility'],
   },
   {
     name: 'fct_workforce_snapshot',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { hashCensus, loadCensus, type CensusLoadResult } from '../census/index.js';
+import { hashCensus, loadCensus, openingBalancesNotice, type CensusLoadResult } from '../census/index.js';
 import type { CensusIntakeOptions } from '../census/intake.js';
 import { canonicalJson, configHash, configJson, type LoadedConfig, type SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
@@ -9,6 +9,8 @@ import type { EngineServices } from '../factory.js';
 import {
   assertNotForeign,
   ensureSchema,
+  MODEL_TABLES_SINCE,
+  storedSchemaVersion,
   markAbandonedRuns,
   recordRunEnd,
   recordRunStart,
@@ -348,6 +350,9 @@ export class PipelineOrchestrator {
     } else if (options.resume || options.forceRestart) {
       notices.push(`Nothing to ${options.resume ? 'resume' : 'restart'} in ${db.path}: starting at ${startYear}`);
     }
+    if (existing !== undefined && baseYear < firstYear && firstYear <= endYear) {
+      await assertStateTablesHeld(db, existing.runId, baseYear, firstYear);
+    }
 
     const effective = withYears(config.config, baseYear, endYear);
     const runHash = configHash(effective);
@@ -394,7 +399,8 @@ export class PipelineOrchestrator {
           startedAt,
         });
       }
-      return { runId, census, notices: [...census.warnings, ...compiled.notices, ...notices] };
+      const balances = openingBalancesNotice(census);
+      return { runId, census, notices: [...census.warnings, ...(balances === undefined ? [] : [balances]), ...compiled.notices, ...notices] };
     });
     const { runId } = setup;
     this.active = {
@@ -547,6 +553,23 @@ function olderSchemeHint(run: ExistingRun, fromYear: number): string {
   return run.rngVersion === 'reference-engine'
     ? 'This run was migrated from the Python engine by an earlier PlanAlign: restore the original with `planalign migrate rollback <database>` and migrate it again, then resume.'
     : `Recompute the run from ${fromYear} with --force-restart, or continue it with the PlanAlign that wrote it.`;
+}
+
+/**
+ * Years kept from a database older than a state table (MODEL_TABLES_SINCE) have no rows in it, and the
+ * next year would start that state from nothing (every account at zero): such a run is recomputed, not continued.
+ */
+async function assertStateTablesHeld(db: Database, runId: string, baseYear: number, firstYear: number): Promise<void> {
+  const version = await storedSchemaVersion(db);
+  if (version === null) return;
+  const missing = Object.entries(MODEL_TABLES_SINCE).filter(([since]) => Number(since) > version).flatMap(([, tables]) => tables);
+  if (missing.length === 0) return;
+  throw new DatabaseStateError(
+    `Cannot continue run ${runId} in ${db.path} at ${firstYear}: its years ${baseYear}–${firstYear - 1} were written by schema version ${version}, ` +
+      `without ${missing.join(', ')}, so the years after them would start every account at zero`,
+    { file: db.path },
+    `Recompute the run from ${baseYear} with --force-restart.`,
+  );
 }
 
 function makeRunId(startedAt: Date, configHashValue: string, censusHash: string): string {

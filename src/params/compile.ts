@@ -1,10 +1,14 @@
 import type { SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import { timestamp } from '../db/metadata.js';
+import { compileAccountParameters } from './accounts.js';
+import { compileForfeitureParameters } from './forfeitures.js';
+import { compileBandsAndPromotionHazard } from './bands.js';
 import { compileDcPlanParameters } from './dc-plan.js';
 import { compileNewHireParameters } from './new-hire.js';
 import { lastParameterYear, outsideRangeNotice } from './seeds.js';
 import { loadParameterTables, type ParameterTables } from './tables.js';
+import { compileVestingParameters } from './vesting.js';
 
 /**
  * Compiles the configuration and the parameter tables (data/seeds/, or setup.parameter_tables_dir)
@@ -30,6 +34,12 @@ export interface RunIdentity {
 function promotionMidpoint(c: SimulationConfig['compensation']): number {
   const flat = c.promotion_increase;
   return flat !== undefined && flat !== 0.125 ? flat : c.promotion_compensation.base_increase_pct;
+}
+
+/** The promotion raise spread: the 2026 flat compensation.promotion_distribution_range when set to anything but its 0.05 default, else the nested one. */
+function promotionSpread(c: SimulationConfig['compensation']): number {
+  const flat = c.promotion_distribution_range;
+  return flat !== undefined && flat !== 0.05 ? flat : c.promotion_compensation.distribution_range;
 }
 
 /** Scale of the exact decimals used by the growth solver. */
@@ -79,7 +89,7 @@ export async function compileParameters(
       cola: config.compensation.cola_rate,
       merit: config.compensation.merit_budget,
       promo_base: promotionMidpoint(config.compensation),
-      promo_range: promo.distribution_range,
+      promo_range: promotionSpread(config.compensation),
       promo_cap_pct: promo.max_cap_pct,
       promo_cap_amount: promo.max_cap_amount,
       promo_type: promo.distribution_type,
@@ -108,23 +118,7 @@ export async function compileParameters(
     { path: tables.path('config_job_levels.csv') },
   );
 
-  await db.run(
-    `CREATE OR REPLACE TABLE param_promotion_hazard AS
-       SELECT base_rate::DOUBLE AS base_rate, level_dampener_factor::DOUBLE AS level_dampener_factor
-       FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
-    { path: tables.path('config_promotion_hazard_base.csv') },
-  );
-  for (const [table, file, key] of [
-    ['param_promotion_age_multipliers', 'config_promotion_hazard_age_multipliers.csv', 'age_band'],
-    ['param_promotion_tenure_multipliers', 'config_promotion_hazard_tenure_multipliers.csv', 'tenure_band'],
-  ] as const) {
-    await db.run(
-      `CREATE OR REPLACE TABLE ${table} AS
-         SELECT ${key}::VARCHAR AS ${key}, multiplier::DOUBLE AS multiplier
-         FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
-      { path: tables.path(file) },
-    );
-  }
+  await compileBandsAndPromotionHazard(db, config, tables);
 
   // The shipped distribution sums to 1.07, not 1: shares are normalised by their total (and said so).
   await db.run(
@@ -190,5 +184,8 @@ export async function compileParameters(
 
   await compileNewHireParameters(db, config);
   await compileDcPlanParameters(db, config, notices, tables);
+  await compileAccountParameters(db, config);
+  await compileForfeitureParameters(db, config);
+  await compileVestingParameters(db, config, notices);
   return { notices };
 }

@@ -116,6 +116,7 @@ export async function compileDcPlanParameters(
     escalation_hire_date_cutoff: ['DATE', escalation.hire_date_cutoff],
     escalation_delay_years: ['INTEGER', escalation.first_escalation_delay_years],
     escalation_require_enrollment: ['BOOLEAN', escalation.require_active_enrollment],
+    escalation_census_in_start_year: ['BOOLEAN', escalation.census_escalates_in_start_year],
     // The first year's deferral match response, when deferral_match_response is present and enabled.
     response_enabled: ['BOOLEAN', response?.enabled ?? false],
     response_up_participation: ['DOUBLE', response?.upward_participation_rate ?? 0],

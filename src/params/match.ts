@@ -4,8 +4,9 @@ import type { Database } from '../db/database.js';
 
 /**
  * The match design as data (reference-plan-design.md §2), read by int_employee_match_calculations:
- * - `param_match_design`, one row: the mode (`match_status`), the master switch (`match_enabled`) and
- *   what selects the band (`band_basis`: none, service or points);
+ * - `param_match_design`, one row: the mode (`match_status`), the master switch (`match_enabled`),
+ *   what selects the band (`band_basis`: none, service or points) and whether the year-end true-up
+ *   pays the annual formula (`true_up`, else the per-period match is the match);
  * - `param_match_bands`, one row per band and tier: the band's range [band_min, band_max) of years of
  *   service or points (band_max NULL: unbounded) and each tier's share of pay [employee_min,
  *   employee_max) matched at match_rate. A deferral-based formula is one band over everyone; a
@@ -73,8 +74,9 @@ export async function compileMatchParameters(db: Database, config: SimulationCon
   const design = matchDesign(config);
   await db.run(
     `CREATE OR REPLACE TABLE param_match_design AS
-     SELECT $status::VARCHAR AS match_status, $enabled::BOOLEAN AS match_enabled, $basis::VARCHAR AS band_basis`,
-    { status: design.status, enabled: design.enabled, basis: design.basis },
+     SELECT $status::VARCHAR AS match_status, $enabled::BOOLEAN AS match_enabled, $basis::VARCHAR AS band_basis,
+            $trueUp::BOOLEAN AS true_up`,
+    { status: design.status, enabled: design.enabled, basis: design.basis, trueUp: config.employer_match.true_up },
   );
   await db.run(
     `CREATE OR REPLACE TABLE param_match_bands (band INTEGER, band_label VARCHAR, band_min INTEGER, band_max INTEGER,

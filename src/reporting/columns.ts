@@ -58,6 +58,11 @@ function metricColumn<T>(id: HeadlineMetricId, value: (row: T, id: HeadlineMetri
 /** Figures both per-year files carry: one wording each. */
 const STARTING_ACTIVES = "Start-of-year population: the year's snapshot rows less its hires (the previous year's year-end actives)";
 const GROWTH_RATE = '(active_headcount − starting_actives) / starting_actives';
+// The forfeiture account (fct_forfeiture_account, forfeitures.policy).
+const FORFEITURES = 'Unvested employer money forfeited in the year (available from the next year)';
+const FORFEITURES_USED = 'Forfeitures used in the year for employer contributions or plan expenses';
+const FORFEITURES_REALLOCATED = 'Forfeitures reallocated to participants in the year';
+const FORFEITURE_ACCOUNT_BALANCE = 'The forfeiture account at year end, carried into the next year';
 const AVERAGE_ACTIVE_PAY = 'Mean year-end pay of the actives';
 
 const summaryMetric = (id: HeadlineMetricId): ReportColumn<YearSummary> => metricColumn(id, yearSummaryMetric);
@@ -101,6 +106,11 @@ export const YEARLY_AGGREGATE_COLUMNS: readonly ReportColumn<YearSummary>[] = [
   summaryMetric('employer_match_cost'),
   summaryMetric('employer_core_cost'),
   summaryMetric('total_employer_plan_cost'),
+  { name: 'forfeitures_used', unit: 'usd', description: FORFEITURES_USED, value: (y) => y.forfeituresUsed },
+  summaryMetric('net_employer_plan_cost'),
+  { name: 'forfeitures', unit: 'usd', description: FORFEITURES, value: (y) => y.forfeitures },
+  { name: 'forfeitures_reallocated', unit: 'usd', description: FORFEITURES_REALLOCATED, value: (y) => y.forfeituresReallocated },
+  { name: 'forfeiture_account_balance', unit: 'usd', description: FORFEITURE_ACCOUNT_BALANCE, value: (y) => y.forfeitureAccountBalance },
 ];
 
 const analysisMetric = (id: HeadlineMetricId): ReportColumn<WorkforceAnalysisRow> => metricColumn(id, (row, m) => row[m]);
@@ -127,6 +137,11 @@ export const WORKFORCE_ANALYSIS_COLUMNS: readonly ReportColumn<WorkforceAnalysis
   analysisMetric('employer_match_cost'),
   analysisMetric('employer_core_cost'),
   analysisMetric('total_employer_plan_cost'),
+  { name: 'forfeitures_used', unit: 'usd', description: FORFEITURES_USED, value: (r) => r.forfeitures_used },
+  analysisMetric('net_employer_plan_cost'),
+  { name: 'forfeitures', unit: 'usd', description: FORFEITURES, value: (r) => r.forfeitures },
+  { name: 'forfeitures_reallocated', unit: 'usd', description: FORFEITURES_REALLOCATED, value: (r) => r.forfeitures_reallocated },
+  { name: 'forfeiture_account_balance', unit: 'usd', description: FORFEITURE_ACCOUNT_BALANCE, value: (r) => r.forfeiture_account_balance },
 ];
 
 /** `analyze events`: one row per year and event type, then the year's total as event type all_events. */

@@ -29,6 +29,7 @@ export const HEADLINE_METRIC_IDS = [
   'employer_match_cost',
   'employer_core_cost',
   'total_employer_plan_cost',
+  'net_employer_plan_cost',
 ] as const;
 export type HeadlineMetricId = (typeof HEADLINE_METRIC_IDS)[number];
 
@@ -66,6 +67,12 @@ export const HEADLINE_METRICS: readonly MetricDefinition[] = [
     unit: 'usd',
     description: 'Employer match + employer core of the year',
   },
+  {
+    id: 'net_employer_plan_cost',
+    label: 'Net employer plan cost',
+    unit: 'usd',
+    description: 'Total employer plan cost less the forfeitures used in the year (for employer contributions or plan expenses)',
+  },
 ];
 
 /**
@@ -80,17 +87,37 @@ export type YearMetrics = {
   starting_actives: number;
   /** Mean year-end pay of the year's actives. */
   average_active_pay: number;
+  /** The forfeiture account (fct_forfeiture_account): the unvested employer money forfeited in the year, */
+  forfeitures: number;
+  /** what the year used of it (for employer contributions or plan expenses; net = total − this), */
+  forfeitures_used: number;
+  /** what it reallocated to participants, and what it carries into the next year. */
+  forfeitures_reallocated: number;
+  forfeiture_account_balance: number;
 } & Record<HeadlineMetricId, number>;
+
+/** A database without the forfeiture account (written before issue 14, or migrated) forfeited nothing. */
+const NO_FORFEITURE_ACCOUNT = `SELECT NULL::INTEGER AS simulation_year, 0 AS forfeitures, 0 AS forfeitures_used,
+  0 AS forfeitures_reallocated, 0 AS forfeiture_account_balance WHERE false`;
+const FORFEITURE_ACCOUNT = `SELECT simulation_year, forfeitures, used_for_contributions + used_for_expenses AS forfeitures_used,
+  reallocated AS forfeitures_reallocated, closing AS forfeiture_account_balance FROM fct_forfeiture_account`;
 
 /**
  * The headline metrics of every simulated year in the database (ascending), or of the years
- * `from`..`to` (inclusive) only. One statement over the snapshot: a year without rows is absent, never
- * zero-filled.
+ * `from`..`to` (inclusive) only. One statement over the snapshot and the forfeiture account: a year
+ * without snapshot rows is absent, never zero-filled.
  */
 export async function readYearMetrics(db: Database, years?: { from: number; to: number }): Promise<YearMetrics[]> {
   const filter = years === undefined ? '' : 'WHERE simulation_year BETWEEN $from AND $to';
+  const account = (await db.tableExists('fct_forfeiture_account')) ? FORFEITURE_ACCOUNT : NO_FORFEITURE_ACCOUNT;
   const rows = await db.all<Record<string, number>>(
-    `SELECT simulation_year::INTEGER AS year,
+    `SELECT s.*,
+            coalesce(f.forfeitures, 0)::DOUBLE AS forfeitures,
+            coalesce(f.forfeitures_used, 0)::DOUBLE AS forfeitures_used,
+            coalesce(f.forfeitures_reallocated, 0)::DOUBLE AS forfeitures_reallocated,
+            coalesce(f.forfeiture_account_balance, 0)::DOUBLE AS forfeiture_account_balance
+     FROM (
+     SELECT simulation_year::INTEGER AS year,
             count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active_headcount,
             count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
               AS participants,
@@ -105,7 +132,9 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
             round(coalesce(sum(employer_match_amount), 0), 2)::DOUBLE AS employer_match_cost,
             round(coalesce(sum(employer_core_amount), 0), 2)::DOUBLE AS employer_core_cost
        FROM fct_workforce_snapshot ${filter}
-      GROUP BY 1 ORDER BY 1`,
+      GROUP BY 1) s
+     LEFT JOIN (${account}) f ON f.simulation_year = s.year
+     ORDER BY s.year`,
     years === undefined ? [] : { from: years.from, to: years.to },
   );
   return rows.map((r) => {
@@ -113,6 +142,7 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
     const participants = Number(r.participants);
     const match = Number(r.employer_match_cost);
     const core = Number(r.employer_core_cost);
+    const used = Number(r.forfeitures_used);
     return {
       year: Number(r.year),
       participants,
@@ -126,6 +156,11 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
       employer_match_cost: match,
       employer_core_cost: core,
       total_employer_plan_cost: cents(match + core),
+      net_employer_plan_cost: cents(match + core - used),
+      forfeitures: Number(r.forfeitures),
+      forfeitures_used: used,
+      forfeitures_reallocated: Number(r.forfeitures_reallocated),
+      forfeiture_account_balance: Number(r.forfeiture_account_balance),
     };
   });
 }

@@ -65,6 +65,8 @@ export class MultiYearReporter {
       match: cents(y.employerMatch),
       core: cents(y.employerCore),
       total: cents(y.employerCost),
+      forfeituresUsed: cents(y.forfeituresUsed),
+      net: cents(y.netEmployerCost),
     }));
     return {
       runId,
@@ -83,7 +85,12 @@ export class MultiYearReporter {
         averageDeferralRate: y.averageDeferralRate,
       })),
       eventTotals: await this.eventTotals(startYear, endYear),
-      employerCost: { total: cents(byYear.reduce((sum, y) => sum + y.total, 0)), byYear },
+      employerCost: {
+        total: cents(byYear.reduce((sum, y) => sum + y.total, 0)),
+        forfeituresUsed: cents(byYear.reduce((sum, y) => sum + y.forfeituresUsed, 0)),
+        net: cents(byYear.reduce((sum, y) => sum + y.net, 0)),
+        byYear,
+      },
       startTime: opts.startTime.toISOString(),
       generatedAt: opts.generatedAt.toISOString(),
     };

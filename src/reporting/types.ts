@@ -20,7 +20,17 @@ export interface YearAudit {
   growth: { startingActives: number; endingActives: number; netChange: number; growthPct: number };
   plan: Pick<
     YearSummary,
-    'participationRate' | 'averageDeferralRate' | 'employeeContributions' | 'employerMatch' | 'employerCore' | 'employerCost'
+    | 'participationRate'
+    | 'averageDeferralRate'
+    | 'employeeContributions'
+    | 'employerMatch'
+    | 'employerCore'
+    | 'employerCost'
+    | 'netEmployerCost'
+    | 'forfeitures'
+    | 'forfeituresUsed'
+    | 'forfeituresReallocated'
+    | 'forfeitureAccountBalance'
   >;
   validation: ValidationOutcome[];
 }
@@ -41,7 +51,13 @@ export interface MultiYearSummary {
   growthAnalysis: { startingActives: number; endingActives: number; totalGrowthPct: number; cagrPct: number };
   participationTrend: Array<{ year: number; participationRate: number; averageDeferralRate: number }>;
   eventTotals: Record<string, number>;
-  employerCost: { total: number; byYear: Array<{ year: number; match: number; core: number; total: number }> };
+  /** total: match + core; net: total less the forfeitures used (net_employer_plan_cost). */
+  employerCost: {
+    total: number;
+    forfeituresUsed: number;
+    net: number;
+    byYear: Array<{ year: number; match: number; core: number; total: number; forfeituresUsed: number; net: number }>;
+  };
   startTime: string;
   generatedAt: string;
 }

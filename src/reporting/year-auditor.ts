@@ -42,6 +42,11 @@ export class YearAuditor {
         employerMatch: summary.employerMatch,
         employerCore: summary.employerCore,
         employerCost: summary.employerCost,
+        netEmployerCost: summary.netEmployerCost,
+        forfeitures: summary.forfeitures,
+        forfeituresUsed: summary.forfeituresUsed,
+        forfeituresReallocated: summary.forfeituresReallocated,
+        forfeitureAccountBalance: summary.forfeitureAccountBalance,
       },
       validation:
         validation === undefined

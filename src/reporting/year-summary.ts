@@ -35,6 +35,13 @@ export interface YearSummary {
   employerCore: number;
   /** total_employer_plan_cost */
   employerCost: number;
+  /** net_employer_plan_cost */
+  netEmployerCost: number;
+  /** The forfeiture account of readYearMetrics: forfeited in the year, used, reallocated, carried on. */
+  forfeitures: number;
+  forfeituresUsed: number;
+  forfeituresReallocated: number;
+  forfeitureAccountBalance: number;
 }
 
 /**
@@ -50,6 +57,7 @@ export const YEAR_SUMMARY_METRIC_FIELDS = {
   employer_match_cost: 'employerMatch',
   employer_core_cost: 'employerCore',
   total_employer_plan_cost: 'employerCost',
+  net_employer_plan_cost: 'netEmployerCost',
 } as const satisfies Record<HeadlineMetricId, keyof YearSummary>;
 
 type MetricField = (typeof YEAR_SUMMARY_METRIC_FIELDS)[HeadlineMetricId];
@@ -102,6 +110,10 @@ export function yearSummaryOf(metrics: YearMetrics, counts: YearCounts): YearSum
     promotions: events('promotion'),
     raises: events('raise'),
     averageActivePay: metrics.average_active_pay,
+    forfeitures: metrics.forfeitures,
+    forfeituresUsed: metrics.forfeitures_used,
+    forfeituresReallocated: metrics.forfeitures_reallocated,
+    forfeitureAccountBalance: metrics.forfeiture_account_balance,
     ...metricFields(metrics),
   };
 }

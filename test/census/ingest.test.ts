@@ -67,6 +67,11 @@ describe('loadCensus: valid files', () => {
         eligibility_override: 'BOOLEAN',
         scheduled_hours_per_week: 'DECIMAL(5,2)',
         auto_escalation_opt_out: 'BOOLEAN',
+        balance_pre_tax: 'DECIMAL(18,2)',
+        balance_roth: 'DECIMAL(18,2)',
+        balance_match: 'DECIMAL(18,2)',
+        balance_core: 'DECIMAL(18,2)',
+        roth_deferral_share: 'DECIMAL(7,4)',
         source_row: 'INTEGER',
       });
       const rows = await db.all(
@@ -237,6 +242,12 @@ describe('loadCensus: valid files', () => {
         eligibility_override: false,
         scheduled_hours_per_week: null,
         auto_escalation_opt_out: false,
+        // No balance columns: accounts open at zero, deferrals all pre-tax.
+        balance_pre_tax: '0.00',
+        balance_roth: '0.00',
+        balance_match: '0.00',
+        balance_core: '0.00',
+        roth_deferral_share: '0.0000',
       });
     });
   });

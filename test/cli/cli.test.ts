@@ -211,7 +211,7 @@ describe('planalign simulate end to end', () => {
     expect(out).toMatch(/\nYear\s+Start\s+Active headcount\s+Hires\s+Exp\. terms\s+NH terms\s+Growth\s+Promotions\s+Raises\n/);
     expect(out).toMatch(/\n2026\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[+-]\d+\.\d\d %\s+[\d,]+\s+[\d,]+\n/);
     expect(out).toMatch(/\n2026\s+\$\d{1,3}(,\d{3})+\s+\$\d{1,3}(,\d{3})+\s+\d+\.\d %\s+\d+\.\d %\n/);
-    expect(out).toMatch(/\nYear\s+Employee contributions\s+Employer match\s+Employer core\s+Total employer plan cost\n[-\s]+\n2025(\s+\$[\d,]+){4}\n/);
+    expect(out).toMatch(/\nYear\s+Employee contributions\s+Employer match\s+Employer core\s+Total employer plan cost\s+Net employer plan cost\n[-\s]+\n2025(\s+\$[\d,]+){5}\n/);
     expect(out).toMatch(/growth [+-]\d+\.\d\d % over the run, CAGR [+-]\d+\.\d\d %/);
     // Where to go next, with this database.
     expect(out).toContain(`\n  planalign analyze workforce --database ${database} `);

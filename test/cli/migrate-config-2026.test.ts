@@ -28,7 +28,7 @@ describe('migrate config --to-2026', () => {
     const source = join(dir, 'shipped.yaml');
     copyFileSync('config/simulation_config.yaml', source);
     const before = eraReport(source);
-    expect(before.eras.map((e) => e.era)).toEqual([2025, 2025, 2025]);
+    expect(before.eras.map((e) => e.era)).toEqual([2025, 2025, 2025, 2025, 2025, 2025]);
 
     const result = runCli(['migrate', 'config', source, '--to-2026']);
     expect(result.status, result.stderr).toBe(0);
@@ -46,7 +46,15 @@ describe('migrate config --to-2026', () => {
         era: 2026,
         keys: ['eligibility.new_hire_ineligible_pct', 'eligibility.new_hire_eligibility_match_census', 'workforce.part_time_new_hire_pct'],
       },
+      { section: 'deferral_auto_escalation', era: 2026, keys: ['deferral_auto_escalation.census_escalates_in_start_year'] },
+      // Their 2026 meaning is a behaviour the file lacks: not migrated, and said so.
+      { section: 'enrollment.match_magnet', era: 2025, keys: [] },
+      { section: 'deferral_match_response', era: 2025, keys: [] },
     ]);
+    expect(result.stdout).toContain('deferral_auto_escalation.census_escalates_in_start_year: false');
+    expect(result.stdout).toContain(
+      '  not migrated (their 2026 meaning changes the simulation):\n    - enrollment.match_magnet: present, the magnet replaces match_optimization and bounds every voluntary rate\n',
+    );
     // Comments, blank lines and key order: the copy is the source with lines added, nothing else.
     const original = readFileSync(source, 'utf8').split('\n');
     const copy = readFileSync(written, 'utf8').split('\n');
@@ -74,7 +82,7 @@ describe('migrate config --to-2026', () => {
       ].join('\n'),
     );
     const before = eraReport(source);
-    expect(before.eras.map((e) => e.era)).toEqual([2025, 2026, 2025]);
+    expect(before.eras.map((e) => e.era)).toEqual([2025, 2026, 2025, 2025, 2025, 2025]);
     const out = join(dir, 'tenure-2026.yaml');
     const result = runCli(['migrate', 'config', source, '--to-2026', '--out', out, '--json']);
     expect(result.status, result.stderr).toBe(0);
@@ -86,13 +94,14 @@ describe('migrate config --to-2026', () => {
       { section: 'eligibility / plan_eligibility', key: 'eligibility.new_hire_ineligible_pct', value: 0 },
       { section: 'eligibility / plan_eligibility', key: 'eligibility.new_hire_eligibility_match_census', value: false },
       { section: 'eligibility / plan_eligibility', key: 'workforce.part_time_new_hire_pct', value: 0 },
+      { section: 'deferral_auto_escalation', key: 'deferral_auto_escalation.census_escalates_in_start_year', value: false },
     ]);
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('    minimum_tenure_years: 1  # one year of service\n    allow_new_hires: true  # 2026 key');
     expect(text).toContain('\nworkforce:\n  part_time_new_hire_pct: 0  # 2026 key');
     const after = eraReport(out);
     expect(after.hash).toBe(before.hash);
-    expect(after.eras.every((e) => e.era === 2026)).toBe(true);
+    expect(after.eras.filter((e) => e.era === 2025).map((e) => e.section)).toEqual(['enrollment.match_magnet', 'deferral_match_response']);
     expect(after.eras[1]?.keys).toEqual(before.eras[1]?.keys);
   });
 
@@ -118,7 +127,7 @@ describe('migrate config --to-2026', () => {
     expect(first.status, first.stderr).toBe(0);
     const again = runCli(['migrate', 'config', join(dir, 'done2.yaml'), '--to-2026']);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toContain('already reads in its 2026 era; nothing written');
+    expect(again.stdout).toContain('already reads in its 2026 era (but those not migrated); nothing written');
     expect(existsSync(join(dir, 'done2.2026.yaml'))).toBe(false);
   });
 
@@ -160,6 +169,9 @@ describe('validate --era', () => {
       '  - employer_match: 2025 meaning (no 2026 key present; absent keys keep their 2025 defaults)',
       '  - employer_core_contribution: 2025 meaning (no 2026 key present; absent keys keep their 2025 defaults)',
       '  - eligibility / plan_eligibility: 2026 meaning (by workforce.part_time_new_hire_pct)',
+      '  - deferral_auto_escalation: 2025 meaning (no 2026 key present; absent keys keep their 2025 defaults)',
+      '  - enrollment.match_magnet: 2025 meaning (no 2026 key present; absent keys keep their 2025 defaults)',
+      '  - deferral_match_response: 2025 meaning (no 2026 key present; absent keys keep their 2025 defaults)',
     ]);
   });
 });

@@ -19,6 +19,7 @@
  * `tiers[]`) is perturbed on the entry the run uses: the active formula, or the tiered formula made
  * active by the context.
  */
+import { DEFAULT_AGE_BANDS, DEFAULT_TENURE_BANDS } from '../../src/config/bands.js';
 import { ALWAYS_FAILING_RULE, PERCENT_RATE_COLUMN } from '../support/config-perturbation.js';
 
 /** Stands for a second census (same size, another seed) that the guard writes. */
@@ -36,6 +37,8 @@ export interface Perturbation {
 export const CONTEXTS = {
   /** The promotion increase drawn from a normal distribution (its spread is normal_std_dev). */
   promotionNormal: { 'compensation.promotion_compensation.distribution_type': 'normal' },
+  // The shipped config's decimal keys would mask their percent aliases.
+  noDecimalCompensation: { 'compensation.cola_rate': undefined, 'compensation.merit_budget': undefined },
   /**
    * No auto-enrollment, and a year's wait: the census employees hired in 2024 become eligible in
    * 2025 and enroll voluntarily (the voluntary rates and the deferral-rate matrix act on every age and
@@ -199,6 +202,27 @@ export const CONTEXTS = {
     'employer_core_contribution.integration.level_mode': 'fixed_dollar',
     'employer_core_contribution.integration.level_value': 100000,
   },
+  /** The standard age and tenure bands given in the config (their labels keep the tables' promotion multipliers). */
+  bands: { age_bands: [...DEFAULT_AGE_BANDS], tenure_bands: [...DEFAULT_TENURE_BANDS] },
+  /** Promotion multipliers from the config, x20 on one age and one tenure band (the others from the tables). */
+  promotionMultipliers: {
+    'promotion_hazard.age_multipliers': [{ age_band: '25-34', multiplier: 20 }],
+    'promotion_hazard.tenure_multipliers': [{ tenure_band: '2-4', multiplier: 20 }],
+  },
+  /** A graded 6-year match: vested below 100 % for anyone with under 6 years of service. */
+  vestingGraded: { 'vesting.match': 'graded_6_year' },
+  /** The qaca preset active: its match vests on a 2-year cliff unless a key says otherwise. */
+  qaca: {
+    'employer_match.active_formula': 'qaca_safe_harbor',
+    'employer_match.formulas.qaca_safe_harbor': {
+      type: 'qaca',
+      tiers: [
+        { tier: 1, employee_min: 0, employee_max: 0.01, match_rate: 1 },
+        { tier: 2, employee_min: 0.01, employee_max: 0.06, match_rate: 0.5 },
+      ],
+      max_match_percentage: 0.035,
+    },
+  },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ContextName = keyof typeof CONTEXTS;
@@ -262,6 +286,33 @@ function bandedRows(list: string, unit: 'years' | 'points', context: ContextName
 }
 
 /**
+ * The keys of age_bands or tenure_bands (in the context giving the standard bands; the second starts at
+ * `edge`) and of promotion_hazard's multipliers of that kind (in the context giving ×20 on `boosted`, the
+ * second standard band, whose table multiplier is `boostedMultiplier`).
+ */
+function bandKeys(kind: 'age' | 'tenure', boosted: string, other: string, edge: number, first: string, boostedMultiplier: number): Record<string, Perturbation> {
+  const [bands, list, key] = [`${kind}_bands`, `promotion_hazard.${kind}_multipliers`, `${kind}_band`];
+  return {
+    [bands]: { set: { [bands]: [{ band_label: first, min_value: 0, max_value: edge + 10 }, { band_label: boosted, min_value: edge + 10, max_value: 999 }] } },
+    // The second band renamed, with its table's multiplier under the new name: only the label changes
+    // (the census has nobody under 25).
+    [`${bands}[].band_label`]: {
+      set: { [`${bands}.1.band_label`]: 'renamed', [list]: [{ [key]: 'renamed', multiplier: boostedMultiplier }] },
+      context: 'bands',
+    },
+    [`${bands}[].min_value`]: { set: { [`${bands}.0.max_value`]: edge + 1, [`${bands}.1.min_value`]: edge + 1 }, context: 'bands' },
+    [`${bands}[].max_value`]: {
+      set: { [`${bands}.0.max_value`]: edge + 1 },
+      context: 'bands',
+      fails: `${bands}[1].min_value: must be ${edge + 1}, where the previous band ends`,
+    },
+    [list]: { set: { [list]: [{ [key]: boosted, multiplier: 20 }] } },
+    [`${list}[].${key}`]: { set: { [`${list}.0.${key}`]: other }, context: 'promotionMultipliers' },
+    [`${list}[].multiplier`]: { set: { [`${list}.0.multiplier`]: 0 }, context: 'promotionMultipliers' },
+  };
+}
+
+/**
  * The keys of a core rate schedule in the context that uses it, whose two rows split at `edge`
  * (rows run from their min to the next row's min; a max only has to agree with that).
  */
@@ -306,6 +357,12 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'compensation.merit_budget': { set: { 'compensation.merit_budget': 0.04 } },
   'compensation.promotion_increase': { set: { 'compensation.promotion_increase': 0.1 } },
   'compensation.promotion_rate_multiplier': { set: { 'compensation.promotion_rate_multiplier': 5 } },
+  'compensation.promotion_distribution_range': { set: { 'compensation.promotion_distribution_range': 0.3 } },
+  // The percent aliases, each moved onto its decimal key (absent in the base config).
+  'compensation.cola_rate_percent': { set: { 'compensation.cola_rate_percent': 2 }, context: 'noDecimalCompensation' },
+  'compensation.merit_budget_percent': { set: { 'compensation.merit_budget_percent': 4 }, context: 'noDecimalCompensation' },
+  'compensation.promotion_increase_percent': { set: { 'compensation.promotion_increase_percent': 10 } },
+  'compensation.promotion_distribution_range_percent': { set: { 'compensation.promotion_distribution_range_percent': 30 } },
   [`${PROMOTION}.base_increase_pct`]: { set: { [`${PROMOTION}.base_increase_pct`]: 0.1 } },
   [`${PROMOTION}.distribution_range`]: { set: { [`${PROMOTION}.distribution_range`]: 0.1 } },
   [`${PROMOTION}.max_cap_pct`]: { set: { [`${PROMOTION}.max_cap_pct`]: 0.15 } },
@@ -479,8 +536,26 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${MATCH}.formulas.<key>.tiers[].employee_min`]: { set: { [`${TIERS}.1.employee_min`]: 0.04 }, context: 'tiered' },
   [`${MATCH}.formulas.<key>.tiers[].employee_max`]: { set: { [`${TIERS}.0.employee_max`]: 0.02 }, context: 'tiered' },
   [`${MATCH}.formulas.<key>.tiers[].match_rate`]: { set: { [`${TIERS}.0.match_rate`]: 0.5 }, context: 'tiered' },
+  // Vesting (src/config/vesting.ts): each changes the vested percents of int_vesting_service.
+  [`${MATCH}.formulas.<key>.vesting_schedule`]: { set: { [`${MATCH}.formulas.simple_match.vesting_schedule`]: 'graded_6_year' } },
+  [`${MATCH}.formulas.<key>.immediate_vesting`]: { set: { [`${MATCH}.formulas.qaca_safe_harbor.immediate_vesting`]: true }, context: 'qaca' },
+  'vesting.match': { set: { 'vesting.match': 'graded_6_year' } },
+  'vesting.core': { set: { 'vesting.core': 'cliff_3_year' } },
+  // The year's hires with 1,000 hours get a year of service (elapsed time: none yet).
+  'vesting.service_method': { set: { 'vesting.service_method': 'hours' } },
+  'vesting.normal_retirement_age': { set: { 'vesting.normal_retirement_age': 50 }, context: 'vestingGraded' },
+  // Accounts (src/config/accounts.ts), in fct_account_balances: earnings; a 2025 leaver's deferrals paid
+  // out; the unvested match of a 2026 leaver (matched in 2025) kept instead of forfeited.
+  'accounts.annual_return': { set: { 'accounts.annual_return': 0.06 } },
+  'accounts.distribute_on_termination': { set: { 'accounts.distribute_on_termination': true } },
+  'forfeitures.timing': { set: { 'forfeitures.timing': 'after_five_breaks' }, context: 'vestingGraded', years: 2 },
+  // The 2026 forfeitures are available in 2027: paying plan expenses instead of the match (fct_forfeiture_account).
+  'forfeitures.policy': { set: { 'forfeitures.policy': 'pay_plan_expenses' }, context: 'vestingGraded', years: 3 },
+  [`${DC}.vesting_schedule`]: { set: { [`${DC}.vesting_schedule`]: 'cliff_3_year' } },
 
   [`${MATCH}.enabled`]: { set: { [`${MATCH}.enabled`]: false } },
+  // The per-period match: short of the annual formula for whoever deferred above the 6 % cap for part of the year (mid-year enrollees).
+  [`${MATCH}.true_up`]: { set: { [`${MATCH}.true_up`]: false } },
   [`${MATCH}.employer_match_status`]: {
     set: {
       [`${MATCH}.employer_match_status`]: 'graded_by_service',
@@ -545,6 +620,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${ESCALATION}.hire_date_cutoff`]: { set: { [`${ESCALATION}.hire_date_cutoff`]: null }, context: 'escalation' },
   [`${ESCALATION}.require_active_enrollment`]: { set: { [`${ESCALATION}.require_active_enrollment`]: false }, context: 'escalation' },
   [`${ESCALATION}.first_escalation_delay_years`]: { set: { [`${ESCALATION}.first_escalation_delay_years`]: 0 } },
+  // Census participants escalate already in the first year (delay 1 counted from setup.plan_year_end_date).
+  [`${ESCALATION}.census_escalates_in_start_year`]: { set: { [`${ESCALATION}.census_escalates_in_start_year`]: true } },
 
   // The Studio overlay dc_plan (src/config/dc-plan-overlay.ts): each key acts through the YAML key it sets.
   [`${DC}.match_enabled`]: { set: { [`${DC}.match_enabled`]: false } },
@@ -555,6 +632,8 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${DC}.escalation_delay_years`]: { set: { [`${DC}.escalation_delay_years`]: 0 } },
   // "" removes the default 2020-01-01 cutoff: the census employees hired before it escalate too.
   [`${DC}.escalation_hire_date_cutoff`]: { set: { [`${DC}.escalation_hire_date_cutoff`]: '' }, context: 'escalation' },
+  // Without enabled: the Studio's default, true; every census participant below the match ceiling responds.
+  [`${DC}.deferral_match_response`]: { set: { [`${DC}.deferral_match_response`]: { upward_participation_rate: 1 } } },
   [`${DC}.match_magnet_enabled`]: { set: { [`${DC}.match_magnet_enabled`]: false }, context: 'magnet' },
   [`${DC}.match_magnet_probability`]: { set: { [`${DC}.match_magnet_probability`]: 1 }, context: 'magnet' },
   [`${DC}.max_voluntary_deferral_percent`]: { set: { [`${DC}.max_voluntary_deferral_percent`]: 0.05 }, context: 'magnet' },
@@ -633,4 +712,10 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
     context: 'newHireInputs',
   },
   'new_hire.market_scenario': { set: { 'new_hire.market_scenario': 'conservative' } },
+  // The bands and the promotion hazard (src/config/bands.ts). Bands are contiguous from 0: a band's
+  // min_value is the previous band's max_value, so a max moved alone is refused.
+  'promotion_hazard.base_rate': { set: { 'promotion_hazard.base_rate': 0.5 } },
+  'promotion_hazard.level_dampener_factor': { set: { 'promotion_hazard.level_dampener_factor': 1 } },
+  ...bandKeys('age', '25-34', '35-44', 25, '< 25', 1.4),
+  ...bandKeys('tenure', '2-4', '5-9', 2, '< 2', 1.5),
 };

@@ -57,6 +57,8 @@ describe("the reference's shipped config", () => {
       hire_date_cutoff: '2020-01-01',
       require_active_enrollment: true,
       first_escalation_delay_years: 1,
+      // Ours: the 2025 meaning, as no dc_plan escalation key selects the 2026 one.
+      census_escalates_in_start_year: false,
     });
   });
 

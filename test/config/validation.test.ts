@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IGNORED_KEYS, KNOWN_SECTIONS, NOT_MODELLED_SECTIONS, parseConfig } from '../../src/config/index.js';
+import { IGNORED_KEYS, KNOWN_SECTIONS, parseConfig } from '../../src/config/index.js';
 import { closestKey } from '../../src/config/suggest.js';
 import { configError, issueAt, minimal } from './helpers.js';
 
@@ -89,16 +89,8 @@ describe('top-level sections', () => {
       'deferral_match_response', 'ensemble', 'new_hire', 'dc_plan', 'storage', 'param_pack', 'promotion_hazard',
       'age_bands', 'tenure_bands', 'advanced', 'data_sources',
     ];
-    expect([...KNOWN_SECTIONS].sort()).toEqual([...reference2025, ...added2026].sort());
-  });
-
-  it('a section of the reference we do not model yet is a warning, and is listed as ignored', () => {
-    for (const section of Object.keys(NOT_MODELLED_SECTIONS)) {
-      const loaded = parseConfig(minimal({ [section]: { enabled: true } }));
-      expect(loaded.warnings, section).toEqual([`${section}: not modelled yet; ignored`]);
-      expect(loaded.ignored, section).toEqual([section]);
-      expect(loaded.hash, section).toBe(parseConfig(minimal()).hash);
-    }
+    const ours = ['vesting', 'accounts', 'forfeitures'];
+    expect([...KNOWN_SECTIONS].sort()).toEqual([...reference2025, ...added2026, ...ours].sort());
   });
 
   it("the reference's 2026 sections that no simulation reads are ignored without a warning", () => {
@@ -108,12 +100,6 @@ describe('top-level sections', () => {
       expect(loaded.warnings, section).toEqual([]);
       expect(loaded.ignored, section).toEqual([section]);
     }
-  });
-
-  it('an environment variable naming a section not modelled yet warns as the file would', () => {
-    const loaded = parseConfig(minimal(), { env: { NAV_TENURE_BANDS__ENABLED: 'true' } });
-    expect(loaded.warnings).toEqual(['tenure_bands: not modelled yet; ignored']);
-    expect(loaded.ignored).toEqual(['tenure_bands']);
   });
 });
 

@@ -67,6 +67,7 @@ export interface DcResult {
 
 const MODEL_ORDER = [
   'int_employer_eligibility',
+  'int_deferral_periods',
   'int_employee_contributions',
   'int_employee_match_calculations',
   'int_employer_core_contributions',

@@ -89,6 +89,11 @@ describe('a config in the 2026 keys with a Studio dc_plan overlay', () => {
       { key: 'deferral_auto_escalation.first_escalation_delay_years', source: 'dc_plan.escalation_delay_years' },
       { key: 'plan_eligibility.waiting_period_days', source: 'dc_plan.eligibility_months' },
       { key: 'eligibility.waiting_period_days', source: 'dc_plan.eligibility_months' },
+      { key: 'deferral_match_response.enabled', source: 'dc_plan.deferral_match_response' },
+      { key: 'deferral_match_response.upward_participation_rate', source: 'dc_plan.deferral_match_response' },
+      { key: 'deferral_match_response.downward_enabled', source: 'dc_plan.deferral_match_response' },
+      { key: 'deferral_match_response.downward_participation_rate', source: 'dc_plan.deferral_match_response' },
+      { key: 'vesting.match', source: 'dc_plan.vesting_schedule' },
       {
         key: 'employer_match.apply_eligibility',
         source: 'dc_plan.match_min_tenure_years, dc_plan.match_require_year_end_active, dc_plan.match_min_hours_annual',
@@ -116,18 +121,13 @@ describe('a config in the 2026 keys with a Studio dc_plan overlay', () => {
   it('lists each dc_plan key of a later issue, and ensemble, as ignored with its reason; they do not change the hash', () => {
     expect(loaded.ignored).toEqual([
       'dc_plan.auto_enroll_scope',
-      'dc_plan.deferral_match_response',
       'dc_plan.match_limit_percent',
       'dc_plan.match_percent',
       'dc_plan.opt_out_rate_target',
-      'dc_plan.vesting_schedule',
-      'employer_match.formulas.qaca_safe_harbor.vesting_schedule',
-      'employer_match.formulas.safe_harbor_basic.immediate_vesting',
       'ensemble.frozen_subsystem_seeds',
       'ensemble.thresholds',
     ]);
     expect(ignoredReason('dc_plan.auto_enroll_scope')).toMatch(/ignored as that key is, both scopes reaching the same employees/);
-    expect(ignoredReason('dc_plan.vesting_schedule')).toMatch(/^ignored until vesting is modelled/);
     expect(ignoredReason('ensemble.thresholds')).toMatch(/^ignored until ensembles/);
     expect(loaded.warnings.some((w) => w.includes('not modelled yet; ignored'))).toBe(false);
 
@@ -156,6 +156,8 @@ describe('the escalation keys of dc_plan (§0.2, §0.4, §5)', () => {
       hire_date_cutoff: '2022-06-30',
       require_active_enrollment: true,
       first_escalation_delay_years: 0,
+      // A dc_plan escalation key makes the section 2026: census participants escalate from the start year.
+      census_escalates_in_start_year: true,
     });
     expect(dcPlan.map((s) => s.source)).toEqual([
       'dc_plan.auto_escalation',
@@ -345,5 +347,41 @@ describe('dc_plan precedence and errors', () => {
       'ensemble.thresholds[0].metric: must not be blank (got "")',
       'ensemble.frozen_subsystem_seeds.enrollment: unknown key',
     ]);
+  });
+});
+
+describe('dc_plan.deferral_match_response (§0.1, §0.4, §7)', () => {
+  const yaml = { ...base, deferral_match_response: { enabled: false, upward_participation_rate: 0.2, downward_participation_rate: 0.1 } };
+
+  it('is merged key by key over the YAML section, enabled true when the block does not say (the Studio default)', () => {
+    const loaded = parseConfig({ ...yaml, dc_plan: { deferral_match_response: { upward_participation_rate: 0.4, downward_enabled: false } } });
+    expect(loaded.config.deferral_match_response).toMatchObject({
+      enabled: true,
+      upward_participation_rate: 0.4,
+      downward_enabled: false,
+      downward_participation_rate: 0.1,
+    });
+    expect(loaded.warnings).toContain('dc_plan.deferral_match_response: without enabled: deferral_match_response.enabled true, the Studio\'s default');
+    expect(loaded.ignored).not.toContain('dc_plan.deferral_match_response');
+    expect(loaded.eras.find((e) => e.section === 'deferral_match_response')).toEqual({
+      section: 'deferral_match_response',
+      era: 2026,
+      keys: ['dc_plan.deferral_match_response'],
+    });
+    // Without a YAML section the block alone makes it, with the section's defaults.
+    expect(parseConfig({ ...base, dc_plan: { deferral_match_response: {} } }).config.deferral_match_response?.enabled).toBe(true);
+  });
+
+  it('enabled: false in the block keeps the response off and the era 2025', () => {
+    const loaded = parseConfig({ ...base, dc_plan: { deferral_match_response: { enabled: false, upward_participation_rate: 0.5 } } });
+    expect(loaded.config.deferral_match_response?.enabled).toBe(false);
+    expect(loaded.eras.find((e) => e.section === 'deferral_match_response')?.era).toBe(2025);
+  });
+
+  it('bad input names the dc_plan key: not a mapping, or a bad value validated at its YAML key', () => {
+    expect(() => parseConfig({ ...base, dc_plan: { deferral_match_response: true } })).toThrow(
+      'dc_plan.deferral_match_response: must be a mapping of deferral_match_response keys (got true)',
+    );
+    expect(() => parseConfig({ ...base, dc_plan: { deferral_match_response: { upward_participation_rate: 2 } } })).toThrow(/deferral_match_response\.upward_participation_rate.*dc_plan\.deferral_match_response/);
   });
 });

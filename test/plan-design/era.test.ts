@@ -19,6 +19,9 @@ describe('the era of each plan-design section', () => {
       ['employer_match', 2025, []],
       ['employer_core_contribution', 2025, []],
       ['eligibility / plan_eligibility', 2025, []],
+      ['deferral_auto_escalation', 2025, []],
+      ['enrollment.match_magnet', 2025, []],
+      ['deferral_match_response', 2025, []],
     ];
     expect(erasOf(defaultConfigObject())).toEqual(all2025);
     const written = {
@@ -50,13 +53,47 @@ describe('the era of each plan-design section', () => {
       ['employer_match', 2026, ['employer_match.employer_match_status', 'employer_match.points_match_tiers']],
       ['employer_core_contribution', 2026, ['dc_plan.core_status']],
       ['eligibility / plan_eligibility', 2026, ['workforce.part_time_new_hire_pct', 'dc_plan.eligibility_months']],
+      ['deferral_auto_escalation', 2025, []],
+      ['enrollment.match_magnet', 2025, []],
+      ['deferral_match_response', 2025, []],
     ]);
   });
 
-  it('counts a 2026 value of a 2025 key (a safe-harbor type or preset), not a key ignored until vesting', () => {
+  it('escalation, the match magnet and the match response: by their own keys and their dc_plan keys', () => {
+    const eras = (raw: Record<string, unknown>) => erasOf({ ...base, ...raw }).slice(3);
+    // The YAML keys of escalation are all 2025 keys; a disabled response reads as 2025 too.
+    expect(
+      eras({
+        deferral_auto_escalation: { enabled: true, effective_day: '01-01', increment_amount: 0.01, maximum_rate: 0.1, first_escalation_delay_years: 2 },
+        deferral_match_response: { enabled: false },
+      }),
+    ).toEqual([
+      ['deferral_auto_escalation', 2025, []],
+      ['enrollment.match_magnet', 2025, []],
+      ['deferral_match_response', 2025, []],
+    ]);
+    expect(
+      eras({
+        deferral_auto_escalation: { census_escalates_in_start_year: false },
+        enrollment: { match_magnet: { snap_probability: 0.3 } },
+        deferral_match_response: { enabled: true },
+      }),
+    ).toEqual([
+      ['deferral_auto_escalation', 2026, ['deferral_auto_escalation.census_escalates_in_start_year']],
+      ['enrollment.match_magnet', 2026, ['enrollment.match_magnet']],
+      ['deferral_match_response', 2026, ['deferral_match_response.enabled: true']],
+    ]);
+    expect(eras({ dc_plan: { escalation_cap_percent: 8, match_magnet_probability: 0.5, auto_enroll: true, deferral_match_response: {} } })).toEqual([
+      ['deferral_auto_escalation', 2026, ['dc_plan.escalation_cap_percent']],
+      ['enrollment.match_magnet', 2026, ['dc_plan.match_magnet_probability']],
+      ['deferral_match_response', 2026, ['dc_plan.deferral_match_response']],
+    ]);
+  });
+
+  it("counts a 2026 value of a 2025 key (a safe-harbor type or preset), and a formula's vesting keys", () => {
     const formula = { type: 'tiered', tiers: [{ tier: 1, employee_min: 0, employee_max: 0.04, match_rate: 1 }], max_match_percentage: 0.04 };
-    const vestingOnly = { ...base, employer_match: { active_formula: 'mine', formulas: { mine: { ...formula, immediate_vesting: true, vesting_schedule: 'x' } } } };
-    expect(parseConfig(vestingOnly).eras[0]).toEqual({ section: 'employer_match', era: 2025, keys: [] });
+    const vestingOnly = { ...base, employer_match: { active_formula: 'mine', formulas: { mine: { ...formula, immediate_vesting: true } } } };
+    expect(parseConfig(vestingOnly).eras[0]).toEqual({ section: 'employer_match', era: 2026, keys: ['employer_match.formulas.mine.immediate_vesting'] });
     expect(parseConfig({ ...base, employer_match: { active_formula: 'mine', formulas: { mine: { ...formula, type: 'qaca' } } } }).eras[0]?.keys).toEqual([
       'employer_match.formulas.mine.type: qaca',
     ]);
@@ -90,14 +127,17 @@ describe('planalign validate', () => {
     expect(text.stdout).toContain(
       [
         'Plan-design eras (absent keys keep their 2025 defaults):',
-        '  - employer_match: 2026 meaning (by employer_match.employer_match_status, employer_match.graded_schedule, employer_match.formulas.safe_harbor_basic.type: safe_harbor, employer_match.formulas.qaca_safe_harbor.type: qaca, dc_plan.match_template, dc_plan.match_tiers, dc_plan.match_cap_percent, dc_plan.match_status, dc_plan.match_min_tenure_years, dc_plan.match_min_hours_annual, dc_plan.match_require_year_end_active)',
+        '  - employer_match: 2026 meaning (by employer_match.employer_match_status, employer_match.graded_schedule, employer_match.formulas.safe_harbor_basic.type: safe_harbor, employer_match.formulas.safe_harbor_basic.immediate_vesting, employer_match.formulas.qaca_safe_harbor.type: qaca, employer_match.formulas.qaca_safe_harbor.vesting_schedule, dc_plan.match_template, dc_plan.match_tiers, dc_plan.match_cap_percent, dc_plan.match_status, dc_plan.match_min_tenure_years, dc_plan.match_min_hours_annual, dc_plan.match_require_year_end_active)',
         '  - employer_core_contribution: 2026 meaning (by employer_core_contribution.status, employer_core_contribution.graded_schedule, dc_plan.core_enabled, dc_plan.core_status, dc_plan.core_contribution_rate_percent, dc_plan.core_integration_enabled)',
         '  - eligibility / plan_eligibility: 2026 meaning (by eligibility.new_hire_ineligible_pct, eligibility.new_hire_eligibility_match_census, workforce.part_time_new_hire_pct, dc_plan.eligibility_months)',
+        '  - deferral_auto_escalation: 2026 meaning (by dc_plan.auto_escalation, dc_plan.escalation_rate_percent, dc_plan.escalation_cap_percent, dc_plan.escalation_effective_day, dc_plan.escalation_delay_years)',
+        '  - enrollment.match_magnet: 2026 meaning (by dc_plan.match_magnet_enabled, dc_plan.match_magnet_probability, dc_plan.max_voluntary_deferral_percent)',
+        '  - deferral_match_response: 2026 meaning (by dc_plan.deferral_match_response)',
         'Set by dc_plan (it overrides the YAML):',
         '  - employer_match.active_formula: from dc_plan.match_template',
       ].join('\n'),
     );
-    expect(text.stdout).toContain('  - dc_plan.vesting_schedule: ignored until vesting is modelled');
+    expect(text.stdout).toContain('  - vesting.match: from dc_plan.vesting_schedule');
     expect(text.stdout).toContain('  - ensemble.thresholds: ignored until ensembles');
 
     const json = runCli(['validate', '-c', FIXTURE, '--json']);
@@ -115,6 +155,9 @@ describe('planalign validate', () => {
       ['employer_match', 2026],
       ['employer_core_contribution', 2026],
       ['eligibility / plan_eligibility', 2026],
+      ['deferral_auto_escalation', 2026],
+      ['enrollment.match_magnet', 2026],
+      ['deferral_match_response', 2026],
     ]);
     expect(report.dcPlan).toContainEqual({ key: 'employer_core_contribution.status', source: 'dc_plan.core_status' });
     expect(report.ignored).toContain('dc_plan.auto_enroll_scope');
@@ -123,7 +166,7 @@ describe('planalign validate', () => {
   it('says 2025 for each section of a 2025 config', () => {
     const result = runCli(['validate', '-c', 'config/simulation_config.yaml']);
     expect(result.status, result.stderr).toBe(0);
-    for (const section of ['employer_match', 'employer_core_contribution', 'eligibility / plan_eligibility']) {
+    for (const section of ['employer_match', 'employer_core_contribution', 'eligibility / plan_eligibility', 'deferral_auto_escalation', 'enrollment.match_magnet', 'deferral_match_response']) {
       expect(result.stdout).toContain(`  - ${section}: 2025 meaning (no 2026 key present; absent keys keep their 2025 defaults)\n`);
     }
     expect(result.stdout).not.toContain('Set by dc_plan');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { query, simulate } from '../support/engine.js';
-import { flatConfig, writeMatchCensus, type CensusRow } from './match-support.js';
+import { flatConfig, writeMatchCensus, type CensusRow, CEILING_4_8_BANDS } from './match-support.js';
 
 /**
  * The match magnet (reference-plan-design.md §6) through the engine, 2025-2026, hand-computed. Nobody
@@ -35,19 +35,6 @@ const NUDGE_CENSUS: CensusRow[] = Array.from({ length: 24 }, (_, i) => {
   const hire = senior ? `${entry - 3}-12-31` : `${entry - 2}-01-01`;
   return [`N${String(i).padStart(2, '0')}_${senior ? 'Y3' : 'Y2'}_${i < 12 ? 'MOD' : 'HIGH'}`, `${entry - 40}-03-01`, hire, i < 12 ? 60000 : 150000, '0'];
 });
-
-/** Below 3 years: 100 % up to 4 % of pay; from 3 years: 100 % of 3 % + 50 % of the next 5 % (ceiling 8 %). */
-const TENURE_GRADED_BANDS = [
-  { min_years: 0, max_years: 3, tiers: [{ employee_min: 0, employee_max: 0.04, match_rate: 1.0 }] },
-  {
-    min_years: 3,
-    max_years: null,
-    tiers: [
-      { employee_min: 0, employee_max: 0.03, match_rate: 1.0 },
-      { employee_min: 0.03, employee_max: 0.08, match_rate: 0.5 },
-    ],
-  },
-];
 
 /** Whole percents: below 43 points 50 % up to 4 %, from 43 points 100 % up to 6 %. */
 const POINTS_TIERS = [
@@ -84,7 +71,7 @@ describe('match magnet (hand-computed, 2025-2026)', () => {
           }
         }
         c.employer_match.employer_match_status = 'tenure_graded';
-        c.employer_match.tenure_graded_bands = TENURE_GRADED_BANDS;
+        c.employer_match.tenure_graded_bands = CEILING_4_8_BANDS;
         change(c);
       });
       const { database } = await simulate({ dir, census: censusPath, config, name });

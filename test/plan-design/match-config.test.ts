@@ -141,7 +141,7 @@ describe('formula types safe_harbor and qaca, and the presets', () => {
     expect(formulas.qaca_safe_harbor).toMatchObject({ type: 'qaca', max_match_percentage: 0.04 });
   });
 
-  it('accepts immediate_vesting and vesting_schedule, listed as ignored until vesting', () => {
+  it("reads immediate_vesting and vesting_schedule as the formula's vesting schedule (test/accounts/vesting.test.ts)", () => {
     const loaded = parseConfig(
       match({
         formulas: {
@@ -150,10 +150,9 @@ describe('formula types safe_harbor and qaca, and the presets', () => {
         },
       }),
     );
-    expect(describeIgnored(loaded)).toEqual([
-      'employer_match.formulas.qaca_safe_harbor.vesting_schedule: ignored until vesting is modelled (issue 14); documentation only in the reference too',
-      'employer_match.formulas.safe_harbor_basic.immediate_vesting: ignored until vesting is modelled (issue 14); documentation only in the reference too, whose safe-harbor label has no engine effect',
-    ]);
+    expect(describeIgnored(loaded)).toEqual([]);
+    expect(loaded.config.employer_match.formulas.safe_harbor_basic?.vesting).toEqual({ type: 'immediate', years: 0 });
+    expect(loaded.config.employer_match.formulas.qaca_safe_harbor?.vesting).toEqual({ type: 'qaca', years: 2 });
     expect(issueAt(issues({ formulas: { x: { ...MATCH_FORMULA_PRESETS.safe_harbor_basic, immediate_vesting: 'yes' } } }), 'employer_match.formulas.x.immediate_vesting')).toContain(
       'must be',
     );

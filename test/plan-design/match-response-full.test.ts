@@ -63,7 +63,8 @@ describe('deferral match response: full up, partial down, with escalation (hand-
       B_UP_Y3: ['0.09000', '0.10000', '0.10000'],
       C_DOWN: ['0.06500', '0.07500', '0.08500'],
       C2_ROUND: ['0.06500', '0.07500', '0.08500'],
-      I_HIGH_PAY: ['0.06875', '0.07875', '0.08875'],
+      // The 2025 escalation would pass 23,500 / 400,000 = 5.875 %, where the response left it: none that year.
+      I_HIGH_PAY: ['0.05875', '0.06875', '0.07875'],
     });
     expect(run.deferrals2025.A_UP_Y2).toBe('3000.00'); // 5 % of 60,000 from Jan 1
   });

@@ -2,20 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { query, simulate } from '../support/engine.js';
-import { flatConfig, writeMatchCensus, type CensusRow } from './match-support.js';
-
-/** Below 3 years of service the match pays up to 4 % of pay (ceiling 4 %); from 3 years up to 8 % (ceiling 8 %). */
-const TENURE_GRADED_BANDS = [
-  { min_years: 0, max_years: 3, tiers: [{ employee_min: 0, employee_max: 0.04, match_rate: 1.0 }] },
-  {
-    min_years: 3,
-    max_years: null,
-    tiers: [
-      { employee_min: 0, employee_max: 0.03, match_rate: 1.0 },
-      { employee_min: 0.03, employee_max: 0.08, match_rate: 0.5 },
-    ],
-  },
-];
+import { flatConfig, writeMatchCensus, type CensusRow, CEILING_4_8_BANDS } from './match-support.js';
 
 export interface ResponseRun {
   /** employee → [year, previous rate, new rate] of each deferral_match_response event. */
@@ -34,7 +21,7 @@ export async function runResponse(prefix: string, census: CensusRow[], change: (
   const config = flatConfig((c) => {
     c.simulation.end_year = 2027;
     c.employer_match.employer_match_status = 'tenure_graded';
-    c.employer_match.tenure_graded_bands = TENURE_GRADED_BANDS;
+    c.employer_match.tenure_graded_bands = CEILING_4_8_BANDS;
     change(c);
   });
   const { database } = await simulate({ dir, census: writeMatchCensus(dir, census), config, name: prefix });

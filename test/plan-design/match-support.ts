@@ -85,3 +85,16 @@ export function byEmployee(rows: MatchRow[], measure: 'service' | 'points'): Rec
   }
   return out;
 }
+
+/** A tenure-graded match whose ceiling is 4 % of pay below 3 years of service and 8 % from 3 years. */
+export const CEILING_4_8_BANDS = [
+  { min_years: 0, max_years: 3, tiers: [{ employee_min: 0, employee_max: 0.04, match_rate: 1.0 }] },
+  {
+    min_years: 3,
+    max_years: null,
+    tiers: [
+      { employee_min: 0, employee_max: 0.03, match_rate: 1.0 },
+      { employee_min: 0.03, employee_max: 0.08, match_rate: 0.5 },
+    ],
+  },
+];

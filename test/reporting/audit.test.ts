@@ -231,7 +231,8 @@ describe('YearAuditor and MultiYearReporter against the simulated database', () 
     const summaryText = formatMultiYearSummary(summary);
     expect(summaryText).toContain(`Run ${summary.runId}: 2025-2027 (3 years), seed 42`);
     expect(summaryText).toMatch(new RegExp(`CAGR\\s+\\+${summary.growthAnalysis.cagrPct.toFixed(2)} %`));
-    expect(summaryText).toMatch(/total\s+\$[\d,]+\n$/);
+    // total, forfeitures used, net
+    expect(summaryText).toMatch(/total\s+\$[\d,]+\s+\$[\d,]+\s+\$[\d,]+\n$/);
     expect(formatMultiYearSummary({ ...summary, endYear: START_YEAR })).toContain('(1 year)');
   });
 });

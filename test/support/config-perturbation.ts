@@ -115,6 +115,10 @@ export const RESULT_TABLES = [
   'int_employee_match_calculations',
   'fct_employer_match_events',
   'int_employer_core_contributions',
+  'int_vesting_service',
+  'fct_account_balances',
+  'fct_forfeiture_account',
+  'fct_account_events',
 ] as const;
 
 /**

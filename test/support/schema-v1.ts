@@ -1,5 +1,5 @@
 import { Database } from '../../src/db/database.js';
-import { MODEL_COLUMNS_SINCE } from '../../src/db/metadata.js';
+import { MODEL_COLUMNS_SINCE, MODEL_TABLES_SINCE } from '../../src/db/metadata.js';
 import type { OrchestratorBuilder } from '../../src/factory.js';
 import { CheckpointManager } from '../../src/orchestrator/checkpoints.js';
 
@@ -16,7 +16,7 @@ const VERSION_2_COLUMNS = [
 
 /**
  * Runs the builder's simulation, then takes the database back to schema version 1, as main wrote
- * databases before version 2: without the version-2 columns of the metadata tables and any later model column, its
+ * databases before version 2: without the version-2 columns of the metadata tables and any later model column or table, its
  * checkpoints sealed over the version-1 rows under that version's hash algorithm, and recording version 1. Returns its path.
  */
 export async function makeVersion1Database(builder: OrchestratorBuilder): Promise<string> {
@@ -37,6 +37,7 @@ export async function makeVersion1Database(builder: OrchestratorBuilder): Promis
         for (const [column] of columns) await db.run(`ALTER TABLE ${table} DROP COLUMN ${column}`);
       }
     }
+    for (const table of Object.values(MODEL_TABLES_SINCE).flat()) await db.run(`DROP TABLE ${table}`);
     const checkpoints = new CheckpointManager(db);
     for (const { year } of await checkpoints.list()) {
       const { contentHashes } = await checkpoints.measure(year);

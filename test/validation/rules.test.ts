@@ -13,6 +13,9 @@ import { makeCensus, simulate } from '../support/engine.js';
  * made inside a transaction that is rolled back, so the cases do not disturb one another.
  */
 const CORRUPTIONS: Record<string, string> = {
+  account_balances_reconcile: `UPDATE fct_account_balances SET closing = closing + 0.01
+      WHERE simulation_year = 2026 AND employee_id = (SELECT min(employee_id) FROM fct_account_balances WHERE simulation_year = 2026)`,
+  forfeiture_account_reconciles: `UPDATE fct_forfeiture_account SET closing = closing + 0.01 WHERE simulation_year = 2026`,
   headcount_matches_growth_target: `DELETE FROM fct_workforce_snapshot WHERE employee_id =
       (SELECT min(employee_id) FROM fct_workforce_snapshot WHERE simulation_year = 2026 AND employment_status = 'active')
       AND simulation_year = 2026`,

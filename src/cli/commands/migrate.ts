@@ -1,4 +1,4 @@
-import { migrateConfigTo2026 } from '../../config/migrate-2026.js';
+import { migrateConfigTo2026, NOT_MIGRATED } from '../../config/migrate-2026.js';
 import { describeEra } from '../../config/era.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { validateConfigCompatibility, writeCleanedConfig } from '../../migration/config.js';
@@ -48,13 +48,15 @@ async function migrateConfigEra(file: string, options: { json?: true; out?: stri
   }
   const lines =
     result.written === undefined
-      ? [`Config ${result.source}: every plan-design section already reads in its 2026 era; nothing written`]
+      ? [`Config ${result.source}: every plan-design section already reads in its 2026 era (but those not migrated); nothing written`]
       : [
           `Wrote ${result.written}: the 2026-era copy of ${result.source}, same effective config (hash ${result.hash.slice(0, 12)})`,
           '  added, each at the value applied today:',
           ...result.added.map((a) => `    - ${a.key}: ${JSON.stringify(a.value)}`),
         ];
   lines.push('  eras now:', ...result.after.map((e) => `    - ${describeEra(e)}`));
+  const kept = result.after.filter((e) => e.era === 2025 && Object.hasOwn(NOT_MIGRATED, e.section));
+  if (kept.length > 0) lines.push('  not migrated (their 2026 meaning changes the simulation):', ...kept.map((e) => `    - ${e.section}: ${NOT_MIGRATED[e.section]}`));
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Success;
 }

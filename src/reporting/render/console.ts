@@ -41,6 +41,11 @@ export function formatYearAudit(audit: YearAudit): string {
         ['employer match', formatMoney(plan.employerMatch)],
         ['employer core', formatMoney(plan.employerCore)],
         ['employer cost', formatMoney(plan.employerCost)],
+        ['forfeitures used', formatMoney(plan.forfeituresUsed)],
+        ['net employer cost', formatMoney(plan.netEmployerCost)],
+        ['forfeited in the year', formatMoney(plan.forfeitures)],
+        ['forfeitures reallocated', formatMoney(plan.forfeituresReallocated)],
+        ['forfeiture account at year end', formatMoney(plan.forfeitureAccountBalance)],
       ],
     ),
     audit.validation.length === 0
@@ -85,12 +90,30 @@ export function formatProgression(years: readonly YearSummary[]): string {
       metricCell(y, 'avg_deferral_rate'),
     ]),
   );
-  const costIds = ['employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost'] as const;
+  const costIds = ['employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost', 'net_employer_plan_cost'] as const;
   const cost = textTable(
     ['Year', ...costIds.map(metricLabel)],
     years.map((y) => [String(y.year), ...costIds.map((id) => metricCell(y, id))]),
   );
-  return `Workforce\n${workforce}\n\nPay and participation\n${pay}\n\nPlan contributions and employer cost\n${cost}`;
+  const forfeitures = formatForfeitureAccount(years);
+  return `Workforce\n${workforce}\n\nPay and participation\n${pay}\n\nPlan contributions and employer cost\n${cost}${
+    forfeitures === '' ? '' : `\n\nForfeiture account\n${forfeitures}`
+  }`;
+}
+
+/** The forfeiture account per year; nothing (empty text) for a run that forfeited nothing. */
+function formatForfeitureAccount(years: readonly YearSummary[]): string {
+  if (years.every((y) => y.forfeitures === 0 && y.forfeitureAccountBalance === 0 && y.forfeituresUsed === 0 && y.forfeituresReallocated === 0)) return '';
+  return textTable(
+    ['Year', 'Forfeited', 'Used (less net cost)', 'Reallocated', 'Year-end balance'],
+    years.map((y) => [
+      String(y.year),
+      formatMoney(y.forfeitures),
+      formatMoney(y.forfeituresUsed),
+      formatMoney(y.forfeituresReallocated),
+      formatMoney(y.forfeitureAccountBalance),
+    ]),
+  );
 }
 
 export function formatMultiYearSummary(summary: MultiYearSummary): string {
@@ -117,10 +140,24 @@ export function formatMultiYearSummary(summary: MultiYearSummary): string {
       Object.entries(summary.eventTotals).map(([type, n]) => [type, formatInteger(n)]),
     ),
     textTable(
-      ['Year', metricLabel('employer_match_cost'), metricLabel('employer_core_cost'), metricLabel('total_employer_plan_cost')],
       [
-        ...summary.employerCost.byYear.map((y) => [String(y.year), formatMoney(y.match), formatMoney(y.core), formatMoney(y.total)]),
-        ['total', '', '', formatMoney(summary.employerCost.total)],
+        'Year',
+        metricLabel('employer_match_cost'),
+        metricLabel('employer_core_cost'),
+        metricLabel('total_employer_plan_cost'),
+        'Forfeitures used',
+        metricLabel('net_employer_plan_cost'),
+      ],
+      [
+        ...summary.employerCost.byYear.map((y) => [
+          String(y.year),
+          formatMoney(y.match),
+          formatMoney(y.core),
+          formatMoney(y.total),
+          formatMoney(y.forfeituresUsed),
+          formatMoney(y.net),
+        ]),
+        ['total', '', '', formatMoney(summary.employerCost.total), formatMoney(summary.employerCost.forfeituresUsed), formatMoney(summary.employerCost.net)],
       ],
     ),
   ];
@@ -143,7 +180,7 @@ export function formatWorkforceAnalysis(analysis: WorkforceAnalysis): string {
   );
   const tables = [
     ['total_compensation', 'participation_rate', 'avg_deferral_rate', 'employee_contributions'],
-    ['employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost'],
+    ['employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost', 'net_employer_plan_cost'],
   ] as const;
   const plan = tables.map((ids) =>
     textTable(

@@ -37,11 +37,15 @@ export function summaryRecord(summary: MultiYearSummary): Record<string, unknown
     event_totals: summary.eventTotals,
     employer_cost: {
       total_employer_plan_cost: summary.employerCost.total,
+      forfeitures_used: summary.employerCost.forfeituresUsed,
+      net_employer_plan_cost: summary.employerCost.net,
       by_year: summary.employerCost.byYear.map((y) => ({
         year: y.year,
         employer_match_cost: y.match,
         employer_core_cost: y.core,
         total_employer_plan_cost: y.total,
+        forfeitures_used: y.forfeituresUsed,
+        net_employer_plan_cost: y.net,
       })),
     },
     start_time: summary.startTime,

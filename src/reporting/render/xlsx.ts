@@ -122,7 +122,9 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   const g = summary.growthAnalysis;
   const total = (id: HeadlineMetricId): number => cents(sum(years.map((y) => yearSummaryMetric(y, id))));
   // Totals over the years: the money metrics are flows, summed; headcount and rates are not summed.
-  const totals = (['total_compensation', 'employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost'] as const).map(
+  const totals = (
+    ['total_compensation', 'employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost', 'net_employer_plan_cost'] as const
+  ).map(
     (id) => [id, { value: total(id), numFmt: FMT.money }, `Σ over the years: ${metricDefinition(id).description}`],
   );
   addSheet(workbook, 'Summary', [{ header: 'metric' }, { header: 'value' }, { header: 'description' }], [

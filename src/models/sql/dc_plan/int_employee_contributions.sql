@@ -1,9 +1,9 @@
 -- Employee deferrals (reference-simulation.md §5.6, defects D6, D7, D12 fixed). Pay base: the year's
 -- prorated actual pay from the salary timeline (after raises, ending at termination), capped at the
 -- year's 401(a)(17) compensation limit. Deferrals follow the deferral rate in force each day (the
--- start-of-year rate, then each enrollment, match response, escalation and opt-out from its date), applied to the
--- capped pay, then capped at the year's 402(g) limit plus catch-up from age 50 (and the larger
--- SECURE 2.0 catch-up at ages 60-63), age attained by Dec 31. Amounts DECIMAL(18,2) dollars.
+-- start-of-year rate, then each enrollment, match response, escalation and opt-out from its date:
+-- int_deferral_periods), applied to the capped pay, then capped at the year's 402(g) limit plus
+-- catch-up from age 50 (and the larger SECURE 2.0 catch-up at ages 60-63), age attained by Dec 31. Amounts DECIMAL(18,2) dollars.
 -- The last two columns feed the 415(c) annual-additions limit applied to match and core: the
 -- participant's limit (the lesser of the year's dollar limit and 100 % of pay) and the deferrals that
 -- count toward it (catch-up contributions do not).
@@ -18,21 +18,6 @@ rates AS (
     SELECT employee_id, start_of_year_deferral_rate, current_deferral_rate
     FROM int_deferral_rate_state_accumulator WHERE simulation_year = getvariable('simulation_year')
 ),
-rate_changes AS (
-    SELECT employee_id, make_date(getvariable('simulation_year'), 1, 1) AS rate_start, start_of_year_deferral_rate AS rate, 0 AS change_order
-    FROM rates
-    UNION ALL
-    SELECT employee_id, effective_date, employee_deferral_rate, event_sequence
-    FROM fct_yearly_events
-    WHERE simulation_year = getvariable('simulation_year')
-      AND event_type IN ('enrollment', 'enrollment_change', 'deferral_match_response', 'deferral_escalation')
-),
-rate_periods AS (
-    SELECT employee_id, rate_start, rate,
-           coalesce(lead(rate_start) OVER (PARTITION BY employee_id ORDER BY rate_start, change_order) - 1,
-                    make_date(getvariable('simulation_year'), 12, 31)) AS rate_end
-    FROM rate_changes
-),
 pay AS (
     SELECT employee_id, sum(pa_units(salary, 100) * (period_end - period_start + 1)) AS salary_cent_days
     FROM int_compensation_periods
@@ -40,19 +25,15 @@ pay AS (
     GROUP BY employee_id
 ),
 deferral AS (
-    -- Σ salary x rate x days over the overlaps of salary periods and rate periods, in units of 1e-7
-    -- dollar-days (cents x rate units of 1e-5: exact integers).
-    SELECT s.employee_id,
-           sum(pa_units(s.salary, 100) * pa_units(r.rate, 100000)
-               * (least(s.period_end, r.rate_end) - greatest(s.period_start, r.rate_start) + 1)) AS deferral_units,
-           min(greatest(s.period_start, r.rate_start)) FILTER (WHERE r.rate > 0) AS first_contribution_date,
-           max(least(s.period_end, r.rate_end)) FILTER (WHERE r.rate > 0) AS last_contribution_date
-    FROM int_compensation_periods s
-    JOIN rate_periods r
-      ON r.employee_id = s.employee_id AND r.rate_start <= s.period_end AND r.rate_end >= s.period_start
-     AND r.rate_end >= r.rate_start
-    WHERE s.simulation_year = getvariable('simulation_year')
-    GROUP BY s.employee_id
+    -- Σ salary x rate x days over the deferral periods, in units of 1e-7 dollar-days (cents x rate
+    -- units of 1e-5: exact integers).
+    SELECT employee_id,
+           sum(pa_units(salary, 100) * pa_units(deferral_rate, 100000) * (period_end - period_start + 1)) AS deferral_units,
+           min(period_start) FILTER (WHERE deferral_rate > 0) AS first_contribution_date,
+           max(period_end) FILTER (WHERE deferral_rate > 0) AS last_contribution_date
+    FROM int_deferral_periods
+    WHERE simulation_year = getvariable('simulation_year')
+    GROUP BY employee_id
 ),
 amounts AS (
     SELECT pop.employee_id, pop.employee_birth_date,

@@ -36,10 +36,11 @@ SELECT
     age::INTEGER AS employee_age,
     0 AS employee_tenure,
     level_id::INTEGER AS level_id,
-    pa_age_band(age) AS age_band,
-    pa_tenure_band(0) AS tenure_band,
+    pa_band(age, bl.age_min_values, bl.age_labels) AS age_band,
+    pa_band(0, bl.tenure_min_values, bl.tenure_labels) AS tenure_band,
     1.0::DOUBLE AS event_probability,
     'hire' AS event_category,
     make_date(getvariable('simulation_year')::INTEGER - 1 - age, 12, 31) AS employee_birth_date,
     seq AS hire_sequence_num
 FROM hires
+CROSS JOIN param_band_lookup bl

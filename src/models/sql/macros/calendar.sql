@@ -1,11 +1,7 @@
 -- Shared bands and calendar helpers (reference-simulation.md §3.0).
-CREATE OR REPLACE MACRO pa_age_band(age) AS CASE
-    WHEN age < 25 THEN '< 25' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN '35-44'
-    WHEN age < 55 THEN '45-54' WHEN age < 65 THEN '55-64' ELSE '65+' END;
-
-CREATE OR REPLACE MACRO pa_tenure_band(tenure) AS CASE
-    WHEN tenure < 2 THEN '< 2' WHEN tenure < 5 THEN '2-4' WHEN tenure < 10 THEN '5-9'
-    WHEN tenure < 20 THEN '10-19' ELSE '20+' END;
+-- The label of the band holding value: labels[i] covers [min_values[i], min_values[i+1]), the last
+-- open-ended, min_values ascending from 0 (one list of each kind in param_band_lookup, src/params/bands.ts).
+CREATE OR REPLACE MACRO pa_band(value, min_values, labels) AS labels[len(list_filter(min_values, m -> m <= value))];
 
 CREATE OR REPLACE MACRO pa_year_start(yr) AS make_date(yr::INTEGER, 1, 1);
 CREATE OR REPLACE MACRO pa_year_end(yr) AS make_date(yr::INTEGER, 12, 31);

@@ -35,8 +35,8 @@ SELECT
     pop.current_age,
     pop.current_tenure,
     coalesce(pr.promoted_level_id, pop.level_id) AS level_id,
-    pa_age_band(pop.current_age) AS age_band,
-    pa_tenure_band(pop.current_tenure) AS tenure_band,
+    pa_band(pop.current_age, bl.age_min_values, bl.age_labels) AS age_band,
+    pa_band(pop.current_tenure, bl.tenure_min_values, bl.tenure_labels) AS tenure_band,
     CASE WHEN t.termination_date IS NULL THEN 'active' ELSE 'terminated' END AS employment_status,
     t.termination_date,
     t.termination_reason,
@@ -94,6 +94,7 @@ SELECT
     el.scheduled_hours_per_week
 FROM population pop
 CROSS JOIN param_simulation ps
+CROSS JOIN param_band_lookup bl
 JOIN pay USING (employee_id)
 LEFT JOIN terminations t USING (employee_id)
 LEFT JOIN promotions pr USING (employee_id)

@@ -6,11 +6,12 @@ SELECT
     b.employee_id, b.employee_ssn, b.employee_birth_date, b.employee_hire_date,
     b.current_compensation AS employee_compensation,
     b.current_age, b.current_tenure, b.level_id,
-    pa_age_band(b.current_age) AS age_band,
-    pa_tenure_band(b.current_tenure) AS tenure_band,
+    pa_band(b.current_age, bl.age_min_values, bl.age_labels) AS age_band,
+    pa_band(b.current_tenure, bl.tenure_min_values, bl.tenure_labels) AS tenure_band,
     'active' AS employment_status,
     pa_key(b.employee_id) AS rng_key
 FROM int_baseline_workforce b
+CROSS JOIN param_band_lookup bl
 WHERE b.simulation_year = getvariable('simulation_year')
 UNION ALL
 SELECT
@@ -18,11 +19,12 @@ SELECT
     s.employee_id, s.employee_ssn, s.employee_birth_date, s.employee_hire_date,
     s.full_year_equivalent_compensation,
     s.current_age + 1, s.current_tenure + 1, s.level_id,
-    pa_age_band(s.current_age + 1),
-    pa_tenure_band(s.current_tenure + 1),
+    pa_band(s.current_age + 1, bl.age_min_values, bl.age_labels),
+    pa_band(s.current_tenure + 1, bl.tenure_min_values, bl.tenure_labels),
     'active',
     pa_key(s.employee_id)
 FROM fct_workforce_snapshot s
+CROSS JOIN param_band_lookup bl
 WHERE s.simulation_year = getvariable('simulation_year') - 1
   AND s.employment_status = 'active'
   AND getvariable('simulation_year') > getvariable('start_year')

@@ -1,5 +1,5 @@
 /**
- * The plan designs of the `simulate_<N>x<Y>@<design>` cases: each switches one feature of issue 12 on
+ * The plan designs of the `simulate_<N>x<Y>@<design>` cases: each switches one feature of issues 12-14 on
  * over the bench's config (default config/simulation_config.yaml), laid over it as a batch scenario
  * file is (src/batch/merge.ts), so that its case against `simulate_<N>x<Y>` is the cost of that
  * feature. Schedules split the synthetic census (ages ~20–65, 0–30+ years of service) into bands
@@ -134,6 +134,15 @@ export const DESIGNS = {
         core_status: 'flat',
         core_contribution_rate_percent: 1,
       },
+    },
+  },
+  vesting_accounts: {
+    description:
+      'issue 14: match vesting graded over 6 years (hours-based service), core on a 3-year cliff, 6 % returns, leavers paid out, forfeitures after five breaks reallocated',
+    overlay: {
+      vesting: { service_method: 'hours', match: { type: 'graded', years: 6 }, core: { type: 'cliff', years: 3 } },
+      accounts: { annual_return: 0.06, distribute_on_termination: true },
+      forfeitures: { timing: 'after_five_breaks', policy: 'reallocate_to_participants' },
     },
   },
 } satisfies Record<string, BenchDesign>;

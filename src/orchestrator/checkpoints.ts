@@ -9,6 +9,8 @@ export const CHECKPOINTED_TABLES = [
   'int_deferral_rate_state_accumulator',
   'int_employee_contributions',
   'fct_employer_match_events',
+  // Carried state under the hours service method.
+  'int_vesting_service',
   'fct_account_balances',
   'fct_forfeiture_account',
   'fct_account_events',

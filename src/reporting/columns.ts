@@ -64,6 +64,11 @@ const FORFEITURES_USED = 'Forfeitures used in the year for employer contribution
 const FORFEITURES_REALLOCATED = 'Forfeitures reallocated to participants in the year';
 const FORFEITURE_ACCOUNT_BALANCE = 'The forfeiture account at year end, carried into the next year';
 const AVERAGE_ACTIVE_PAY = 'Mean year-end pay of the actives';
+const ACCOUNT_OPENING = "Σ participants' account balances at the start of the year (the census balances in the first year)";
+const ACCOUNT_CONTRIBUTIONS = 'Σ money paid into the accounts in the year: deferrals, match, true-up, core, reallocated forfeitures';
+const ACCOUNT_EARNINGS = 'Σ investment earnings of the accounts in the year (accounts.annual_return)';
+const ACCOUNT_DISTRIBUTIONS = "Σ leavers' vested balances paid out in the year (accounts.distribute_on_termination)";
+const ACCOUNT_VESTED_BALANCES = 'Σ the vested part of the year-end account balances';
 
 const summaryMetric = (id: HeadlineMetricId): ReportColumn<YearSummary> => metricColumn(id, yearSummaryMetric);
 
@@ -111,6 +116,12 @@ export const YEARLY_AGGREGATE_COLUMNS: readonly ReportColumn<YearSummary>[] = [
   { name: 'forfeitures', unit: 'usd', description: FORFEITURES, value: (y) => y.forfeitures },
   { name: 'forfeitures_reallocated', unit: 'usd', description: FORFEITURES_REALLOCATED, value: (y) => y.forfeituresReallocated },
   { name: 'forfeiture_account_balance', unit: 'usd', description: FORFEITURE_ACCOUNT_BALANCE, value: (y) => y.forfeitureAccountBalance },
+  { name: 'account_opening', unit: 'usd', description: ACCOUNT_OPENING, value: (y) => y.accountOpening },
+  { name: 'account_contributions', unit: 'usd', description: ACCOUNT_CONTRIBUTIONS, value: (y) => y.accountContributions },
+  { name: 'account_earnings', unit: 'usd', description: ACCOUNT_EARNINGS, value: (y) => y.accountEarnings },
+  { name: 'account_distributions', unit: 'usd', description: ACCOUNT_DISTRIBUTIONS, value: (y) => y.accountDistributions },
+  summaryMetric('account_balances'),
+  { name: 'account_vested_balances', unit: 'usd', description: ACCOUNT_VESTED_BALANCES, value: (y) => y.accountVestedBalances },
 ];
 
 const analysisMetric = (id: HeadlineMetricId): ReportColumn<WorkforceAnalysisRow> => metricColumn(id, (row, m) => row[m]);
@@ -142,6 +153,8 @@ export const WORKFORCE_ANALYSIS_COLUMNS: readonly ReportColumn<WorkforceAnalysis
   { name: 'forfeitures', unit: 'usd', description: FORFEITURES, value: (r) => r.forfeitures },
   { name: 'forfeitures_reallocated', unit: 'usd', description: FORFEITURES_REALLOCATED, value: (r) => r.forfeitures_reallocated },
   { name: 'forfeiture_account_balance', unit: 'usd', description: FORFEITURE_ACCOUNT_BALANCE, value: (r) => r.forfeiture_account_balance },
+  analysisMetric('account_balances'),
+  { name: 'account_vested_balances', unit: 'usd', description: ACCOUNT_VESTED_BALANCES, value: (r) => r.account_vested_balances },
 ];
 
 /** `analyze events`: one row per year and event type, then the year's total as event type all_events. */

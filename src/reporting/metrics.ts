@@ -30,6 +30,7 @@ export const HEADLINE_METRIC_IDS = [
   'employer_core_cost',
   'total_employer_plan_cost',
   'net_employer_plan_cost',
+  'account_balances',
 ] as const;
 export type HeadlineMetricId = (typeof HEADLINE_METRIC_IDS)[number];
 
@@ -73,6 +74,12 @@ export const HEADLINE_METRICS: readonly MetricDefinition[] = [
     unit: 'usd',
     description: 'Total employer plan cost less the forfeitures used in the year (for employer contributions or plan expenses)',
   },
+  {
+    id: 'account_balances',
+    label: 'Account balances (year end)',
+    unit: 'usd',
+    description: "Σ year-end balances of every participant's accounts, all sources, vested or not, leavers' undistributed money included",
+  },
 ];
 
 /**
@@ -94,6 +101,13 @@ export type YearMetrics = {
   /** what it reallocated to participants, and what it carries into the next year. */
   forfeitures_reallocated: number;
   forfeiture_account_balance: number;
+  /** The participant accounts (fct_account_balances): Σ opening balances, and the year's flows into and out of them */
+  account_opening: number;
+  account_contributions: number;
+  account_earnings: number;
+  account_distributions: number;
+  /** and Σ the vested part of the year-end balances (account_balances is Σ all of them). */
+  account_vested_balances: number;
 } & Record<HeadlineMetricId, number>;
 
 /** A database without the forfeiture account (written before issue 14, or migrated) forfeited nothing. */
@@ -101,6 +115,12 @@ const NO_FORFEITURE_ACCOUNT = `SELECT NULL::INTEGER AS simulation_year, 0 AS for
   0 AS forfeitures_reallocated, 0 AS forfeiture_account_balance WHERE false`;
 const FORFEITURE_ACCOUNT = `SELECT simulation_year, forfeitures, used_for_contributions + used_for_expenses AS forfeitures_used,
   reallocated AS forfeitures_reallocated, closing AS forfeiture_account_balance FROM fct_forfeiture_account`;
+/** Nor does it have participant accounts. */
+const NO_ACCOUNTS = `SELECT NULL::INTEGER AS simulation_year, 0 AS account_opening, 0 AS account_contributions, 0 AS account_earnings,
+  0 AS account_distributions, 0 AS account_balances, 0 AS account_vested_balances WHERE false`;
+const ACCOUNTS = `SELECT simulation_year, sum(opening) AS account_opening, sum(contributions) AS account_contributions,
+  sum(earnings) AS account_earnings, sum(distributions) AS account_distributions, sum(closing) AS account_balances,
+  sum(vested_balance) AS account_vested_balances FROM fct_account_balances GROUP BY simulation_year`;
 
 /**
  * The headline metrics of every simulated year in the database (ascending), or of the years
@@ -110,12 +130,19 @@ const FORFEITURE_ACCOUNT = `SELECT simulation_year, forfeitures, used_for_contri
 export async function readYearMetrics(db: Database, years?: { from: number; to: number }): Promise<YearMetrics[]> {
   const filter = years === undefined ? '' : 'WHERE simulation_year BETWEEN $from AND $to';
   const account = (await db.tableExists('fct_forfeiture_account')) ? FORFEITURE_ACCOUNT : NO_FORFEITURE_ACCOUNT;
+  const accounts = (await db.tableExists('fct_account_balances')) ? ACCOUNTS : NO_ACCOUNTS;
   const rows = await db.all<Record<string, number>>(
     `SELECT s.*,
             coalesce(f.forfeitures, 0)::DOUBLE AS forfeitures,
             coalesce(f.forfeitures_used, 0)::DOUBLE AS forfeitures_used,
             coalesce(f.forfeitures_reallocated, 0)::DOUBLE AS forfeitures_reallocated,
-            coalesce(f.forfeiture_account_balance, 0)::DOUBLE AS forfeiture_account_balance
+            coalesce(f.forfeiture_account_balance, 0)::DOUBLE AS forfeiture_account_balance,
+            coalesce(a.account_opening, 0)::DOUBLE AS account_opening,
+            coalesce(a.account_contributions, 0)::DOUBLE AS account_contributions,
+            coalesce(a.account_earnings, 0)::DOUBLE AS account_earnings,
+            coalesce(a.account_distributions, 0)::DOUBLE AS account_distributions,
+            coalesce(a.account_balances, 0)::DOUBLE AS account_balances,
+            coalesce(a.account_vested_balances, 0)::DOUBLE AS account_vested_balances
      FROM (
      SELECT simulation_year::INTEGER AS year,
             count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active_headcount,
@@ -134,6 +161,7 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
        FROM fct_workforce_snapshot ${filter}
       GROUP BY 1) s
      LEFT JOIN (${account}) f ON f.simulation_year = s.year
+     LEFT JOIN (${accounts}) a ON a.simulation_year = s.year
      ORDER BY s.year`,
     years === undefined ? [] : { from: years.from, to: years.to },
   );
@@ -161,6 +189,12 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
       forfeitures_used: used,
       forfeitures_reallocated: Number(r.forfeitures_reallocated),
       forfeiture_account_balance: Number(r.forfeiture_account_balance),
+      account_balances: Number(r.account_balances),
+      account_opening: Number(r.account_opening),
+      account_contributions: Number(r.account_contributions),
+      account_earnings: Number(r.account_earnings),
+      account_distributions: Number(r.account_distributions),
+      account_vested_balances: Number(r.account_vested_balances),
     };
   });
 }

@@ -31,6 +31,7 @@ export interface YearAudit {
     | 'forfeituresUsed'
     | 'forfeituresReallocated'
     | 'forfeitureAccountBalance'
+    | 'accountBalances'
   >;
   validation: ValidationOutcome[];
 }

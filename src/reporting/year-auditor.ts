@@ -47,6 +47,7 @@ export class YearAuditor {
         forfeituresUsed: summary.forfeituresUsed,
         forfeituresReallocated: summary.forfeituresReallocated,
         forfeitureAccountBalance: summary.forfeitureAccountBalance,
+        accountBalances: summary.accountBalances,
       },
       validation:
         validation === undefined

@@ -42,6 +42,14 @@ export interface YearSummary {
   forfeituresUsed: number;
   forfeituresReallocated: number;
   forfeitureAccountBalance: number;
+  /** account_balances */
+  accountBalances: number;
+  /** The participant accounts of readYearMetrics: Σ opening, contributions, earnings, distributions, vested. */
+  accountOpening: number;
+  accountContributions: number;
+  accountEarnings: number;
+  accountDistributions: number;
+  accountVestedBalances: number;
 }
 
 /**
@@ -58,6 +66,7 @@ export const YEAR_SUMMARY_METRIC_FIELDS = {
   employer_core_cost: 'employerCore',
   total_employer_plan_cost: 'employerCost',
   net_employer_plan_cost: 'netEmployerCost',
+  account_balances: 'accountBalances',
 } as const satisfies Record<HeadlineMetricId, keyof YearSummary>;
 
 type MetricField = (typeof YEAR_SUMMARY_METRIC_FIELDS)[HeadlineMetricId];
@@ -114,6 +123,11 @@ export function yearSummaryOf(metrics: YearMetrics, counts: YearCounts): YearSum
     forfeituresUsed: metrics.forfeitures_used,
     forfeituresReallocated: metrics.forfeitures_reallocated,
     forfeitureAccountBalance: metrics.forfeiture_account_balance,
+    accountOpening: metrics.account_opening,
+    accountContributions: metrics.account_contributions,
+    accountEarnings: metrics.account_earnings,
+    accountDistributions: metrics.account_distributions,
+    accountVestedBalances: metrics.account_vested_balances,
     ...metricFields(metrics),
   };
 }

@@ -46,6 +46,7 @@ export function formatYearAudit(audit: YearAudit): string {
         ['forfeited in the year', formatMoney(plan.forfeitures)],
         ['forfeitures reallocated', formatMoney(plan.forfeituresReallocated)],
         ['forfeiture account at year end', formatMoney(plan.forfeitureAccountBalance)],
+        ['account balances at year end', formatMoney(plan.accountBalances)],
       ],
     ),
     audit.validation.length === 0
@@ -96,9 +97,22 @@ export function formatProgression(years: readonly YearSummary[]): string {
     years.map((y) => [String(y.year), ...costIds.map((id) => metricCell(y, id))]),
   );
   const forfeitures = formatForfeitureAccount(years);
+  const accounts = textTable(
+    ['Year', 'Opening', 'Contributions', 'Earnings', 'Distributions', 'Forfeited', metricLabel('account_balances'), 'Vested'],
+    years.map((y) => [
+      String(y.year),
+      formatMoney(y.accountOpening),
+      formatMoney(y.accountContributions),
+      formatMoney(y.accountEarnings),
+      formatMoney(y.accountDistributions),
+      formatMoney(y.forfeitures),
+      metricCell(y, 'account_balances'),
+      formatMoney(y.accountVestedBalances),
+    ]),
+  );
   return `Workforce\n${workforce}\n\nPay and participation\n${pay}\n\nPlan contributions and employer cost\n${cost}${
     forfeitures === '' ? '' : `\n\nForfeiture account\n${forfeitures}`
-  }`;
+  }\n\nParticipant accounts (opening + contributions + earnings − distributions − forfeited = year end)\n${accounts}`;
 }
 
 /** The forfeiture account per year; nothing (empty text) for a run that forfeited nothing. */
@@ -180,7 +194,7 @@ export function formatWorkforceAnalysis(analysis: WorkforceAnalysis): string {
   );
   const tables = [
     ['total_compensation', 'participation_rate', 'avg_deferral_rate', 'employee_contributions'],
-    ['employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost', 'net_employer_plan_cost'],
+    ['employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost', 'net_employer_plan_cost', 'account_balances'],
   ] as const;
   const plan = tables.map((ids) =>
     textTable(

@@ -12,6 +12,7 @@ import {
   readScenarioMetrics,
   type ComparedFigure,
   type ComparedMetric,
+  type ComparedComplianceTest,
   type ScenarioComparison,
   type ScenarioMetrics,
 } from '../reporting/scenario-compare.js';
@@ -136,8 +137,26 @@ const SCENARIO_COLUMNS: Array<Column<ScenarioSheetRow>> = [
 ];
 
 /**
+ * Compliance: per year, test and group, each scenario's result (pass / FAIL) and margin, in the test's
+ * unit (a fraction of pay; 415c dollars), positive when passing by that much.
+ */
+function addComplianceSheet(workbook: ExcelJS.Workbook, comparison: ScenarioComparison): void {
+  const names = comparison.scenarios.map((s) => s.name);
+  const columns: Array<Column<ComparedComplianceTest>> = [
+    { header: 'Year', value: (r) => r.year },
+    { header: 'Test', value: (r) => r.test_name },
+    { header: 'Group', value: (r) => r.group_name },
+    ...names.flatMap((n): Array<Column<ComparedComplianceTest>> => [
+      { header: `${n} result`, value: (r) => (r.scenarios[n] ? (r.scenarios[n].passed ? 'pass' : 'FAIL') : null) },
+      { header: `${n} margin`, value: (r) => r.scenarios[n]?.margin ?? null },
+    ]),
+  ];
+  addSheet(workbook, 'Compliance', columns, comparison.compliance);
+}
+
+/**
  * Comparison (rows = metric × year and all years, columns = scenarios and their differences from the
- * baseline), Charts, Scenarios (every scenario's run) and Notes (the baseline, the discount rate and
+ * baseline), Charts, Compliance (each test's pass/fail and margin per scenario), Scenarios (every scenario's run) and Notes (the baseline, the discount rate and
  * each metric's definition). Without a comparison (no scenario completed), Scenarios alone. `stamp`
  * dates the file (the batch's start): the same figures, runs and stamp give the same bytes.
  */
@@ -153,6 +172,7 @@ export async function writeComparisonWorkbook(
     addComparisonSheet(workbook, comparison);
     addChartsSheet(workbook, comparison);
   }
+  if (comparison !== null && comparison.compliance.length > 0) addComplianceSheet(workbook, comparison);
   addSheet(workbook, 'Scenarios', SCENARIO_COLUMNS, scenarios);
   if (comparison !== null) addNotesSheet(workbook, comparison);
   await writeWorkbook(workbook, path, stamp);

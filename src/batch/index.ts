@@ -55,6 +55,8 @@ export interface BatchOptions {
   baseline?: string | undefined;
   /** Annual discount rate of the present value of employer cost, a fraction (default 0). */
   discountRate?: number | undefined;
+  /** Each run with --fail-on-compliance: a failing compliance test fails the scenario. */
+  failOnCompliance?: boolean | undefined;
   /** Source of PLANALIGN_/NAV_ overrides, applied here and written into each scenario config (default process.env). */
   env?: Record<string, string | undefined> | undefined;
   /** Aborting stops new runs and interrupts running ones (each rolls back its year in progress). */
@@ -194,6 +196,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       if (options.census !== undefined) args.push('--census', result.census);
       args.push('--threads', String(childThreads), '--memory-limit', childMemory);
       if (options.seed !== undefined) args.push('--seed', String(options.seed));
+      if (options.failOnCompliance === true) args.push('--fail-on-compliance');
       args.push(...censusIntakeArgs(options.censusIntake ?? {}));
       const outcome = await runChild({
         args,
@@ -308,7 +311,8 @@ function recordOutcome(result: ScenarioResult, outcome: ChildOutcome, warnings: 
   if (outcome.spawnError !== undefined) {
     result.error = `could not start: ${outcome.spawnError}`;
   } else if (outcome.exitCode !== 0) {
-    const why = outcome.exitCode === ExitCode.ValidationFailure && summary.ok ? validationFindings(summary.validation) : stderrTail(result.stderrPath);
+    const why =
+      outcome.exitCode === ExitCode.ValidationFailure && summary.ok ? validationFindings(summary.validation, summary.complianceFailures) : stderrTail(result.stderrPath);
     const how = outcome.signal !== null ? `killed by ${outcome.signal}` : `exit code ${outcome.exitCode}`;
     result.error = why === '' ? how : `${how}: ${why}`;
   } else if (!summary.ok) {
@@ -320,7 +324,7 @@ function recordOutcome(result: ScenarioResult, outcome: ChildOutcome, warnings: 
 
 type Validation = Array<{ year: number; rule: string; severity: string; violations: number }>;
 type RunSummary =
-  | { ok: true; runId: string | undefined; configHash: string | undefined; years: YearFigures[]; validation: Validation }
+  | { ok: true; runId: string | undefined; configHash: string | undefined; years: YearFigures[]; validation: Validation; complianceFailures: string[] }
   | { ok: false; error: string };
 
 /**
@@ -361,13 +365,18 @@ export function readRunSummary(path: string): RunSummary {
   });
   if (Array.isArray(summary.validation)) for (const v of summary.validation as Array<{ year: unknown; results: unknown }>) add(v.year, v.results);
   const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return { ok: true, runId: str(summary.runId), configHash: str(summary.configHash), years, validation };
+  // The failing compliance tests (simulate --json's `compliance`, complianceJson records).
+  const complianceFailures = (Array.isArray(summary.compliance) ? (summary.compliance as Array<Record<string, unknown>>) : [])
+    .filter((c) => c.passed === false)
+    .map((c) => `${String(c.year)} ${String(c.test_name)} ${String(c.group_name)} failed`);
+  return { ok: true, runId: str(summary.runId), configHash: str(summary.configHash), years, validation, complianceFailures };
 }
 
-/** For exit 3: the error-severity rules that found violations, from the run's JSON summary. */
-function validationFindings(validation: Validation): string {
+/** For exit 3: the error-severity rules that found violations and the failing compliance tests, from the run's JSON summary. */
+function validationFindings(validation: Validation, complianceFailures: readonly string[]): string {
   const findings = validation.filter((v) => v.severity === 'error' && v.violations > 0).map((v) => `${v.year} ${v.rule}: ${v.violations} row(s)`);
-  return findings.length > 0 ? `validation failed: ${findings.join('; ')}` : 'validation failed';
+  if (findings.length > 0) return `validation failed: ${findings.join('; ')}`;
+  return complianceFailures.length > 0 ? `compliance failed (--fail-on-compliance): ${complianceFailures.join('; ')}` : 'validation failed';
 }
 
 /** The error of a failed run: from its last "Error:" line on, else its last lines. */

@@ -43,6 +43,10 @@ export const CENSUS_COLUMNS: readonly CensusColumn[] = [
   { name: 'balance_core', kind: 'balance', required: false },
   // The part of the deferrals that goes to Roth (0-1); empty: 0, all pre-tax.
   { name: 'roth_deferral_share', kind: 'share', required: false },
+  // Issue 15: an officer (true) and the share of the employer owned (0-1, 0.05 is 5 %), for the HCE
+  // (IRC 414(q)) and key-employee (416(i)) tests of int_compliance_population; empty: false, 0.
+  { name: 'is_officer', kind: 'bool', required: false },
+  { name: 'ownership_pct', kind: 'share', required: false },
 ];
 
 export const REQUIRED_CENSUS_COLUMNS: readonly string[] = CENSUS_COLUMNS.filter((c) => c.required).map(

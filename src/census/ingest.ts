@@ -419,6 +419,8 @@ async function validateAndStage(db: Database, ctx: StageContext): Promise<Census
             coalesce(balance_match, 0)::DECIMAL(18,2) AS balance_match,
             coalesce(balance_core, 0)::DECIMAL(18,2) AS balance_core,
             coalesce(roth_deferral_share, 0)::DECIMAL(7,4) AS roth_deferral_share,
+            coalesce(is_officer, false)::BOOLEAN AS is_officer,
+            coalesce(ownership_pct, 0)::DECIMAL(7,6) AS ownership_pct,
             source_row::INTEGER AS source_row
        FROM ${typed}
       WHERE ${KEEP_RANK} = 1

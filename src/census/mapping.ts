@@ -35,6 +35,8 @@ export const MISSING_COLUMN_DEFAULTS: Readonly<Record<string, string>> = {
   balance_match: 'empty: the match account starts at zero',
   balance_core: 'empty: the core account starts at zero',
   roth_deferral_share: 'empty: every deferral is pre-tax (no Roth)',
+  is_officer: 'empty: no census employee is an officer (no key employee by office)',
+  ownership_pct: 'empty: no census employee owns any of the employer (no HCE or key employee by ownership)',
 };
 const CARRIED_AMOUNT_DEFAULT = 'empty (the simulation computes contributions itself; no result changes)';
 

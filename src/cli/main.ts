@@ -32,6 +32,7 @@ const simulateCommand = program
   .option('--force-restart', 'clear the requested years (and later ones) and recompute them')
   .option('--fail-on-validation-error', 'stop with exit 3 and roll the year back when an error rule finds violations (default: setup.fail_on_validation_error)')
   .option('--no-fail-on-validation-error', 'record error-rule violations and go on (exit 3 at the end), whatever setup.fail_on_validation_error says')
+  .option('--fail-on-compliance', 'a failing compliance test (ADP, ACP, 401(a)(4), 410(b), 416, 415(c)) is an error: exit 3 at the end (default: a warning)')
   .option('--rules <file.js>', 'a JavaScript module exporting extra validation rules')
   .option('--report <dir>', 'write the run report there at the end: summary.txt, JSON, CSV and an XLSX workbook')
   .option('--dry-run', 'print the execution plan (years x stages x models) and touch nothing')
@@ -57,6 +58,7 @@ const batchCommand = program
   .option('--seed <n>', 'random seed of every scenario (overrides simulation.random_seed)')
   .option('--baseline <name>', 'the scenario the others are compared with (default: the one named baseline, else the first by name)')
   .option('--discount-rate <rate>', 'annual discount rate of the present value of employer cost, e.g. 0.03 or 3% (default 0)')
+  .option('--fail-on-compliance', "a scenario whose compliance test fails is a failed run (its simulate's --fail-on-compliance)")
   .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
 for (const flag of censusIntakeFlags()) batchCommand.addOption(flag);
 
@@ -98,8 +100,8 @@ program
 
 program
   .command('analyze')
-  .description('Analyse a simulated database: the workforce per year (default) or events per year and type')
-  .argument('[target]', 'workforce or events', 'workforce')
+  .description('Analyse a simulated database: the workforce per year (default), events per year and type, or the compliance tests per year')
+  .argument('[target]', 'workforce, events or compliance', 'workforce')
   .option('--database <file>', 'DuckDB file of a finished simulation', 'simulation.duckdb')
   .option('--export <format>', 'also write the analysis as csv or xlsx')
   .option('--out <dir>', 'folder for --export', 'reports')

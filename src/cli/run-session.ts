@@ -2,6 +2,7 @@ import { openSync, writeSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { ExitCode } from '../errors.js';
 import type { RunResult } from '../orchestrator/orchestrator.js';
+import { complianceFailures, describeComplianceFailure } from '../reporting/compliance.js';
 import { fanOut, type ProgressSink } from '../orchestrator/progress.js';
 import { consoleProgress, ndjsonProgress, StatusFile, statusFilePath } from './progress.js';
 import { firstYearMark } from './first-year-mark.js';
@@ -63,4 +64,24 @@ function lazyAppend(path: string): { write(line: string): void } {
 export function validationExitCode(result: Pick<RunResult, 'years'>): ExitCode {
   const errors = result.years.flatMap((y) => y.validation).filter((r) => r.severity === 'error' && r.violations > 0);
   return errors.length > 0 ? ExitCode.ValidationFailure : ExitCode.Success;
+}
+
+/**
+ * The run output's compliance lines: each failing test a warning (an error with --fail-on-compliance),
+ * or that every test passed.
+ */
+export function complianceFindings(result: Pick<RunResult, 'compliance'>, failOnCompliance: boolean): string[] {
+  if (result.compliance.length === 0) return [];
+  const failures = complianceFailures(result.compliance);
+  if (failures.length === 0) return [`  all ${result.compliance.length} compliance test results passed (planalign analyze compliance)`];
+  const severity = failOnCompliance ? 'error' : 'warning';
+  return [
+    `Compliance findings (planalign analyze compliance for the numbers):`,
+    ...failures.map((r) => `  ${severity}: ${describeComplianceFailure(r)}`),
+  ];
+}
+
+/** Exit 3 with --fail-on-compliance when a compliance test failed in a completed run. */
+export function complianceExitCode(result: Pick<RunResult, 'compliance'>, failOnCompliance: boolean): ExitCode {
+  return failOnCompliance && complianceFailures(result.compliance).length > 0 ? ExitCode.ValidationFailure : ExitCode.Success;
 }

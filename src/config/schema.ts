@@ -16,6 +16,7 @@ import { checkCoreDesign, coreDesignShape } from './core.js';
 import { dcPlanSchema } from './dc-plan-overlay.js';
 import { bandSchemas, checkPromotionBands } from './bands.js';
 import { accountSchemas, checkAccountReturns } from './accounts.js';
+import { complianceSchema } from './compliance.js';
 import { ignoredKey } from './ignored.js';
 import { closestKey } from './suggest.js';
 import { effectiveVesting, vestingScheduleSchema, vestingSchema, type VestingSchedule } from './vesting.js';
@@ -1156,6 +1157,7 @@ export const simulationConfigSchema = z.object({
   deferral_match_response: deferralMatchResponseSchema.optional(),
   new_hire: newHireSchema.prefault({}),
   vesting: vestingSchema.optional(), // absent: everything vests immediately (vesting.ts)
+  compliance: complianceSchema, // absent: the defaults (compliance.ts); the tests run every year
 
   new_hire_compensation: ignoredKey('new_hire_compensation', newHireCompensationLoose),
   plan_year: ignoredKey('plan_year', loose({ start_date: str, end_date: str, annualization_method: str })),

@@ -9,8 +9,9 @@ import type { Database } from './database.js';
  * 2: runs keep their canonical config JSON and parameter-table hashes; checkpoints their parameters hash.
  * 3: the plan-design columns of issue 12 (match and core modes, plan and employer-money eligibility, hours).
  * 4: accounts, vesting and forfeitures of issue 14 (the match true-up column).
+ * 5: the compliance tables of issue 15 (populations, top-heavy minimum, test results).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 
 const schemaSql = (): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schema.sql'), 'utf8');
@@ -112,6 +113,7 @@ export const MODEL_COLUMNS_SINCE: Readonly<Record<number, Readonly<Record<string
  */
 export const MODEL_TABLES_SINCE: Readonly<Record<number, readonly string[]>> = {
   4: ['fct_account_balances', 'int_vesting_service', 'fct_forfeiture_account', 'fct_account_events'],
+  5: ['int_top_heavy_minimum', 'int_compliance_population', 'fct_compliance_tests'],
 };
 
 /** The schema version of the database (null: none yet). */

@@ -15,7 +15,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export type Layer = 'staging' | 'foundation' | 'events' | 'dc_plan' | 'registries' | 'accounts' | 'marts';
+export type Layer = 'staging' | 'foundation' | 'events' | 'dc_plan' | 'registries' | 'accounts' | 'compliance' | 'marts';
 
 export interface ModelDefinition {
   name: string;
@@ -246,6 +246,30 @@ export const MODELS: readonly ModelDefinition[] = [
     readsPreviousYear: ['fct_forfeiture_account'],
   },
   {
+    name: 'int_compliance_population',
+    layer: 'compliance',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: [
+      'int_plan_eligibility',
+      'int_employee_contributions',
+      'int_employee_match_calculations',
+      'int_employer_core_contributions',
+      'int_forfeiture_reallocations',
+      'int_employer_eligibility',
+      'int_vesting_service',
+    ],
+    // The look-back year's pay.
+    readsPreviousYear: ['fct_workforce_snapshot'],
+  },
+  {
+    name: 'int_top_heavy_minimum',
+    layer: 'compliance',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_compliance_population', 'int_plan_eligibility', 'int_employee_contributions'],
+    // The balances at the determination date, Dec 31 of the previous year.
+    readsPreviousYear: ['fct_account_balances'],
+  },
+  {
     name: 'fct_account_balances',
     layer: 'accounts',
     stage: 'STATE_ACCUMULATION',
@@ -257,6 +281,7 @@ export const MODELS: readonly ModelDefinition[] = [
       'int_forfeiture_reallocations',
       'int_plan_eligibility',
       'int_vesting_service',
+      'int_top_heavy_minimum',
     ],
     // The balances carried into the year, with a leaver's frozen vested percent and termination year.
     readsPreviousYear: ['fct_account_balances'],
@@ -265,7 +290,13 @@ export const MODELS: readonly ModelDefinition[] = [
     name: 'fct_forfeiture_account',
     layer: 'accounts',
     stage: 'STATE_ACCUMULATION',
-    dependsOn: ['fct_account_balances', 'int_employee_match_calculations', 'int_employer_core_contributions', 'int_forfeiture_reallocations'],
+    dependsOn: [
+      'fct_account_balances',
+      'int_employee_match_calculations',
+      'int_employer_core_contributions',
+      'int_forfeiture_reallocations',
+      'int_top_heavy_minimum',
+    ],
     // The account carried into the year.
     readsPreviousYear: ['fct_forfeiture_account'],
   },
@@ -289,6 +320,16 @@ export const MODELS: readonly ModelDefinition[] = [
       'int_employee_match_calculations',
       'int_employer_core_contributions',
       'int_employer_eligibility',
+      'int_top_heavy_minimum',
     ],
+  },
+  {
+    // Last: it reports on everything the year built.
+    name: 'fct_compliance_tests',
+    layer: 'compliance',
+    stage: 'STATE_ACCUMULATION',
+    dependsOn: ['int_compliance_population', 'int_top_heavy_minimum', 'int_employee_match_calculations', 'int_employer_core_contributions'],
+    // The prior-year ADP/ACP method's NHCE averages of the previous year.
+    readsPreviousYear: ['int_compliance_population'],
   },
 ];

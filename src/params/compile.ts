@@ -2,6 +2,7 @@ import type { SimulationConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
 import { timestamp } from '../db/metadata.js';
 import { compileAccountParameters } from './accounts.js';
+import { compileComplianceParameters } from './compliance.js';
 import { compileForfeitureParameters } from './forfeitures.js';
 import { compileBandsAndPromotionHazard } from './bands.js';
 import { compileDcPlanParameters } from './dc-plan.js';
@@ -187,5 +188,6 @@ export async function compileParameters(
   await compileAccountParameters(db, config);
   await compileForfeitureParameters(db, config);
   await compileVestingParameters(db, config, notices);
+  await compileComplianceParameters(db, config, notices);
   return { notices };
 }

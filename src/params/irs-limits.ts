@@ -82,13 +82,15 @@ const COLUMNS = [
   ['key_employee_compensation_threshold', 'DECIMAL(18,2)'],
   ['social_security_wage_base', 'DECIMAL(18,2)'],
   ['is_projected', 'BOOLEAN'],
+  // The HCE threshold of the year before (the look-back year's; a year before the table's first takes its first).
+  ['lookback_hce_compensation_threshold', 'DECIMAL(18,2)'],
 ] as const;
 
 type Column = (typeof COLUMNS)[number][0];
 type LimitRow = Record<Column, string | number | boolean | null>;
 
 /** A row of irs_limits.csv (validated by tables.ts) as the columns of param_irs_limits. */
-function publishedRow(csv: Record<string, string | null>): Omit<LimitRow, 'simulation_year' | 'is_projected'> {
+function publishedRow(csv: Record<string, string | null>): Omit<LimitRow, 'simulation_year' | 'is_projected' | 'lookback_hce_compensation_threshold'> {
   const value = (column: string): string | null => (csv[column] === '' ? null : (csv[column] ?? null));
   return {
     limit_year: Number(csv.limit_year),
@@ -126,19 +128,23 @@ export async function compileIrsLimits(db: Database, config: SimulationConfig, n
   const rate = config.setup.irs_limit_indexing_rate;
   const { start_year: start, end_year: end } = config.simulation;
 
-  const rows: LimitRow[] = [];
-  for (let year = start; year <= lastParameterYear(start); year += 1) {
+  const limitsOf = (year: number): Omit<LimitRow, 'lookback_hce_compensation_threshold'> => {
     if (year <= lastYear) {
       const row = published[Math.max(year, firstYear) - firstYear] as (typeof published)[number];
-      rows.push({ simulation_year: year, ...row, is_projected: false });
-      continue;
+      return { simulation_year: year, ...row, is_projected: false };
     }
-    const projected: LimitRow = { ...last, simulation_year: year, is_projected: true };
+    const projected: Omit<LimitRow, 'lookback_hce_compensation_threshold'> = { ...last, simulation_year: year, is_projected: true };
     for (const limit of Object.keys(IRS_LIMIT_INDEXING) as IrsLimit[]) {
       const value = last[limit];
       projected[limit] = value === null ? null : projectIrsLimit(limit, String(value), rate, year - lastYear);
     }
-    rows.push(projected);
+    return projected;
+  };
+  const rows: LimitRow[] = [];
+  for (let year = start; year <= lastParameterYear(start); year += 1) {
+    // The HCE test of year Y compares Y-1 pay with Y-1's threshold (IRC 414(q)(1)(B)): the start
+    // year's look-back year is before the run, so it is carried on each year's row.
+    rows.push({ ...limitsOf(year), lookback_hce_compensation_threshold: limitsOf(year - 1).hce_compensation_threshold });
   }
 
   await db.run(`CREATE OR REPLACE TABLE param_irs_limits (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`);

@@ -6,7 +6,8 @@ import type { Database } from '../db/database.js';
  * The match design as data (reference-plan-design.md §2), read by int_employee_match_calculations:
  * - `param_match_design`, one row: the mode (`match_status`), the master switch (`match_enabled`),
  *   what selects the band (`band_basis`: none, service or points) and whether the year-end true-up
- *   pays the annual formula (`true_up`, else the per-period match is the match);
+ *   pays the annual formula (`true_up`, else the per-period match is the match) and the active
+ *   deferral-based formula's type (`formula_type`: the safe-harbor label the compliance tests read);
  * - `param_match_bands`, one row per band and tier: the band's range [band_min, band_max) of years of
  *   service or points (band_max NULL: unbounded) and each tier's share of pay [employee_min,
  *   employee_max) matched at match_rate. A deferral-based formula is one band over everyone; a
@@ -65,6 +66,13 @@ export function matchDesign(config: SimulationConfig): MatchDesign {
   }
 }
 
+/** The active deferral-based formula's type (simple, tiered, safe_harbor, qaca), which the ADP/ACP safe-harbor
+ *  exemption reads (fct_compliance_tests); null for the service- and points-graded modes. */
+function formulaType(config: SimulationConfig): string | null {
+  const m = config.employer_match;
+  return m.employer_match_status === 'deferral_based' ? (m.formulas[m.active_formula]?.type ?? null) : null;
+}
+
 /** '0-4 years', '5+ years', '60-79 points': the whole values a band [min, max) holds. */
 export function bandLabel(band: Pick<MatchBand, 'min' | 'max'>, unit: string): string {
   return band.max === null ? `${band.min}+ ${unit}` : band.max - 1 === band.min ? `${band.min} ${unit}` : `${band.min}-${band.max - 1} ${unit}`;
@@ -75,8 +83,8 @@ export async function compileMatchParameters(db: Database, config: SimulationCon
   await db.run(
     `CREATE OR REPLACE TABLE param_match_design AS
      SELECT $status::VARCHAR AS match_status, $enabled::BOOLEAN AS match_enabled, $basis::VARCHAR AS band_basis,
-            $trueUp::BOOLEAN AS true_up`,
-    { status: design.status, enabled: design.enabled, basis: design.basis, trueUp: config.employer_match.true_up },
+            $trueUp::BOOLEAN AS true_up, $formulaType::VARCHAR AS formula_type`,
+    { status: design.status, enabled: design.enabled, basis: design.basis, trueUp: config.employer_match.true_up, formulaType: formulaType(config) },
   );
   await db.run(
     `CREATE OR REPLACE TABLE param_match_bands (band INTEGER, band_label VARCHAR, band_min INTEGER, band_max INTEGER,

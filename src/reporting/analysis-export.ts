@@ -1,7 +1,7 @@
 import type { Analysis } from './analysis.js';
 import { writeAtomically, writeTextAtomically } from './atomic.js';
 import { ensureOutDir, outputPath } from './paths.js';
-import { eventsAnalysisCsv, workforceAnalysisCsv } from './render/csv.js';
+import { complianceCsv, eventsAnalysisCsv, workforceAnalysisCsv } from './render/csv.js';
 import { writeAnalysisWorkbook } from './render/xlsx.js';
 
 export const ANALYSIS_EXPORT_FORMATS = ['csv', 'xlsx'] as const;
@@ -22,7 +22,9 @@ export async function writeAnalysis(outDir: string, analysis: Analysis, format: 
   if (format === 'xlsx') {
     await writeAtomically(path, (temp) => writeAnalysisWorkbook(temp, analysis, stamp));
   } else {
-    await writeTextAtomically(path, analysis.target === 'workforce' ? workforceAnalysisCsv(analysis) : eventsAnalysisCsv(analysis));
+    const csv =
+      analysis.target === 'workforce' ? workforceAnalysisCsv(analysis) : analysis.target === 'events' ? eventsAnalysisCsv(analysis) : complianceCsv(analysis.rows);
+    await writeTextAtomically(path, csv);
   }
   return path;
 }

@@ -1,12 +1,13 @@
 import type { Database } from '../db/database.js';
+import { readComplianceResults, type ComplianceResult } from './compliance.js';
 import { growthRate, readYearMetrics, type YearMetrics } from './metrics.js';
 
 /**
- * Aggregate analyses of a simulated database for `planalign analyze`: the workforce per year and
- * the events per year and type. Aggregates only.
+ * Aggregate analyses of a simulated database for `planalign analyze`: the workforce per year, the
+ * events per year and type, and the compliance tests per year. Aggregates only.
  */
 
-export const ANALYSIS_TARGETS = ['workforce', 'events'] as const;
+export const ANALYSIS_TARGETS = ['workforce', 'events', 'compliance'] as const;
 export type AnalysisTarget = (typeof ANALYSIS_TARGETS)[number];
 
 /**
@@ -42,14 +43,27 @@ export interface EventsAnalysis {
   totals: Array<{ year: number; events: number; unique_employees: number }>;
 }
 
-export type Analysis = WorkforceAnalysis | EventsAnalysis;
+/** Every year's compliance tests (fct_compliance_tests through readComplianceResults). */
+export interface ComplianceAnalysis {
+  target: 'compliance';
+  rows: ComplianceResult[];
+}
+
+export type Analysis = WorkforceAnalysis | EventsAnalysis | ComplianceAnalysis;
 
 export function isAnalysisTarget(value: string): value is AnalysisTarget {
   return (ANALYSIS_TARGETS as readonly string[]).includes(value);
 }
 
 export async function analyze(db: Database, target: AnalysisTarget): Promise<Analysis> {
-  return target === 'workforce' ? analyzeWorkforce(db) : analyzeEvents(db);
+  switch (target) {
+    case 'workforce':
+      return analyzeWorkforce(db);
+    case 'events':
+      return analyzeEvents(db);
+    case 'compliance':
+      return { target: 'compliance', rows: await readComplianceResults(db) };
+  }
 }
 
 export async function analyzeWorkforce(db: Database): Promise<WorkforceAnalysis> {

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { DatabaseStateError, UsageError } from '../errors.js';
 import { writeAtomically, writeTextAtomically } from './atomic.js';
 import { collectReport } from './collect.js';
+import { COMPLIANCE_COLUMNS } from './compliance.js';
 import { unitOfDatabaseColumn, YEARLY_AGGREGATE_COLUMNS, type ColumnDoc } from './columns.js';
 import { REPORT_FILES, writeReports, type ReportFormat } from './file-reporter.js';
 import { formatYears } from './inputs.js';
@@ -80,7 +81,7 @@ export const EXPORT_NOTES = ['README.txt', 'columns.csv'] as const;
  * Exports a simulated database into `outDir` (created when missing):
  *   csv | parquet → each employee-level table of EXPORT_TABLES as `<table>.<csv|parquet>` (with
  *                   `perYear`, `<table>_<year>.<csv|parquet>`), plus the report files
- *                   `yearly_aggregates.csv`, `summary.json` and `year_audits.json`;
+ *                   `yearly_aggregates.csv`, `compliance_tests.csv`, `summary.json` and `year_audits.json`;
  *   xlsx          → only the report workbook `planalign_report.xlsx` (aggregates, never employees);
  * and README.txt and columns.csv beside them. Every file holds the years of `years` only, lands
  * inside `outDir`, and is written under a temporary name and renamed when complete (an export that
@@ -119,6 +120,9 @@ export async function exportDatabase(options: ExportOptions): Promise<ExportResu
       format === 'xlsx'
         ? { file: `${REPORT_FILES.xlsx[0]} (Workforce by year)`, columns: YEARLY_AGGREGATE_COLUMNS }
         : { file: REPORT_FILES.csv[0], columns: YEARLY_AGGREGATE_COLUMNS },
+      format === 'xlsx'
+        ? { file: `${REPORT_FILES.xlsx[0]} (Compliance)`, columns: COMPLIANCE_COLUMNS }
+        : { file: REPORT_FILES.csv[1], columns: COMPLIANCE_COLUMNS },
     );
     const [readme, columnsFile] = EXPORT_NOTES;
     const readmePath = outputPath(outDir, readme);

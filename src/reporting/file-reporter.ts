@@ -5,7 +5,7 @@ import { writeAtomically, writeTextAtomically } from './atomic.js';
 import type { ReportData } from './collect.js';
 import { ensureOutDir, outputPath } from './paths.js';
 import { formatMultiYearSummary, formatYearAudit } from './render/console.js';
-import { yearlyAggregatesCsv } from './render/csv.js';
+import { complianceCsv, yearlyAggregatesCsv } from './render/csv.js';
 import { auditRecord, summaryRecord, toJson } from './render/json.js';
 import { writeReportWorkbook } from './render/xlsx.js';
 import { readRunMetadata, type RunMetadata } from './source.js';
@@ -18,7 +18,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const REPORT_FILES = {
   console: ['summary.txt'],
   json: ['summary.json', 'year_audits.json'],
-  csv: ['yearly_aggregates.csv'],
+  csv: ['yearly_aggregates.csv', 'compliance_tests.csv'],
   xlsx: ['planalign_report.xlsx'],
 } as const satisfies Record<ReportFormat, readonly string[]>;
 
@@ -31,8 +31,9 @@ export function isReportFormat(value: string): value is ReportFormat {
  * Each file is written under a temporary name and renamed: none is ever left half-written.
  *   console → summary.txt (the run summary and every year's audit, as printed)
  *   json    → summary.json (the MultiYearSummary), year_audits.json (the YearAudits), snake_case
- *   csv     → yearly_aggregates.csv (one row per year: YEARLY_AGGREGATE_COLUMNS)
- *   xlsx    → planalign_report.xlsx (Summary, Events summary, Workforce by year, Validation, Metadata)
+ *   csv     → yearly_aggregates.csv (one row per year: YEARLY_AGGREGATE_COLUMNS), compliance_tests.csv
+ *             (one row per year, compliance test and group: COMPLIANCE_COLUMNS)
+ *   xlsx    → planalign_report.xlsx (Summary, Events summary, Workforce by year, Validation, Compliance, Metadata)
  */
 export async function writeReports(outDir: string, formats: readonly ReportFormat[], report: ReportData): Promise<string[]> {
   ensureOutDir(outDir);
@@ -56,6 +57,7 @@ export async function writeReports(outDir: string, formats: readonly ReportForma
         break;
       case 'csv':
         await write(REPORT_FILES.csv[0], yearlyAggregatesCsv(report.summary.workforceProgression));
+        await write(REPORT_FILES.csv[1], complianceCsv(report.summary.compliance));
         break;
       case 'xlsx': {
         const path = outputPath(outDir, REPORT_FILES.xlsx[0]);

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import { DatabaseStateError } from '../errors.js';
+import { readComplianceResults } from './compliance.js';
 import { singleHash, yearInputs } from './inputs.js';
 import { cents } from './metrics.js';
 import { readRun, simulatedYears } from './source.js';
@@ -91,6 +92,7 @@ export class MultiYearReporter {
         net: cents(byYear.reduce((sum, y) => sum + y.net, 0)),
         byYear,
       },
+      compliance: await readComplianceResults(this.db, { from: startYear, to: endYear }),
       startTime: opts.startTime.toISOString(),
       generatedAt: opts.generatedAt.toISOString(),
     };

@@ -3,7 +3,7 @@
  * and over all years, with each scenario's difference from a baseline, employer cost as a share of
  * payroll and per participant, and the present value of employer cost. `planalign compare A B`, the
  * batch workbook, and later the Studio and the ensembles all build it here; figures come from
- * `readYearMetrics` only.
+ * `readYearMetrics` only, the compliance tests' pass/fail and margins from `readComplianceResults`.
  *
  * The result is a plain JSON document (the one `compare --json` prints): metric ids and keys in
  * snake_case, rates as fractions, dollars to the cent.
@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import type { Database } from '../db/database.js';
 import { DatabaseInUseError, UsageError } from '../errors.js';
 import { openForReading } from './source.js';
+import { formatComplianceMargin, readComplianceResults, type ComplianceResult } from './compliance.js';
 import { HEADLINE_METRICS, cents, formatMetric, formatSteps, readYearMetrics, shownSteps, type HeadlineMetricId, type MetricUnit, type YearMetrics } from './metrics.js';
 
 export type ComparedMetricId =
@@ -69,6 +70,16 @@ export interface ScenarioMetrics {
   name: string;
   database: string;
   years: YearMetrics[];
+  /** Its compliance tests (absent: none read, as for a database from before them). */
+  compliance?: ComplianceResult[];
+}
+
+/** One compliance test and group of a year: each scenario's pass/fail and margin (null: no such result). */
+export interface ComparedComplianceTest {
+  year: number;
+  test_name: string;
+  group_name: string;
+  scenarios: Record<string, { passed: boolean; margin: number | null } | null>;
 }
 
 /** One figure across the scenarios, keyed by scenario name; differences for every scenario but the baseline. */
@@ -102,6 +113,8 @@ export interface ScenarioComparison {
   /** Per shown year; a scenario without the year has null values (and no difference). */
   by_year: Array<{ year: number; metrics: Omit<ComparedFigures, 'present_value_employer_cost'> }>;
   total: { years: number[]; metrics: ComparedFigures };
+  /** The compliance tests per year, test and group (the shown years), in the tests' order. */
+  compliance: ComparedComplianceTest[];
   notes: string[];
 }
 
@@ -133,8 +146,9 @@ export async function readScenarioMetrics(name: string, database: string, years?
       throw new UsageError(`${database} is not a simulation database: it has no fct_workforce_snapshot table`, { file: database });
     }
     try {
-      const metrics = await readYearMetrics(db, years === undefined ? undefined : { from: years[0], to: years[1] });
-      return { name, database, years: metrics };
+      const range = years === undefined ? undefined : { from: years[0], to: years[1] };
+      const metrics = await readYearMetrics(db, range);
+      return { name, database, years: metrics, compliance: await readComplianceResults(db, range) };
     } catch (error) {
       throw new UsageError(`Cannot read the headline metrics of ${database}: ${(error as Error).message}`, { file: database });
     }
@@ -250,6 +264,27 @@ export function compareScenarios(scenarios: readonly ScenarioMetrics[], options:
   }
   if (inAll.length === 0 && shown.length > 0) notes.push('No year is in every scenario: there are no all-years figures');
 
+  // Compliance: one row per year, test and group any scenario has, in the order the first reader gave them.
+  const complianceRows = new Map<string, ComparedComplianceTest>();
+  for (const s of ordered) {
+    for (const r of s.compliance ?? []) {
+      if (!shown.includes(r.year)) continue;
+      const key = `${r.year}\u0000${r.test}\u0000${r.group}`;
+      const row = complianceRows.get(key) ?? {
+        year: r.year,
+        test_name: r.test,
+        group_name: r.group,
+        scenarios: Object.fromEntries(ordered.map((o) => [o.name, null])),
+      };
+      row.scenarios[s.name] = { passed: r.passed, margin: r.margin };
+      complianceRows.set(key, row);
+    }
+  }
+  const testOrder = [...new Set(ordered.flatMap((s) => (s.compliance ?? []).map((r) => r.test)))];
+  const compliance = [...complianceRows.values()].sort(
+    (a, b) => a.year - b.year || testOrder.indexOf(a.test_name) - testOrder.indexOf(b.test_name) || (a.group_name < b.group_name ? -1 : a.group_name > b.group_name ? 1 : 0),
+  );
+
   return {
     baseline,
     discount_rate: discountRate,
@@ -260,6 +295,7 @@ export function compareScenarios(scenarios: readonly ScenarioMetrics[], options:
     metrics: [...COMPARED_METRICS],
     by_year: perYear,
     total: { years: inAll, metrics: total },
+    compliance,
     notes,
   };
 }
@@ -360,6 +396,22 @@ export function formatScenarioComparison(comparison: ScenarioComparison): string
     // A headcount does not add up over years.
     const additive = COMPARED_METRICS.filter((m) => m.id !== 'active_headcount');
     table(`All years ${span(comparison.total.years)}`, comparison.total.metrics, additive);
+  }
+  if (comparison.compliance.length > 0) {
+    const rows = comparison.compliance.map((c) => [
+      String(c.year),
+      c.test_name,
+      c.group_name,
+      ...names.map((n) => {
+        const r = c.scenarios[n];
+        return r === null || r === undefined ? DASH : `${r.passed ? 'pass' : 'FAIL'} ${formatComplianceMargin(c.test_name, r.margin)}`;
+      }),
+    ]);
+    const head = ['Year', 'Test', 'Group', ...names];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+    const line = (cells: string[]): string =>
+      `  ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')}`.trimEnd();
+    lines.push('', 'Compliance tests (pass/fail, margin: how far from failing)', line(head), ...rows.map(line));
   }
   if (comparison.notes.length > 0) lines.push('', ...comparison.notes.map((n) => `Note: ${n}`));
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import type { ComplianceResult } from './compliance.js';
 import type { YearInputs } from './inputs.js';
 import type { YearSummary } from './year-summary.js';
 
@@ -34,6 +35,8 @@ export interface YearAudit {
     | 'accountBalances'
   >;
   validation: ValidationOutcome[];
+  /** The year's compliance tests (fct_compliance_tests; [] in a database from before them). */
+  compliance: ComplianceResult[];
 }
 
 /** What a multi-year run returns and the reporters render (MultiYearReporter). */
@@ -59,6 +62,8 @@ export interface MultiYearSummary {
     net: number;
     byYear: Array<{ year: number; match: number; core: number; total: number; forfeituresUsed: number; net: number }>;
   };
+  /** The compliance tests of every year (pass/fail and margins). */
+  compliance: ComplianceResult[];
   startTime: string;
   generatedAt: string;
 }

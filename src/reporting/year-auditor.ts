@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { RuleResult } from '../validation/rules.js';
+import { readComplianceResults } from './compliance.js';
 import { readYearMetrics } from './metrics.js';
 import type { ValidationOutcome, YearAudit } from './types.js';
 import { readYearCounts, yearSummaryOf } from './year-summary.js';
@@ -57,6 +58,7 @@ export class YearAuditor {
           : validation
               .map((r) => ({ rule: r.rule, severity: r.severity, violations: r.violations, description: r.description }))
               .sort((a, b) => compareText(a.rule, b.rule)),
+      compliance: await readComplianceResults(this.db, { from: year, to: year }),
     };
   }
 

@@ -217,7 +217,7 @@ describe('planalign batch: three growth scenarios, two at a time', () => {
     // The workbook, read back: scenarios as columns (the baseline first), rows metric × year.
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(batchDir, 'comparison.xlsx'));
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Comparison', 'Charts', 'Scenarios', 'Notes']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Comparison', 'Charts', 'Compliance', 'Scenarios', 'Notes']);
     const sheet = workbook.getWorksheet('Comparison') as ExcelJS.Worksheet;
     const headers = comparisonHeaders(comparison);
     expect(headers).toEqual([

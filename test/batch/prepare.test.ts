@@ -268,6 +268,7 @@ describe('batch helpers', () => {
       configHash: 'h',
       years: [{ year: 2025, activeHeadcount: 10 }],
       validation: [{ year: 2025, rule: 'x', severity: 'error', violations: 2 }],
+      complianceFailures: [],
     });
     const lines = join(dir, 'lines.json');
     writeFileSync(
@@ -285,6 +286,7 @@ describe('batch helpers', () => {
       configHash: undefined,
       years: [{ year: 2025 }],
       validation: [{ year: 2025, rule: 'y', severity: 'warning', violations: 1 }],
+      complianceFailures: [],
     });
     writeFileSync(lines, '{"event":"run_started"}\n');
     expect(readRunSummary(lines)).toMatchObject({ ok: false, error: /no run summary/ });

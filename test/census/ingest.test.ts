@@ -72,6 +72,8 @@ describe('loadCensus: valid files', () => {
         balance_match: 'DECIMAL(18,2)',
         balance_core: 'DECIMAL(18,2)',
         roth_deferral_share: 'DECIMAL(7,4)',
+        is_officer: 'BOOLEAN',
+        ownership_pct: 'DECIMAL(7,6)',
         source_row: 'INTEGER',
       });
       const rows = await db.all(
@@ -248,6 +250,8 @@ describe('loadCensus: valid files', () => {
         balance_match: '0.00',
         balance_core: '0.00',
         roth_deferral_share: '0.0000',
+        is_officer: false,
+        ownership_pct: '0.000000',
       });
     });
   });

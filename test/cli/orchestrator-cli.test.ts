@@ -25,7 +25,7 @@ async function digests(database: string): Promise<Record<string, string>> {
 describe('simulate: crash and resume', () => {
   it('a run killed at random points inside year 3, five times, resumes to the uninterrupted tables', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planalign-crash-'));
-    const census = await makeCensus(dir, 80_000, 5);
+    const census = await makeCensus(dir, 40_000, 5);
     const reference = join(dir, 'reference.duckdb');
     const full = runCli(['simulate', '2025-2029', '--census', census, '--database', reference, '--json', '--quiet']);
     expect(full.status, full.stderr).toBe(0);

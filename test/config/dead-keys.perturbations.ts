@@ -24,6 +24,8 @@ import { ALWAYS_FAILING_RULE, PERCENT_RATE_COLUMN } from '../support/config-pert
 
 /** Stands for a second census (same size, another seed) that the guard writes. */
 export const OTHER_CENSUS = '<another census>';
+/** Stands for the census with an owner holding most of the balances (writeTopHeavyCensus) that the guard writes. */
+export const TOP_HEAVY_CENSUS = '<a top-heavy census>';
 
 export interface Perturbation {
   set: Record<string, unknown>;
@@ -223,6 +225,8 @@ export const CONTEXTS = {
       max_match_percentage: 0.035,
     },
   },
+  /** A plan top-heavy from the first year: one owner holds most of the balances. */
+  topHeavy: { 'setup.census_parquet_path': TOP_HEAVY_CENSUS },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ContextName = keyof typeof CONTEXTS;
@@ -718,4 +722,10 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'promotion_hazard.level_dampener_factor': { set: { 'promotion_hazard.level_dampener_factor': 1 } },
   ...bandKeys('age', '25-34', '35-44', 25, '< 25', 1.4),
   ...bandKeys('tenure', '2-4', '5-9', 2, '< 2', 1.5),
+  // The top-heavy minimum's shortfall paid as core (int_top_heavy_minimum, the core, the snapshot).
+  'compliance.top_heavy_minimum': { set: { 'compliance.top_heavy_minimum': 'add_as_core' }, context: 'topHeavy' },
+  // ADP/ACP against the NHCE averages of the year before (3 % in the first year): fct_compliance_tests.
+  'compliance.testing_method': { set: { 'compliance.testing_method': 'prior_year' } },
+  // The segmented census pays over a quarter above the HCE threshold: the top 20 % leaves some out (int_compliance_population).
+  'compliance.top_paid_group_election': { set: { 'compliance.top_paid_group_election': true } },
 };

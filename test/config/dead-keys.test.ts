@@ -24,11 +24,12 @@ import {
   setConfigPath,
   simulateOutcome,
   writeSegmentedCensus,
+  writeTopHeavyCensus,
   type Outcome,
 } from '../support/config-perturbation.js';
 import { defaultConfigObject } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
-import { CONTEXTS, OTHER_CENSUS, PERTURBATIONS, type Perturbation } from './dead-keys.perturbations.js';
+import { CONTEXTS, OTHER_CENSUS, PERTURBATIONS, TOP_HEAVY_CENSUS, type Perturbation } from './dead-keys.perturbations.js';
 
 const CENSUS_EMPLOYEES = 1000;
 const START_YEAR = 2025;
@@ -86,9 +87,11 @@ describe('dead-key guard', () => {
 
   it('sees every applied key change a result', async () => {
     const dir = tempDir();
-    const [census, otherCensus] = [join(dir, 'census.csv'), join(dir, 'other_census.csv')];
+    const [census, otherCensus, topHeavyCensus] = [join(dir, 'census.csv'), join(dir, 'other_census.csv'), join(dir, 'top_heavy_census.csv')];
     writeSegmentedCensus(census, CENSUS_EMPLOYEES, 7);
     writeSegmentedCensus(otherCensus, CENSUS_EMPLOYEES, 8);
+    writeTopHeavyCensus(topHeavyCensus, CENSUS_EMPLOYEES, 7);
+    const censuses: Record<string, string> = { [OTHER_CENSUS]: otherCensus, [TOP_HEAVY_CENSUS]: topHeavyCensus };
     const limit = limiter(CONCURRENCY);
 
     const configOf = (years: number, ...changes: Record<string, unknown>[]): Record<string, unknown> => {
@@ -100,7 +103,9 @@ describe('dead-key guard', () => {
       setConfigPath(config, 'setup.fail_on_validation_error', false);
       for (const change of changes) {
         // Copied: a perturbation may index into a list a context set (tiers.1.x), which must not change the context.
-        for (const [path, value] of Object.entries(change)) setConfigPath(config, path, value === OTHER_CENSUS ? otherCensus : structuredClone(value));
+        for (const [path, value] of Object.entries(change)) {
+          setConfigPath(config, path, typeof value === 'string' && Object.hasOwn(censuses, value) ? censuses[value] : structuredClone(value));
+        }
       }
       return config;
     };

@@ -89,7 +89,7 @@ describe('top-level sections', () => {
       'deferral_match_response', 'ensemble', 'new_hire', 'dc_plan', 'storage', 'param_pack', 'promotion_hazard',
       'age_bands', 'tenure_bands', 'advanced', 'data_sources',
     ];
-    const ours = ['vesting', 'accounts', 'forfeitures'];
+    const ours = ['vesting', 'accounts', 'forfeitures', 'compliance'];
     expect([...KNOWN_SECTIONS].sort()).toEqual([...reference2025, ...added2026, ...ours].sort());
   });
 

@@ -232,7 +232,7 @@ describe('YearAuditor and MultiYearReporter against the simulated database', () 
     expect(summaryText).toContain(`Run ${summary.runId}: 2025-2027 (3 years), seed 42`);
     expect(summaryText).toMatch(new RegExp(`CAGR\\s+\\+${summary.growthAnalysis.cagrPct.toFixed(2)} %`));
     // total, forfeitures used, net
-    expect(summaryText).toMatch(/total\s+\$[\d,]+\s+\$[\d,]+\s+\$[\d,]+\n$/);
+    expect(summaryText).toMatch(/total\s+\$[\d,]+\s+\$[\d,]+\s+\$[\d,]+\n\nCompliance test\s+Group\s+2025\s+2026\s+2027\n/);
     expect(formatMultiYearSummary({ ...summary, endYear: START_YEAR })).toContain('(1 year)');
   });
 });

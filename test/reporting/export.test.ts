@@ -105,7 +105,7 @@ describe('exportDatabase', () => {
     expect(result.files).toEqual(['planalign_report.xlsx', 'README.txt', 'columns.csv'].map((f) => ({ path: join(resolve(outDir), f) })));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(outDir, 'planalign_report.xlsx'));
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Metadata']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Compliance', 'Metadata']);
     let generatedAt: unknown;
     workbook.getWorksheet('Metadata')?.eachRow((row) => {
       if (row.getCell(1).value === 'generated_at') generatedAt = row.getCell(2).value;
@@ -185,8 +185,9 @@ describe('exportCommand', () => {
     const events = await tableCount('fct_yearly_events');
     expect(stdout).toContain(`  fct_yearly_events.csv  ${events.toLocaleString('en-US')} rows`);
     expect(stdout).toContain('  yearly_aggregates.csv\n');
+    expect(stdout).toContain('  compliance_tests.csv\n');
     expect(stdout).toContain('rates as fractions');
-    expect(readdirSync(out)).toHaveLength(9);
+    expect(readdirSync(out)).toHaveLength(10);
   });
 
   it('names a single year on its own', async () => {
@@ -412,7 +413,7 @@ describe('analyzeCommand', () => {
 
   it('refuses an unknown target or export format, and a missing database', async () => {
     await expect(analyzeCommand('payroll', { database: simulation().database })).rejects.toThrow(
-      'Unknown analysis "payroll": expected workforce or events',
+      'Unknown analysis "payroll": expected workforce, events or compliance',
     );
     await expect(analyzeCommand('events', { database: simulation().database, export: 'parquet' })).rejects.toThrow(UsageError);
     const missing = join(tempDir(), 'missing.duckdb');
@@ -506,7 +507,7 @@ describe('export: years, files per year, units and notes', () => {
     await expect(exportDatabase({ database: simulation().database, format: 'csv', outDir, perYear: true, years: { from: 2026, to: 2026 } })).rejects.toThrow(
       /would not write: fct_yearly_events_2025\.csv, fct_workforce_snapshot_2025\.csv/,
     );
-    await expect(exportDatabase({ database: simulation().database, format: 'xlsx', outDir })).rejects.toThrow(/yearly_aggregates\.csv, summary\.json, year_audits\.json$/);
+    await expect(exportDatabase({ database: simulation().database, format: 'xlsx', outDir })).rejects.toThrow(/yearly_aggregates\.csv, compliance_tests\.csv, summary\.json, year_audits\.json$/);
     await exportDatabase({ database: simulation().database, format: 'csv', outDir, perYear: true, years: { from: 2025, to: 2026 } });
 
     // Once the user removes them, the whole-run export goes ahead and its notes list only its files.

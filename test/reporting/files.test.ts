@@ -336,9 +336,9 @@ describe('reporters', () => {
       expect(reporter.name).toBe('files');
       await reporter.onRunEnd?.(report.summary, report.audits);
       expect(readdirSync(dir).sort()).toEqual(
-        ['planalign_report.xlsx', 'summary.json', 'summary.txt', 'year_audits.json', 'yearly_aggregates.csv'],
+        ['compliance_tests.csv', 'planalign_report.xlsx', 'summary.json', 'summary.txt', 'year_audits.json', 'yearly_aggregates.csv'],
       );
-      expect(reporter.written).toHaveLength(5);
+      expect(reporter.written).toHaveLength(6);
       expect(readFileSync(join(dir, 'summary.txt'), 'utf8')).toContain('Year 2027 audit');
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(join(dir, 'planalign_report.xlsx'));
@@ -375,7 +375,7 @@ describe('reporters', () => {
     } finally {
       db.close();
     }
-    expect(readdirSync(dir).sort()).toEqual(['planalign_report.xlsx', 'summary.json', 'year_audits.json', 'yearly_aggregates.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['compliance_tests.csv', 'planalign_report.xlsx', 'summary.json', 'year_audits.json', 'yearly_aggregates.csv']);
     expect(isReportFormat('xlsx')).toBe(true);
     expect(isReportFormat('pdf')).toBe(false);
   });
@@ -399,6 +399,6 @@ describe('public API', () => {
     expect(typeof api.MultiYearReporter).toBe('function');
     expect(typeof api.createFileReporter).toBe('function');
     expect(typeof api.exportDatabase).toBe('function');
-    expect(api.REPORT_SHEETS).toEqual(['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Metadata']);
+    expect(api.REPORT_SHEETS).toEqual(['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Compliance', 'Metadata']);
   });
 });

@@ -2,7 +2,7 @@
  * Support of the dead-key guard (test/config/dead-keys.test.ts): the keys the config schema applies,
  * setting a key of a raw config by its path, and a fingerprint of what a simulation computed.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { GENERATED_CENSUS_COLUMNS, generateCensusRows } from '../../src/census/index.js';
 import { isPlainObject, unwrap } from '../../src/config/walk.js';
@@ -103,6 +103,24 @@ export function writeSegmentedCensus(path: string, employees: number, seed: numb
 }
 
 /**
+ * The segmented census (writeSegmentedCensus) with one owner: its first participant employed all year
+ * owns 10 % (a key employee) and holds a 100,000,000 pre-tax balance, so that the plan is top-heavy
+ * from the first year and the other participants are owed the top-heavy minimum.
+ */
+export function writeTopHeavyCensus(path: string, employees: number, seed: number): void {
+  writeSegmentedCensus(path, employees, seed);
+  const [header = '', ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const column = (name: string): number => header.split(',').indexOf(name);
+  const [termination, rate, active] = [column('employee_termination_date'), column('employee_deferral_rate'), column('active')];
+  const owner = rows.findIndex((row) => {
+    const fields = row.split(',');
+    return fields[termination] === '' && Number(fields[rate]) > 0 && fields[active] === 'true';
+  });
+  const lines = rows.map((row, i) => `${row},${i === owner ? '0.10,100000000' : ','}`);
+  writeFileSync(path, `${header},ownership_pct,balance_pre_tax\n${lines.join('\n')}\n`);
+}
+
+/**
  * What a simulation computed: the tables of results, employee by employee. The parameter echoes
  * (param_*, int_effective_parameters), the census copy and the run records are not results.
  */
@@ -119,6 +137,9 @@ export const RESULT_TABLES = [
   'fct_account_balances',
   'fct_forfeiture_account',
   'fct_account_events',
+  'int_compliance_population',
+  'int_top_heavy_minimum',
+  'fct_compliance_tests',
 ] as const;
 
 /**

@@ -20,6 +20,8 @@ export interface BatchCommandOptions extends CensusIntakeFlags {
   baseline?: string;
   /** Annual discount rate of the present value of employer cost: 0.03 or 3%. */
   discountRate?: string;
+  /** --fail-on-compliance: each run's failing compliance test is an error (the run exits 3). */
+  failOnCompliance?: true;
 }
 
 /** `planalign batch`: progress lines on stderr, the results table on stdout; returns the exit code. */
@@ -50,6 +52,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       censusIntake: parseCensusIntake(options),
       baseline: options.baseline,
       discountRate: options.discountRate === undefined ? undefined : parseDiscountRate(options.discountRate),
+      failOnCompliance: options.failOnCompliance === true,
       signal: controller.signal,
       onEvent: (event) => process.stderr.write(progressLine(event)),
     });

@@ -2,12 +2,13 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { parseMemoryLimit } from '../../db/database.js';
 import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
+import { complianceJson } from '../../reporting/compliance.js';
 import { formatInputs } from '../../reporting/inputs.js';
 import { describeIrsLimitProjection } from '../../params/irs-limits.js';
 import { describePlan, planForConfig } from '../../orchestrator/plan.js';
 import { DataValidator, loadRulesModule } from '../../validation/data-validator.js';
 import { parseCensusIntake, parseGrowth, parseInteger, parseYears, type CensusIntakeFlags } from '../options.js';
-import { startRunSession, validationExitCode } from '../run-session.js';
+import { complianceExitCode, complianceFindings, startRunSession, validationExitCode } from '../run-session.js';
 import { formatProgression } from '../../reporting/render/console.js';
 import { formatInteger, formatPct } from '../../reporting/render/text.js';
 import {
@@ -35,6 +36,8 @@ export interface SimulateOptions extends CensusIntakeFlags {
   forceRestart?: true;
   /** --fail-on-validation-error / --no-fail-on-validation-error; absent: setup.fail_on_validation_error. */
   failOnValidationError?: boolean;
+  /** --fail-on-compliance: a failing compliance test is an error (exit 3), not a warning. */
+  failOnCompliance?: true;
   dryRun?: true;
   json?: true;
   verbose?: true;
@@ -120,7 +123,8 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     } else {
       process.stdout.write(formatRun(result, options, inputs));
     }
-    return validationExitCode(result);
+    const validation = validationExitCode(result);
+    return validation !== ExitCode.Success ? validation : complianceExitCode(result, options.failOnCompliance === true);
   } catch (error) {
     session.fail(error);
     throw error;
@@ -207,14 +211,16 @@ function formatRun(result: RunResult, options: SimulateOptions, inputs: RunInput
     y.validation.filter((r) => r.violations > 0).map((r) => `  ${y.year} ${r.severity} ${r.rule}: ${r.violations} row(s)`),
   );
   lines.push(failing.length > 0 ? `Validation findings:\n${failing.join('\n')}` : '  all validation rules passed');
+  lines.push(...complianceFindings(result, options.failOnCompliance === true));
   if (!options.quiet) lines.push('', ...nextSteps(options));
   return `${lines.join('\n')}\n`;
 }
 
 function jsonResult(result: RunResult): Record<string, unknown> {
-  const { census, years, ...summary } = result;
+  const { census, years, compliance, ...summary } = result;
   return {
     ...summary,
+    compliance: compliance.map(complianceJson),
     // What was read and how: the warnings are also the run's notices.
     census: {
       path: census.path,

@@ -1,4 +1,5 @@
-import type { EventsAnalysis, WorkforceAnalysis } from '../analysis.js';
+import type { ComplianceAnalysis, EventsAnalysis, WorkforceAnalysis } from '../analysis.js';
+import { formatComplianceMargin, formatComplianceValue, type ComplianceResult } from '../compliance.js';
 import { formatInputs } from '../inputs.js';
 import type { MultiYearSummary, YearAudit } from '../types.js';
 import { formatMetric, metricDefinition, type HeadlineMetricId } from '../metrics.js';
@@ -55,8 +56,57 @@ export function formatYearAudit(audit: YearAudit): string {
           ['Rule', 'Severity', 'Violations'],
           audit.validation.map((v) => [v.rule, v.severity, formatInteger(v.violations)]),
         ),
+    formatComplianceResults(audit.compliance),
   ];
   return `${sections.join('\n\n')}\n`;
+}
+
+/** Compliance tests, one row per year, test and group, values in the test's unit. */
+export function formatComplianceResults(results: readonly ComplianceResult[]): string {
+  if (results.length === 0) return 'Compliance tests: no results recorded';
+  return textTable(
+    ['Compliance test', 'Year', 'Group', 'HCEs', 'NHCEs', 'HCE value', 'NHCE value', 'Limit', 'Margin', 'Result'],
+    results.map((r) => [
+      r.test,
+      String(r.year),
+      r.group,
+      formatInteger(r.hceCount),
+      formatInteger(r.nhceCount),
+      formatComplianceValue(r.test, r.hceValue),
+      formatComplianceValue(r.test, r.nhceValue),
+      formatComplianceValue(r.test, r.limitValue),
+      formatComplianceMargin(r.test, r.margin),
+      r.passed ? 'pass' : 'FAIL',
+    ]),
+  );
+}
+
+/** Pass/fail and margin per test and group (rows) and year (columns). */
+export function formatComplianceByYear(results: readonly ComplianceResult[]): string {
+  if (results.length === 0) return 'Compliance tests: no results recorded';
+  const years = [...new Set(results.map((r) => r.year))].sort((a, b) => a - b);
+  const keys = [...new Set(results.map((r) => `${r.test}\u0000${r.group}`))];
+  const cell = new Map(results.map((r) => [`${r.test}\u0000${r.group}\u0000${r.year}`, r]));
+  return textTable(
+    ['Compliance test', 'Group', ...years.map(String)],
+    keys.map((key) => {
+      const [test = '', group = ''] = key.split('\u0000');
+      return [
+        test,
+        group,
+        ...years.map((year) => {
+          const r = cell.get(`${key}\u0000${year}`);
+          return r === undefined ? '' : `${r.passed ? 'pass' : 'FAIL'} ${formatComplianceMargin(r.test, r.margin)}`;
+        }),
+      ];
+    }),
+  );
+}
+
+/** `analyze compliance`: every year's tests, then pass/fail and margin by year. */
+export function formatComplianceAnalysis(analysis: ComplianceAnalysis): string {
+  if (analysis.rows.length === 0) return 'Compliance tests: no results recorded (a database from before schema version 5?)\n';
+  return `${formatComplianceResults(analysis.rows)}\n\n${formatComplianceByYear(analysis.rows)}\n\nValues are fractions of testing pay shown as % (415c: dollars); margin > 0 passes by that much.\n`;
 }
 
 const metricLabel = (id: HeadlineMetricId): string => metricDefinition(id).label;
@@ -174,6 +224,7 @@ export function formatMultiYearSummary(summary: MultiYearSummary): string {
         ['total', '', '', formatMoney(summary.employerCost.total), formatMoney(summary.employerCost.forfeituresUsed), formatMoney(summary.employerCost.net)],
       ],
     ),
+    formatComplianceByYear(summary.compliance),
   ];
   return `${sections.join('\n\n')}\n`;
 }

@@ -9,6 +9,7 @@ import {
   type ReportColumn,
 } from '../columns.js';
 import type { YearSummary } from '../year-summary.js';
+import { COMPLIANCE_COLUMNS, type ComplianceResult } from '../compliance.js';
 
 /**
  * CSV (RFC 4180): comma-separated, a header row, fields quoted when they hold a comma, a double
@@ -65,4 +66,9 @@ export function columnsCsv(files: ReadonlyArray<{ file: string; columns: readonl
     ['file', 'column', 'unit', 'description'],
     files.flatMap(({ file, columns }) => columns.map((c) => [file, c.name, UNIT_NOTES[c.unit], c.description])),
   );
+}
+
+/** The compliance tests, one row per year, test and group (COMPLIANCE_COLUMNS). */
+export function complianceCsv(results: readonly ComplianceResult[]): string {
+  return tableCsv(COMPLIANCE_COLUMNS, results);
 }

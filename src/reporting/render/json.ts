@@ -1,5 +1,6 @@
 import { pctToFraction } from '../../config/units.js';
 import { fileRecord, YEARLY_AGGREGATE_COLUMNS } from '../columns.js';
+import { complianceJson } from '../compliance.js';
 import type { MultiYearSummary, YearAudit } from '../types.js';
 
 /** JSON rendering: pretty-printed, ending in a newline. */
@@ -48,6 +49,7 @@ export function summaryRecord(summary: MultiYearSummary): Record<string, unknown
         net_employer_plan_cost: y.net,
       })),
     },
+    compliance: summary.compliance.map(complianceJson),
     start_time: summary.startTime,
     generated_at: summary.generatedAt,
   };
@@ -67,5 +69,6 @@ export function auditRecord(audit: YearAudit): Record<string, unknown> {
       growth_rate: pctToFraction(audit.growth.growthPct),
     },
     validation: audit.validation.map((v) => ({ rule: v.rule, severity: v.severity, violations: v.violations, description: v.description })),
+    compliance: audit.compliance.map(complianceJson),
   };
 }

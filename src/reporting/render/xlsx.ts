@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Analysis } from '../analysis.js';
 import type { ReportData } from '../collect.js';
+import { COMPLIANCE_COLUMNS, type ComplianceResult } from '../compliance.js';
 import { pctToFraction } from '../../config/units.js';
 import { formatYears } from '../inputs.js';
 import {
@@ -18,11 +19,11 @@ import { yearSummaryMetric } from '../year-summary.js';
 
 /**
  * Excel workbooks of aggregates: the run report (Summary, Events summary, Workforce by year,
- * Validation, Metadata) and the `analyze` exports. Never employee-level rows: every sheet has at most
- * one row per year (and rule, or event type), or per metadata key.
+ * Validation, Compliance, Metadata) and the `analyze` exports. Never employee-level rows: every sheet
+ * has at most one row per year (and rule, event type, or compliance test and group), or per metadata key.
  */
 
-export const REPORT_SHEETS = ['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Metadata'] as const;
+export const REPORT_SHEETS = ['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Compliance', 'Metadata'] as const;
 
 const FMT = {
   int: '#,##0',
@@ -113,6 +114,16 @@ function columnOf(column: ColumnDoc): Column {
   return numFmt === undefined ? { header: column.name } : { header: column.name, numFmt };
 }
 
+/** The 'Compliance' sheet: one row per year, test and group (COMPLIANCE_COLUMNS). */
+export function addComplianceSheet(workbook: ExcelJS.Workbook, results: readonly ComplianceResult[], name = 'Compliance'): void {
+  addSheet(
+    workbook,
+    name,
+    COMPLIANCE_COLUMNS.map(columnOf),
+    results.map((r) => COMPLIANCE_COLUMNS.map((c) => c.value(r))),
+  );
+}
+
 export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
   const { summary, audits, metadata } = report;
   const years = summary.workforceProgression;
@@ -184,6 +195,8 @@ export function buildReportWorkbook(report: ReportData): ExcelJS.Workbook {
     audits.flatMap((a) => a.validation.map((v) => [a.year, v.rule, v.severity, v.violations, v.description])),
   );
 
+  addComplianceSheet(workbook, audits.flatMap((a) => a.compliance));
+
   addSheet(workbook, 'Metadata', [{ header: 'key' }, { header: 'value' }], [
     ['run_id', metadata.runId],
     ['status', metadata.status],
@@ -229,6 +242,8 @@ export function buildAnalysisWorkbook(analysis: Analysis): ExcelJS.Workbook {
       WORKFORCE_ANALYSIS_COLUMNS.map(columnOf),
       analysis.rows.map((r) => WORKFORCE_ANALYSIS_COLUMNS.map((c) => fileValue(c, r))),
     );
+  } else if (analysis.target === 'compliance') {
+    addComplianceSheet(workbook, analysis.rows);
   } else {
     addSheet(
       workbook,

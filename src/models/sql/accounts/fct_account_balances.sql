@@ -54,6 +54,10 @@ contributed AS (
     -- the forfeitures reallocated to participants join the core (forfeitures.policy reallocate_to_participants)
     SELECT employee_id, 'core', amount FROM int_forfeiture_reallocations
     WHERE simulation_year = getvariable('simulation_year')
+    UNION ALL
+    -- so does the top-heavy minimum's shortfall (compliance.top_heavy_minimum add_as_core)
+    SELECT employee_id, 'core', added_as_core FROM int_top_heavy_minimum
+    WHERE simulation_year = getvariable('simulation_year') AND added_as_core <> 0
 ),
 contributions AS (
     SELECT employee_id, source, sum(amount) AS contributions FROM contributed GROUP BY employee_id, source

@@ -16,6 +16,9 @@ WITH year_rows AS (
         (SELECT coalesce(sum(employer_match_amount), 0) FROM int_employee_match_calculations
          WHERE simulation_year = getvariable('simulation_year'))
           + (SELECT coalesce(sum(employer_core_amount), 0) FROM int_employer_core_contributions
+             WHERE simulation_year = getvariable('simulation_year'))
+          -- the top-heavy minimum paid as core is core too
+          + (SELECT coalesce(sum(added_as_core), 0) FROM int_top_heavy_minimum
              WHERE simulation_year = getvariable('simulation_year')) AS employer_contributions,
         (SELECT coalesce(sum(amount), 0) FROM int_forfeiture_reallocations
          WHERE simulation_year = getvariable('simulation_year')) AS reallocated

@@ -77,8 +77,9 @@ SELECT
     c.last_contribution_date,
     c.contribution_quality_flag,
     m.employer_match_amount,
-    core.employer_core_amount,
-    (m.employer_match_amount + core.employer_core_amount)::DECIMAL(18,2) AS total_employer_contributions,
+    -- the core with any top-heavy minimum paid as core (compliance.top_heavy_minimum add_as_core)
+    (core.employer_core_amount + coalesce(th.added_as_core, 0))::DECIMAL(18,2) AS employer_core_amount,
+    (m.employer_match_amount + core.employer_core_amount + coalesce(th.added_as_core, 0))::DECIMAL(18,2) AS total_employer_contributions,
     el.annual_hours_worked,
     CASE WHEN pay.final_salary > 50000000 THEN 'CRITICAL_OVER_50M'
          WHEN pay.final_salary > 20000000 THEN 'CRITICAL_OVER_20M'
@@ -105,4 +106,5 @@ JOIN int_deferral_rate_state_accumulator dr
 JOIN int_employee_contributions c ON c.employee_id = pop.employee_id AND c.simulation_year = pop.simulation_year
 JOIN int_employee_match_calculations m ON m.employee_id = pop.employee_id AND m.simulation_year = pop.simulation_year
 JOIN int_employer_core_contributions core ON core.employee_id = pop.employee_id AND core.simulation_year = pop.simulation_year
+LEFT JOIN int_top_heavy_minimum th ON th.employee_id = pop.employee_id AND th.simulation_year = pop.simulation_year
 JOIN int_employer_eligibility el ON el.employee_id = pop.employee_id AND el.simulation_year = pop.simulation_year

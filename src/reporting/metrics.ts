@@ -118,9 +118,10 @@ const FORFEITURE_ACCOUNT = `SELECT simulation_year, forfeitures, used_for_contri
 /** Nor does it have participant accounts. */
 const NO_ACCOUNTS = `SELECT NULL::INTEGER AS simulation_year, 0 AS account_opening, 0 AS account_contributions, 0 AS account_earnings,
   0 AS account_distributions, 0 AS account_balances, 0 AS account_vested_balances WHERE false`;
-const ACCOUNTS = `SELECT simulation_year, sum(opening) AS account_opening, sum(contributions) AS account_contributions,
+/** `filter`: the years' WHERE clause (one year's audit must not aggregate every year's accounts). */
+const ACCOUNTS = (filter: string): string => `SELECT simulation_year, sum(opening) AS account_opening, sum(contributions) AS account_contributions,
   sum(earnings) AS account_earnings, sum(distributions) AS account_distributions, sum(closing) AS account_balances,
-  sum(vested_balance) AS account_vested_balances FROM fct_account_balances GROUP BY simulation_year`;
+  sum(vested_balance) AS account_vested_balances FROM fct_account_balances ${filter} GROUP BY simulation_year`;
 
 /**
  * The headline metrics of every simulated year in the database (ascending), or of the years
@@ -130,7 +131,7 @@ const ACCOUNTS = `SELECT simulation_year, sum(opening) AS account_opening, sum(c
 export async function readYearMetrics(db: Database, years?: { from: number; to: number }): Promise<YearMetrics[]> {
   const filter = years === undefined ? '' : 'WHERE simulation_year BETWEEN $from AND $to';
   const account = (await db.tableExists('fct_forfeiture_account')) ? FORFEITURE_ACCOUNT : NO_FORFEITURE_ACCOUNT;
-  const accounts = (await db.tableExists('fct_account_balances')) ? ACCOUNTS : NO_ACCOUNTS;
+  const accounts = (await db.tableExists('fct_account_balances')) ? ACCOUNTS(filter) : NO_ACCOUNTS;
   const rows = await db.all<Record<string, number>>(
     `SELECT s.*,
             coalesce(f.forfeitures, 0)::DOUBLE AS forfeitures,

@@ -68,3 +68,27 @@ export function accountReturns(returns: number | Record<string, number>, years: 
   if (typeof returns === 'number') return years.map((year) => [year, returns]);
   return Object.entries(returns).map(([year, rate]) => [Number(year), rate]);
 }
+
+const percent = (rate: number): string => `${Number((rate * 100).toFixed(4))} %`;
+
+/** Two lines for `validate`: the accounts, then the forfeitures. */
+export function describeAccounts(config: {
+  accounts?: { annual_return: number | Record<string, number>; distribute_on_termination: boolean } | undefined;
+  forfeitures?: { timing: (typeof FORFEITURE_TIMINGS)[number]; policy: (typeof FORFEITURE_POLICIES)[number] } | undefined;
+}): { accounts: string; forfeitures: string } {
+  const r = config.accounts?.annual_return ?? 0;
+  const returns =
+    typeof r === 'number'
+      ? `return ${percent(r)} a year`
+      : `return by year: ${Object.entries(r)
+          .map(([year, rate]) => `${year} ${percent(rate)}`)
+          .join(', ')}`;
+  const leavers = config.accounts?.distribute_on_termination ? "leavers' vested balances paid out" : "leavers' balances stay invested";
+  const timing = config.forfeitures?.timing === 'after_five_breaks' ? 'after five one-year breaks' : 'in the termination year';
+  const use = {
+    offset_employer_contributions: "used the next year against the employer's match and core (the rest carried)",
+    pay_plan_expenses: 'used the next year for plan expenses',
+    reallocate_to_participants: 'reallocated the next year to actives, pro rata to pay',
+  }[config.forfeitures?.policy ?? 'offset_employer_contributions'];
+  return { accounts: `${returns} (mid-year convention); ${leavers}`, forfeitures: `unvested money forfeited ${timing}, ${use}` };
+}

@@ -30,3 +30,13 @@ export type ComplianceSettings = Required<NonNullable<z.output<typeof compliance
 export function complianceSettings(section: z.output<typeof complianceSchema>): ComplianceSettings {
   return section ?? complianceSchema.unwrap().parse({});
 }
+
+/** One line for `validate`. */
+export function describeCompliance(section: z.output<typeof complianceSchema>): string {
+  const c = complianceSettings(section);
+  return [
+    `ADP/ACP by the ${c.testing_method === 'prior_year' ? 'prior' : 'current'}-year method`,
+    `top-paid-group election ${c.top_paid_group_election ? 'on' : 'off'}`,
+    `top-heavy minimum ${c.top_heavy_minimum === 'add_as_core' ? 'added as core' : 'reported'}`,
+  ].join('; ');
+}

@@ -13,6 +13,7 @@
  * (a 3-year cliff or 2-to-6-year graded, e.g. the reference's cliff_4_year) is refused.
  */
 import { z } from 'zod';
+import type { SimulationConfig } from './schema.js';
 
 export const VESTING_TYPES = ['immediate', 'cliff', 'graded', 'qaca'] as const;
 export type VestingType = (typeof VESTING_TYPES)[number];
@@ -167,4 +168,20 @@ export function effectiveVesting(vesting: VestingConfig | undefined, formula: Fo
     notices,
     problems,
   };
+}
+
+/** The schedules a loaded config's run applies: effectiveVesting for its active match formula. */
+export function activeVesting(config: Pick<SimulationConfig, 'vesting' | 'employer_match'>): EffectiveVesting {
+  const m = config.employer_match;
+  const formula = m.formulas[m.active_formula];
+  if (formula === undefined) throw new Error(`employer_match.formulas has no ${m.active_formula}`);
+  return effectiveVesting(config.vesting, { key: m.active_formula, type: formula.type, vesting: formula.vesting });
+}
+
+/** One line for `validate`: "match graded 6 years (…); core immediate (100 %); service by elapsed time". */
+export function describeVesting(config: Pick<SimulationConfig, 'vesting' | 'employer_match'>): string {
+  const v = activeVesting(config);
+  const service = v.serviceMethod === 'hours' ? `years with ${HOURS_PER_SERVICE_YEAR.toLocaleString('en-US')} hours` : 'elapsed time';
+  const retirement = v.normalRetirementAge === null ? '' : `; fully vested at age ${v.normalRetirementAge}`;
+  return `match ${describeSchedule(v.match)}; core ${describeSchedule(v.core)}; service by ${service}${retirement}`;
 }

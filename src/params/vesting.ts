@@ -1,5 +1,5 @@
 import type { SimulationConfig } from '../config/index.js';
-import { effectiveVesting, HOURS_PER_SERVICE_YEAR, vestingSteps } from '../config/vesting.js';
+import { activeVesting, HOURS_PER_SERVICE_YEAR, vestingSteps } from '../config/vesting.js';
 import type { Database } from '../db/database.js';
 
 /**
@@ -12,10 +12,7 @@ import type { Database } from '../db/database.js';
  *   safe-harbor match: immediate). Values are bound, never spliced into SQL.
  */
 export async function compileVestingParameters(db: Database, config: SimulationConfig, notices: string[]): Promise<void> {
-  const m = config.employer_match;
-  const formula = m.formulas[m.active_formula];
-  if (formula === undefined) throw new Error(`employer_match.formulas has no ${m.active_formula}`);
-  const v = effectiveVesting(config.vesting, { key: m.active_formula, type: formula.type, vesting: formula.vesting });
+  const v = activeVesting(config);
   notices.push(...v.notices);
 
   await db.run(

@@ -122,8 +122,19 @@ describe('planalign validate', () => {
         `  Plan eligibility:    ${designs.plan_eligibility}`,
         '  Employer money eligibility:',
         ...designs.employer_eligibility.map((line) => `    ${line}`),
+        `  Vesting:             ${designs.vesting}`,
+        `  Accounts:            ${designs.accounts}`,
+        `  Forfeitures:         ${designs.forfeitures}`,
+        `  Compliance tests:    ${designs.compliance}`,
       ].join('\n'),
     );
+    expect(designs.vesting).toBe('match immediate (100 %); core immediate (100 %); service by elapsed time');
+    // The fixture has no accounts, forfeitures or compliance sections: their defaults, in words.
+    expect(designs.accounts).toBe("return 0 % a year (mid-year convention); leavers' balances stay invested");
+    expect(designs.forfeitures).toBe(
+      "unvested money forfeited in the termination year, used the next year against the employer's match and core (the rest carried)",
+    );
+    expect(designs.compliance).toBe('ADP/ACP by the current-year method; top-paid-group election off; top-heavy minimum reported');
     expect(text.stdout).toContain(
       [
         'Plan-design eras (absent keys keep their 2025 defaults):',

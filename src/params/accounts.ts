@@ -16,7 +16,7 @@ export async function compileAccountParameters(db: Database, config: SimulationC
   await db.run(
     `CREATE OR REPLACE TABLE param_accounts AS
      SELECT unnest($years::INTEGER[]) AS simulation_year,
-            unnest($rates::DECIMAL(9,6)[]) AS annual_return,
+            unnest($rates::DECIMAL(12,10)[]) AS annual_return,
             $distribute::BOOLEAN AS distribute_on_termination,
             $timing::VARCHAR AS forfeiture_timing`,
     {

@@ -112,7 +112,7 @@ export function formatComplianceMargin(test: string, margin: number | null): str
   return `${margin < 0 && text !== formatComplianceValue(test, 0) ? '-' : '+'}${text}`;
 }
 
-/** `2026 acp plan: FAIL, margin -0.35 %`: one line per failing test, for the run output. */
+/** `2026 acp plan: failed, margin -0.35 % (…)`: one line per failing test, for the run output. */
 export function describeComplianceFailure(r: ComplianceResult): string {
   return `${r.year} ${r.test} ${r.group}: failed, margin ${formatComplianceMargin(r.test, r.margin)} (${complianceLabel(r.test)})`;
 }
@@ -121,7 +121,7 @@ export function describeComplianceFailure(r: ComplianceResult): string {
 export const COMPLIANCE_COLUMNS: readonly ReportColumn<ComplianceResult>[] = [
   { name: 'year', unit: 'year', description: 'Simulation year', value: (r) => r.year },
   { name: 'test_name', unit: 'text', description: `The test: ${COMPLIANCE_TESTS.map((t) => t.name).join(', ')}`, value: (r) => r.test },
-  { name: 'group_name', unit: 'text', description: "The tested group: 'plan'; 410(b) '401k', '401m', 'nonelective'; 401(a)(4) rate groups", value: (r) => r.group },
+  { name: 'group_name', unit: 'text', description: "The tested group: 'plan' (for 401(a)(4): the worst rate group, every group in details); 410(b) '401k', '401m', 'nonelective'", value: (r) => r.group },
   { name: 'hce_count', unit: 'count', description: 'HCEs tested (416: key employees)', value: (r) => r.hceCount },
   { name: 'nhce_count', unit: 'count', description: 'NHCEs tested (416: non-key employees)', value: (r) => r.nhceCount },
   { name: 'hce_value', unit: 'number', description: "The HCEs' figure, in the test's unit (details.unit)", value: (r) => r.hceValue ?? '' },

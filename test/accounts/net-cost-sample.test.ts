@@ -53,6 +53,17 @@ describe('net employer plan cost: ten years of the sample, graded 6-year match, 
     ]);
   });
 
+  it('earns the 6 % return on the opening balance and on half the money paid during the year; the Dec 31 true-up earns nothing', async () => {
+    const wrong = await query<{ n: number }>(
+      database,
+      `SELECT count(*)::INTEGER AS n FROM fct_account_balances
+       WHERE earnings <> round(opening * 0.06 + CASE WHEN source = 'true_up' THEN 0 ELSE contributions * 0.03 END, 2)`,
+    );
+    expect(wrong).toEqual([{ n: 0 }]);
+    const trueUps = await query<{ n: number }>(database, `SELECT count(*)::INTEGER AS n FROM fct_account_balances WHERE source = 'true_up' AND contributions > 0`);
+    expect(trueUps[0]!.n).toBeGreaterThan(0);
+  });
+
   it('forfeits, uses the forfeitures from the next year, and nets them off the gross cost', async () => {
     const firstForfeitures = metrics.find((m) => m.forfeitures > 0)?.year;
     expect(firstForfeitures).toBeDefined();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
+import { describeVesting } from '../../src/config/vesting.js';
 import { Database } from '../../src/db/database.js';
 import { ensureSchema } from '../../src/db/metadata.js';
 import { MODELS } from '../../src/models/registry.js';
@@ -326,5 +327,17 @@ describe('through the engine: hours with a part-time census employee, 2025-2026'
       ['P19', 2025, 4, '0.6000', '1.0000'],
       ['P19', 2026, 4, '0.6000', '1.0000'],
     ]);
+  });
+});
+
+describe('vesting in words (planalign validate)', () => {
+  it('names each schedule, the service method and the retirement age', () => {
+    const config = parseConfig({
+      simulation: { start_year: 2025, end_year: 2026 },
+      vesting: { service_method: 'hours', normal_retirement_age: 65, match: 'graded_6_year', core: { type: 'cliff', years: 3 } },
+    }).config;
+    expect(describeVesting(config)).toBe(
+      'match graded 6 years (0, 0, 20, 40, 60, 80, 100 %); core cliff 3 years (0, 0, 0, 100 %); service by years with 1,000 hours; fully vested at age 65',
+    );
   });
 });

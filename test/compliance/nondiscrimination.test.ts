@@ -318,6 +318,28 @@ describe('401(a)(4) general test: rate groups of nonelective allocation rates', 
     expect(passing.margin).toBeCloseTo(0.8 - 0.7, 12);
   });
 
+  it('shows the first group of the details list (lowest margin, then lowest rate) when two groups tie on the margin', async () => {
+    // HCEs H1 4 %, H2 2 %; NHCEs N1 4 %, N2 2 %, N3-N4 0 %. Group >= 4 %: (1/4) / (1/2) = 50 %; group >= 2 %:
+    // (2/4) / (2/2) = 50 %: both fail (average benefit (6/4) / (6/2) = 50 %) with the same margin -0.20.
+    const tied: Person[] = [
+      { id: 'H1', hce: true, core: 4000 },
+      { id: 'H2', hce: true, core: 2000 },
+      { id: 'N1', core: 4000 },
+      { id: 'N2', core: 2000 },
+      { id: 'N3' },
+      { id: 'N4' },
+    ];
+    const rows = await runTests({ 2025: tied, 2026: [...tied].reverse() }, graded);
+    for (const year of YEARS) {
+      const row = find(rows, year, '401a4');
+      expect(row.details.rate_groups.map((g: { rate: number; margin: number }) => [g.rate, g.margin])).toEqual([
+        [0.02, row.margin],
+        [0.04, row.margin],
+      ]);
+      expect([row.hce_value, row.nhce_value, row.passed]).toEqual([1, 0.5, false]);
+    }
+  });
+
   it('a flat core (uniform allocation) is deemed to pass, the groups still reported', async () => {
     const rows = await runTests({ 2025: people(0.05), 2026: people(0.05) });
     expect(find(rows, 2025, '401a4')).toMatchObject({ passed: true, details: { deemed: 'uniform allocation safe harbor', failing_rate_groups: 1 } });

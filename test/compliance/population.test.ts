@@ -207,3 +207,46 @@ describe('int_compliance_population: the top-paid group election and the officer
     expect(keys(2026)).toEqual(['A', 'B', 'E_YOUNG']);
   });
 });
+
+describe('int_compliance_population: no match, no 401(m) plan (2025-2026)', () => {
+  let database: string;
+
+  beforeAll(async () => {
+    ({ database } = await run(
+      'no-match',
+      [
+        ['H1', ADULT, LONG, 200000, '', ''],
+        ['H2', ADULT, LONG, 200000, '', ''],
+        ...[1, 2, 3, 4].map((i): Row => [`N_${i}`, ADULT, LONG, 50000, '', '']),
+      ],
+      (c) => {
+        c.employer_match.enabled = false;
+      },
+    ));
+  }, 120_000);
+
+  it('makes nobody eligible for a match, so the 401(m) portion and the ACP have nobody to test', async () => {
+    const population = await query<{ simulation_year: number; eligible_401k: number; eligible_401m: number }>(
+      database,
+      `SELECT simulation_year, count(*) FILTER (WHERE eligible_401k)::INTEGER AS eligible_401k,
+              count(*) FILTER (WHERE eligible_401m)::INTEGER AS eligible_401m
+       FROM int_compliance_population GROUP BY ALL ORDER BY simulation_year`,
+    );
+    expect(population).toEqual([
+      { simulation_year: 2025, eligible_401k: 6, eligible_401m: 0 },
+      { simulation_year: 2026, eligible_401k: 6, eligible_401m: 0 },
+    ]);
+    const tests = await query<{ test_name: string; hce_count: number; nhce_count: number; hce_value: number | null; passed: boolean; passed_by: string | null }>(
+      database,
+      `SELECT test_name, hce_count::INTEGER AS hce_count, nhce_count::INTEGER AS nhce_count, hce_value, passed,
+              details->>'passed_by' AS passed_by
+       FROM fct_compliance_tests WHERE test_name = 'acp' OR group_name = '401m' ORDER BY simulation_year, test_name`,
+    );
+    expect(tests).toEqual(
+      [2025, 2026].flatMap(() => [
+        { test_name: '410b', hce_count: 2, nhce_count: 4, hce_value: 0, passed: true, passed_by: 'no_hce_benefiting' },
+        { test_name: 'acp', hce_count: 0, nhce_count: 0, hce_value: null, passed: true, passed_by: null },
+      ]),
+    );
+  });
+});

@@ -106,7 +106,7 @@ export function formatComplianceByYear(results: readonly ComplianceResult[]): st
 /** `analyze compliance`: every year's tests, then pass/fail and margin by year. */
 export function formatComplianceAnalysis(analysis: ComplianceAnalysis): string {
   if (analysis.rows.length === 0) return 'Compliance tests: no results recorded (a database from before schema version 5?)\n';
-  return `${formatComplianceResults(analysis.rows)}\n\n${formatComplianceByYear(analysis.rows)}\n\nValues are fractions of testing pay shown as % (415c: dollars); margin > 0 passes by that much.\n`;
+  return `${formatComplianceResults(analysis.rows)}\n\n${formatComplianceByYear(analysis.rows)}\n\nValues in %: ADP/ACP average ratios of testing pay; 410b and 401a4 the shares benefiting (limit: their ratio); 416 the key employees' share of balances. 415c: see its details. A margin > 0 passes by that much.\n`;
 }
 
 const metricLabel = (id: HeadlineMetricId): string => metricDefinition(id).label;

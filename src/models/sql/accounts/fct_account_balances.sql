@@ -4,7 +4,8 @@
 --   contributions  the deferrals, Roth for round(deferrals x census roth_deferral_share, 2) and pre-tax
 --                  the rest; the match paid during the year and its year-end true-up apart; the core
 --   earnings       round(opening x r + contributions x r / 2, 2): contributions arrive through the
---                  year, so on average they earn half a year (the mid-year convention)
+--                  year, so on average they earn half a year (the mid-year convention); what is paid
+--                  on Dec 31 (true-up, reallocated forfeitures, the top-heavy minimum) earns nothing
 --   distributions  a leaver's vested balance, in the termination year, with distribute_on_termination
 --   forfeitures    the unvested part of a leaver's match, true-up and core: in the termination year, or
 --                  with after_five_breaks in the fifth year after it (the balance earning until then)
@@ -37,30 +38,34 @@ deferrals AS (
     LEFT JOIN stg_census_data c USING (employee_id)
     WHERE d.simulation_year = getvariable('simulation_year')
 ),
+-- at_year_end: money paid on Dec 31 (the true-up, reallocated forfeitures, the top-heavy minimum)
+-- earns nothing that year.
 contributed AS (
-    SELECT employee_id, 'pre_tax' AS source, amount - roth AS amount FROM deferrals
+    SELECT employee_id, 'pre_tax' AS source, amount - roth AS amount, false AS at_year_end FROM deferrals
     UNION ALL
-    SELECT employee_id, 'roth', roth FROM deferrals
+    SELECT employee_id, 'roth', roth, false FROM deferrals
     UNION ALL
-    SELECT employee_id, 'match', employer_match_amount - match_true_up_amount FROM int_employee_match_calculations
+    SELECT employee_id, 'match', employer_match_amount - match_true_up_amount, false FROM int_employee_match_calculations
     WHERE simulation_year = getvariable('simulation_year')
     UNION ALL
-    SELECT employee_id, 'true_up', match_true_up_amount FROM int_employee_match_calculations
+    SELECT employee_id, 'true_up', match_true_up_amount, true FROM int_employee_match_calculations
     WHERE simulation_year = getvariable('simulation_year')
     UNION ALL
-    SELECT employee_id, 'core', employer_core_amount FROM int_employer_core_contributions
+    SELECT employee_id, 'core', employer_core_amount, false FROM int_employer_core_contributions
     WHERE simulation_year = getvariable('simulation_year')
     UNION ALL
     -- the forfeitures reallocated to participants join the core (forfeitures.policy reallocate_to_participants)
-    SELECT employee_id, 'core', amount FROM int_forfeiture_reallocations
+    SELECT employee_id, 'core', amount, true FROM int_forfeiture_reallocations
     WHERE simulation_year = getvariable('simulation_year')
     UNION ALL
     -- so does the top-heavy minimum's shortfall (compliance.top_heavy_minimum add_as_core)
-    SELECT employee_id, 'core', added_as_core FROM int_top_heavy_minimum
+    SELECT employee_id, 'core', added_as_core, true FROM int_top_heavy_minimum
     WHERE simulation_year = getvariable('simulation_year') AND added_as_core <> 0
 ),
 contributions AS (
-    SELECT employee_id, source, sum(amount) AS contributions FROM contributed GROUP BY employee_id, source
+    SELECT employee_id, source, sum(amount) AS contributions,
+           coalesce(sum(amount) FILTER (WHERE NOT at_year_end), 0) AS contributions_during_year
+    FROM contributed GROUP BY employee_id, source
 ),
 leavers AS (
     SELECT employee_id, year(termination_date) AS termination_year FROM int_plan_eligibility
@@ -74,6 +79,7 @@ accounts AS (
     SELECT employee_id, source,
            coalesce(o.opening, 0)::DECIMAL(18,2) AS opening,
            coalesce(c.contributions, 0)::DECIMAL(18,2) AS contributions,
+           coalesce(c.contributions_during_year, 0)::DECIMAL(18,2) AS contributions_during_year,
            coalesce(o.termination_year, l.termination_year) AS termination_year,
            CASE WHEN source IN ('pre_tax', 'roth') THEN 1
                 WHEN o.termination_year IS NOT NULL THEN o.carried_vested_percent
@@ -86,7 +92,7 @@ accounts AS (
 ),
 earned AS (
     SELECT a.*,
-           round(opening * p.annual_return + contributions * p.annual_return * 0.5, 2)::DECIMAL(18,2) AS earnings,
+           round(opening * p.annual_return + contributions_during_year * p.annual_return * 0.5, 2)::DECIMAL(18,2) AS earnings,
            termination_year = getvariable('simulation_year') AND p.distribute_on_termination AS distributing,
            source IN ('match', 'true_up', 'core')
                AND termination_year + CASE p.forfeiture_timing WHEN 'after_five_breaks' THEN 5 ELSE 0 END

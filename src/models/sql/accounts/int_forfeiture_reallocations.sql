@@ -34,5 +34,5 @@ ranked AS (
 SELECT
     employee_id,
     getvariable('simulation_year')::INTEGER AS simulation_year,
-    ((floor_cents + CASE WHEN remainder_rank <= leftover_cents THEN 1 ELSE 0 END) / 100)::DECIMAL(18,2) AS amount
+    ((floor_cents + CASE WHEN remainder_rank <= leftover_cents THEN 1 ELSE 0 END)::DECIMAL(38,0) / 100)::DECIMAL(18,2) AS amount
 FROM ranked

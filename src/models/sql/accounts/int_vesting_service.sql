@@ -5,7 +5,7 @@
 --   elapsed_time  whole years from the hire date (Treas. Reg. 1.410(a)-7)
 --   hours         the previous year's years, plus 1 when this year's hours reach 1,000 (a leaver's
 --                 hours to the termination date); the census holds no hours history, so the years
---                 before the first simulated year are counted by elapsed time to its Jan 1
+--                 before the first simulated year are counted by elapsed time to the Dec 31 before it
 -- Vested: the source's fraction at those years (param_vesting_schedules: a safe-harbor match is
 -- already immediate there, a qaca one at most a 2-year cliff), or 100 % from the normal retirement
 -- age (reached by Dec 31 or by the termination date).

@@ -288,9 +288,10 @@ a4_rows AS (
            'plan' AS group_name,
            any_value(h.hce_count) AS hce_count,
            any_value(h.nhce_count) AS nhce_count,
-           -- the worst rate group's numbers (the lowest margin; no group: nobody's rate to test)
-           coalesce(arg_min(r.hce_share, r.margin), 0) AS hce_value,
-           coalesce(arg_min(r.nhce_share, r.margin), 0) AS nhce_value,
+           -- the worst rate group's numbers: the first of details.rate_groups (the lowest margin, then the
+           -- lowest rate, so a tie is settled the same way every run; no group: nobody's rate to test)
+           coalesce(first(r.hce_share ORDER BY r.margin, r.rate) FILTER (WHERE r.margin IS NOT NULL), 0) AS hce_value,
+           coalesce(first(r.nhce_share ORDER BY r.margin, r.rate) FILTER (WHERE r.margin IS NOT NULL), 0) AS nhce_value,
            0.70::DOUBLE AS limit_value,
            min(r.margin) AS margin,
            any_value(d.uniform_allocation) OR coalesce(bool_and(r.passed), true) AS passed,

@@ -18,7 +18,8 @@
 --   is_excludable          1.410(b)-6: under 21 at Dec 31, under a year of service (int_vesting_service:
 --                          the vesting service method's whole years, by Dec 31 or the termination), or
 --                          a leaver of the year with no more than 500 hours
---   eligible_401k          plan-eligible in Y; eligible_401m: also eligible for a match allocation;
+--   eligible_401k          plan-eligible in Y; eligible_401m: also eligible for a match allocation (nobody
+--                          while employer_match.enabled is false: no 401(m) plan to benefit under);
 --   benefiting_nonelective core (with reallocated forfeitures) > 0
 --   adp_deferrals          pre-tax + Roth deferrals less catch-up (the deferrals up to the 402(g) limit)
 --   acp_contributions      match incl. true-up; employer_allocation: match + core + reallocated
@@ -28,7 +29,7 @@
 WITH y AS (
     SELECT getvariable('simulation_year')::INTEGER AS yr
 ),
-settings AS (SELECT top_paid_group_election FROM param_compliance),
+settings AS (SELECT c.top_paid_group_election, m.match_enabled FROM param_compliance c CROSS JOIN param_match_design m),
 limits AS (
     SELECT lookback_hce_compensation_threshold, key_employee_compensation_threshold
     FROM param_irs_limits WHERE simulation_year = getvariable('simulation_year')
@@ -105,7 +106,7 @@ ranked AS (
     FROM people p CROSS JOIN group_sizes g
 ),
 classified AS (
-    SELECT r.*,
+    SELECT r.*, s.match_enabled,
            r.ownership_pct > 0.05 AS five_percent_owner,
            r.lookback_compensation > l.lookback_hce_compensation_threshold
                AND (NOT s.top_paid_group_election OR r.lookback_pay_rank <= r.top_paid_group_size)
@@ -127,7 +128,7 @@ SELECT
          WHEN key_one_percent_owner THEN '1_percent_owner' END AS key_reason,
     is_excludable,
     is_eligible AS eligible_401k,
-    is_eligible AND eligible_for_match AS eligible_401m,
+    is_eligible AND eligible_for_match AND match_enabled AS eligible_401m,
     core_contributions > 0 AS benefiting_nonelective,
     adp_deferrals,
     acp_contributions,

@@ -104,6 +104,9 @@ export const MODEL_COLUMNS_SINCE: Readonly<Record<number, Readonly<Record<string
   4: {
     int_employee_match_calculations: [['match_true_up_amount', 'DECIMAL(18,2)']],
   },
+  5: {
+    int_employer_eligibility: [['match_eligibility_met', 'BOOLEAN']],
+  },
 };
 
 /**

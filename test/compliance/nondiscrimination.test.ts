@@ -25,9 +25,10 @@ interface Person {
   deferrals?: number;
   match?: number;
   core?: number;
-  /** eligible_401k (default true); eligible_401m defaults to it. */
+  /** eligible_401k (default true); eligible_401m defaults to it, eligible_acp to eligible_401m. */
   k?: boolean;
   m?: boolean;
+  acp?: boolean;
   excludable?: boolean;
 }
 
@@ -61,7 +62,7 @@ async function runTests(people: Record<number, Person[]>, change: (c: Record<str
     await ensureSchema(db, new Date(0));
     await compileParameters(db, config, { scenarioId: 'default', planDesignId: 'default', startedAt: new Date(0) });
     await db.run(`CREATE OR REPLACE TABLE int_compliance_population (employee_id VARCHAR, simulation_year INTEGER,
-        testing_compensation DECIMAL(18,2), is_hce BOOLEAN, is_excludable BOOLEAN, eligible_401k BOOLEAN, eligible_401m BOOLEAN,
+        testing_compensation DECIMAL(18,2), is_hce BOOLEAN, is_excludable BOOLEAN, eligible_401k BOOLEAN, eligible_401m BOOLEAN, eligible_acp BOOLEAN,
         benefiting_nonelective BOOLEAN, adp_deferrals DECIMAL(18,2), acp_contributions DECIMAL(18,2),
         employer_allocation DECIMAL(18,2), adr DECIMAL(9,4), acr DECIMAL(9,4))`);
     // The top-heavy and 415(c) blocks' inputs, empty (test/compliance/top-heavy.test.ts tests them).
@@ -78,10 +79,10 @@ async function runTests(people: Record<number, Person[]>, change: (c: Record<str
         const k = p.k ?? true;
         await db.run(
           `INSERT INTO int_compliance_population
-           SELECT $1, $2, pay, $3, $4, $5, $6, core > 0, deferrals, match, match + core,
+           SELECT $1, $2, pay, $3, $4, $5, $6, $11, core > 0, deferrals, match, match + core,
                   round(deferrals / nullif(pay, 0), 4), round(match / nullif(pay, 0), 4)
            FROM (SELECT $7::DECIMAL(18,2) AS pay, $8::DECIMAL(18,2) AS deferrals, $9::DECIMAL(18,2) AS match, $10::DECIMAL(18,2) AS core)`,
-          [p.id, year, p.hce ?? false, p.excludable ?? false, k, p.m ?? k, p.pay ?? 100000, p.deferrals ?? 0, p.match ?? 0, p.core ?? 0],
+          [p.id, year, p.hce ?? false, p.excludable ?? false, k, p.m ?? k, p.pay ?? 100000, p.deferrals ?? 0, p.match ?? 0, p.core ?? 0, p.acp ?? p.m ?? k],
         );
       }
     }
@@ -236,6 +237,25 @@ describe('safe-harbor exemption from the match design', () => {
       expect(find(rows, 2026, 'adp')).toMatchObject({ passed: true, details: { exempt: 'safe_harbor' } });
       // NHCE 1 %: limit 2 %; the single HCE at 10 % comes down to 2 %: 8,000.
       expect(find(rows, 2026, 'acp')).toMatchObject({ passed: false, limit_value: 0.02, details: { exempt: null, corrective_excess: 8000 } });
+    }
+  });
+});
+
+describe("the ACP's eligible employees (1.401(m)-5)", () => {
+  it('counts an NHCE who fails only an allocation condition (hours, last day) at 0 %, while 410(b) does not count them as benefiting', async () => {
+    // H: HCE at 2.5 %. N1: NHCE at 2 %. N2: NHCE eligible for the match but short of its hours: no match.
+    // Both NHCEs: average 1 %, limit max(1.25 %, min(2 %, 3 %)) = 2 %: H fails by 0.5 points. Without N2 the
+    // average would be 2 % and the limit 4 %.
+    const people = [
+      { id: 'H', hce: true, match: 2500 },
+      { id: 'N1', match: 2000 },
+      { id: 'N2', m: false, acp: true },
+    ];
+    const rows = await runTests({ 2025: people, 2026: people });
+    for (const year of YEARS) {
+      expect(find(rows, year, 'acp')).toMatchObject({ hce_count: 1, nhce_count: 2, nhce_value: 0.01, limit_value: 0.02, passed: false });
+      // Half the NHCEs benefit under the 401(m) portion.
+      expect(find(rows, year, '410b', '401m')).toMatchObject({ hce_count: 1, nhce_count: 2, hce_value: 1, nhce_value: 0.5 });
     }
   });
 });

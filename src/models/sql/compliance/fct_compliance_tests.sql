@@ -15,12 +15,12 @@ WITH population AS (
 ratio_member AS (
     SELECT 'adp' AS test_name, is_hce, adr AS ratio, testing_compensation FROM population WHERE eligible_401k
     UNION ALL
-    SELECT 'acp', is_hce, acr, testing_compensation FROM population WHERE eligible_401m
+    SELECT 'acp', is_hce, acr, testing_compensation FROM population WHERE eligible_acp
 ),
 ratio_previous_nhce AS (
     -- prior_year method: the NHCEs of Y-1 as Y-1 classified them (no rows in the first simulated year)
     SELECT avg(adr) FILTER (WHERE eligible_401k AND NOT is_hce) AS adp_average,
-           avg(acr) FILTER (WHERE eligible_401m AND NOT is_hce) AS acp_average
+           avg(acr) FILTER (WHERE eligible_acp AND NOT is_hce) AS acp_average
     FROM int_compliance_population
     WHERE simulation_year = getvariable('simulation_year') - 1
 ),

@@ -19,7 +19,11 @@
 --                          the vesting service method's whole years, by Dec 31 or the termination), or
 --                          a leaver of the year with no more than 500 hours
 --   eligible_401k          plan-eligible in Y; eligible_401m: also eligible for a match allocation (nobody
---                          while employer_match.enabled is false: no 401(m) plan to benefit under);
+--                          while employer_match.enabled is false: no 401(m) plan to benefit under), the
+--                          410(b) 401(m) portion's benefiting; eligible_acp: also meets the match's
+--                          service, waiting-period and age conditions, whether or not its allocation
+--                          conditions (hours, active on Dec 31) are met: the ACP's eligible employees
+--                          (1.401(m)-5: one failing only an allocation condition counts, at 0 %);
 --   benefiting_nonelective core (with reallocated forfeitures) > 0
 --   adp_deferrals          pre-tax + Roth deferrals less catch-up (the deferrals up to the 402(g) limit)
 --   acp_contributions      match incl. true-up; employer_allocation: match + core + reallocated
@@ -78,6 +82,7 @@ people AS (
            coalesce(c.is_officer, false) AS is_officer,
            coalesce(c.ownership_pct, 0) AS ownership_pct,
            coalesce(ee.eligible_for_match, false) AS eligible_for_match,
+           coalesce(ee.match_eligibility_met, false) AS match_eligibility_met,
            datesub('year', pop.employee_birth_date, pa_year_end(y.yr)) < 21
                OR v.vesting_service_years < 1
                OR (pop.termination_date IS NOT NULL AND ee.annual_hours_worked <= 500) AS is_excludable
@@ -129,6 +134,7 @@ SELECT
     is_excludable,
     is_eligible AS eligible_401k,
     is_eligible AND eligible_for_match AND match_enabled AS eligible_401m,
+    is_eligible AND match_eligibility_met AND match_enabled AS eligible_acp,
     core_contributions > 0 AS benefiting_nonelective,
     adp_deferrals,
     acp_contributions,

@@ -146,5 +146,9 @@ SELECT
          ELSE 'eligible' END AS core_eligibility_reason,
     scheduled_hours_per_week,
     match_years_of_service,
-    core_years_of_service
+    core_years_of_service,
+    -- The match's eligibility conditions (service, waiting period, age) without its allocation conditions
+    -- (hours, active on Dec 31): who the ACP counts as eligible, at 0 % when an allocation condition fails.
+    NOT is_plan_ineligible_override AND (NOT match_apply_eligibility OR (match_tenure_ok AND match_age_ok))
+        AS match_eligibility_met
 FROM checks

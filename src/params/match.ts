@@ -6,8 +6,8 @@ import type { Database } from '../db/database.js';
  * The match design as data (reference-plan-design.md §2), read by int_employee_match_calculations:
  * - `param_match_design`, one row: the mode (`match_status`), the master switch (`match_enabled`),
  *   what selects the band (`band_basis`: none, service or points) and whether the year-end true-up
- *   pays the annual formula (`true_up`, else the per-period match is the match) and the active
- *   deferral-based formula's type (`formula_type`: the safe-harbor label the compliance tests read);
+ *   pays the annual formula (`true_up`, else the per-period match is the match) and whether the match
+ *   paid is a safe-harbor one (`safe_harbor_match`, read by the compliance tests and top-heavy status);
  * - `param_match_bands`, one row per band and tier: the band's range [band_min, band_max) of years of
  *   service or points (band_max NULL: unbounded) and each tier's share of pay [employee_min,
  *   employee_max) matched at match_rate. A deferral-based formula is one band over everyone; a
@@ -66,11 +66,12 @@ export function matchDesign(config: SimulationConfig): MatchDesign {
   }
 }
 
-/** The active deferral-based formula's type (simple, tiered, safe_harbor, qaca), which the ADP/ACP safe-harbor
- *  exemption reads (fct_compliance_tests); null for the service- and points-graded modes. */
-function formulaType(config: SimulationConfig): string | null {
+/** The match paid is a safe-harbor one (401(k)(12)/(13)): switched on, deferral-based, and its active formula
+ *  of type safe_harbor or qaca; the service- and points-graded modes never are. */
+function isSafeHarborMatch(config: SimulationConfig, design: MatchDesign): boolean {
   const m = config.employer_match;
-  return m.employer_match_status === 'deferral_based' ? (m.formulas[m.active_formula]?.type ?? null) : null;
+  const type = m.formulas[m.active_formula]?.type;
+  return design.enabled && design.status === 'deferral_based' && (type === 'safe_harbor' || type === 'qaca');
 }
 
 /** '0-4 years', '5+ years', '60-79 points': the whole values a band [min, max) holds. */
@@ -83,8 +84,14 @@ export async function compileMatchParameters(db: Database, config: SimulationCon
   await db.run(
     `CREATE OR REPLACE TABLE param_match_design AS
      SELECT $status::VARCHAR AS match_status, $enabled::BOOLEAN AS match_enabled, $basis::VARCHAR AS band_basis,
-            $trueUp::BOOLEAN AS true_up, $formulaType::VARCHAR AS formula_type`,
-    { status: design.status, enabled: design.enabled, basis: design.basis, trueUp: config.employer_match.true_up, formulaType: formulaType(config) },
+            $trueUp::BOOLEAN AS true_up, $safeHarbor::BOOLEAN AS safe_harbor_match`,
+    {
+      status: design.status,
+      enabled: design.enabled,
+      basis: design.basis,
+      trueUp: config.employer_match.true_up,
+      safeHarbor: isSafeHarborMatch(config, design),
+    },
   );
   await db.run(
     `CREATE OR REPLACE TABLE param_match_bands (band INTEGER, band_label VARCHAR, band_min INTEGER, band_max INTEGER,

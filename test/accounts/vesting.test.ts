@@ -4,12 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { describeVesting } from '../../src/config/vesting.js';
-import { Database } from '../../src/db/database.js';
-import { ensureSchema } from '../../src/db/metadata.js';
 import { MODELS } from '../../src/models/registry.js';
-import { ModelRunner } from '../../src/models/runner.js';
-import { compileParameters } from '../../src/params/compile.js';
 import { defaultConfigObject, query, simulate } from '../support/engine.js';
+import { openModelDatabase } from '../support/models.js';
 
 /**
  * Vesting (src/config/vesting.ts, int_vesting_service.sql), hand-computed. The model runs for real on
@@ -39,12 +36,8 @@ const vestingOf = (changes: Record<string, unknown>, formula?: string): Record<s
 /** int_vesting_service for each year from 2025, the population and hours given (a leaver only in its termination year). */
 async function runVesting(rawConfig: Record<string, any>, people: Person[], years: number[]): Promise<{ rows: Vested[]; notices: string[] }> {
   const config = parseConfig(rawConfig).config;
-  const db = await Database.open(':memory:');
+  const { db, runner, notices } = await openModelDatabase(config);
   try {
-    const runner = new ModelRunner(db);
-    await runner.installMacros();
-    await ensureSchema(db, new Date(0));
-    const { notices } = await compileParameters(db, config, { scenarioId: 'default', planDesignId: 'default', startedAt: new Date(0) });
     await db.run(`CREATE TABLE int_plan_eligibility (simulation_year INTEGER, employee_id VARCHAR, employee_birth_date DATE,
                     employee_hire_date DATE, termination_date DATE)`);
     await db.run(`CREATE TABLE int_employer_eligibility (simulation_year INTEGER, employee_id VARCHAR, annual_hours_worked INTEGER)`);

@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { Database } from '../../src/db/database.js';
-import { ensureSchema } from '../../src/db/metadata.js';
 import { MODELS } from '../../src/models/registry.js';
-import { ModelRunner } from '../../src/models/runner.js';
-import { compileParameters } from '../../src/params/compile.js';
 import { flatConfig, writeMatchCensus } from '../plan-design/match-support.js';
 import { defaultConfigObject, query, simulate } from '../support/engine.js';
+import { openModelDatabase } from '../support/models.js';
 
 /**
  * ADP, ACP, 410(b) and 401(a)(4) (fct_compliance_tests), hand-computed at each rule's edge. The
@@ -55,12 +52,8 @@ async function runTests(people: Record<number, Person[]>, change: (c: Record<str
   raw.simulation.end_year = 2026;
   change(raw);
   const config = parseConfig(raw).config;
-  const db = await Database.open(':memory:');
+  const { db, runner } = await openModelDatabase(config);
   try {
-    const runner = new ModelRunner(db);
-    await runner.installMacros();
-    await ensureSchema(db, new Date(0));
-    await compileParameters(db, config, { scenarioId: 'default', planDesignId: 'default', startedAt: new Date(0) });
     await db.run(`CREATE OR REPLACE TABLE int_compliance_population (employee_id VARCHAR, simulation_year INTEGER,
         testing_compensation DECIMAL(18,2), is_hce BOOLEAN, is_excludable BOOLEAN, eligible_401k BOOLEAN, eligible_401m BOOLEAN, eligible_acp BOOLEAN,
         benefiting_nonelective BOOLEAN, adp_deferrals DECIMAL(18,2), acp_contributions DECIMAL(18,2),

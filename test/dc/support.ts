@@ -1,10 +1,7 @@
 import { parseConfig } from '../../src/config/index.js';
-import { Database } from '../../src/db/database.js';
-import { ensureSchema } from '../../src/db/metadata.js';
 import { MODELS } from '../../src/models/registry.js';
-import { ModelRunner } from '../../src/models/runner.js';
-import { compileParameters } from '../../src/params/compile.js';
 import { defaultConfigObject } from '../support/engine.js';
+import { openModelDatabase } from '../support/models.js';
 
 /**
  * Runs the real DC-plan models (employer eligibility, employee contributions, match, core) for 2025
@@ -90,12 +87,8 @@ function salaryPeriods(e: EmployeeInput, year: number): Array<[string, string]> 
 
 export async function runDcModels(employees: EmployeeInput[], rawConfig: Record<string, any>, year = YEAR): Promise<DcResult> {
   const config = parseConfig(rawConfig).config;
-  const db = await Database.open(':memory:');
+  const { db, runner } = await openModelDatabase(config);
   try {
-    const runner = new ModelRunner(db);
-    await runner.installMacros();
-    await ensureSchema(db, new Date(0));
-    await compileParameters(db, config, { scenarioId: 'default', planDesignId: 'default', startedAt: new Date(0) });
 
     await db.run(`CREATE TABLE int_plan_eligibility (
         simulation_year INTEGER, employee_id VARCHAR, employee_ssn VARCHAR, employee_birth_date DATE,

@@ -32,13 +32,12 @@ safe_harbor AS (
     -- ADP: a safe-harbor or QACA match formula (401(k)(12)/(13)) is deemed to pass. ACP: that match also
     -- meets 401(m)(11) when no deferral above 6 % of pay is matched and the rate never rises with the
     -- deferral rate (one formula for everyone, no after-tax contributions: the rest of 401(m)(11) holds).
-    SELECT d.match_enabled AND d.match_status = 'deferral_based' AND coalesce(d.formula_type IN ('safe_harbor', 'qaca'), false)
-               AS adp_exempt,
-           d.formula_type,
+    SELECT d.safe_harbor_match AS adp_exempt,
+           f.match_formula_type AS formula_type,
            coalesce((SELECT bool_and(match_rate = 0 OR employee_max <= 0.06) FROM match_tier), true) AS matches_at_most_6_percent,
            coalesce((SELECT bool_and(lower_tier_rate IS NULL OR match_rate <= lower_tier_rate) FROM match_tier), true)
                AS rate_never_rises
-    FROM param_match_design d
+    FROM param_match_design d CROSS JOIN param_dc_plan f
 ),
 ratio_group AS (
     SELECT t.test_name,

@@ -17,8 +17,7 @@
 -- employed on Dec 31 (anyone else is owed nothing: required_amount, shortfall, added_as_core 0).
 WITH p AS (
     SELECT c.top_heavy_minimum = 'add_as_core' AS add_as_core,
-           m.match_enabled AND m.match_status = 'deferral_based' AND d.match_formula_type IN ('safe_harbor', 'qaca')
-               AND NOT d.core_enabled AND f.policy <> 'reallocate_to_participants' AS safe_harbor_only
+           m.safe_harbor_match AND NOT d.core_enabled AND f.policy <> 'reallocate_to_participants' AS safe_harbor_only
     FROM param_compliance c CROSS JOIN param_match_design m CROSS JOIN param_dc_plan d CROSS JOIN param_forfeitures f
 ),
 counted AS (

@@ -160,9 +160,7 @@ coverage_member AS (
            coalesce((adp_deferrals + employer_allocation) / nullif(testing_compensation, 0), 0) AS benefit_rate,
            -- nonelective allocation rate: the match is tested by the ACP (disaggregated, 1.410(b)-7(c))
            -- (to the nearest 0.01 % as the population's rates)
-           CASE WHEN testing_compensation > 0
-                THEN pa_round_ratio(pa_units(employer_allocation - acp_contributions, 100) * 10000, pa_units(testing_compensation, 100)) / 10000
-                ELSE 0 END::DECIMAL(9,4) AS nonelective_rate
+           coalesce(pa_pay_ratio(employer_allocation - acp_contributions, testing_compensation), 0) AS nonelective_rate
     FROM population
     WHERE NOT is_excludable
 ),

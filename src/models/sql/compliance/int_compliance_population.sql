@@ -139,10 +139,7 @@ SELECT
     adp_deferrals,
     acp_contributions,
     employer_allocation,
-    CASE WHEN testing_compensation > 0
-         THEN pa_round_ratio(pa_units(adp_deferrals, 100) * 10000, pa_units(testing_compensation, 100)) / 10000 END::DECIMAL(9,4) AS adr,
-    CASE WHEN testing_compensation > 0
-         THEN pa_round_ratio(pa_units(acp_contributions, 100) * 10000, pa_units(testing_compensation, 100)) / 10000 END::DECIMAL(9,4) AS acr,
-    CASE WHEN testing_compensation > 0
-         THEN pa_round_ratio(pa_units(employer_allocation, 100) * 10000, pa_units(testing_compensation, 100)) / 10000 END::DECIMAL(9,4) AS allocation_rate
+    pa_pay_ratio(adp_deferrals, testing_compensation) AS adr,
+    pa_pay_ratio(acp_contributions, testing_compensation) AS acr,
+    pa_pay_ratio(employer_allocation, testing_compensation) AS allocation_rate
 FROM classified

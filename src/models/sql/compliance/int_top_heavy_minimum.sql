@@ -58,9 +58,7 @@ status AS (
 members AS (
     SELECT c.employee_id, c.is_key_employee, c.testing_compensation, c.employer_allocation,
            -- to the nearest 0.01 %, exactly, as int_compliance_population's ratios
-           CASE WHEN c.testing_compensation > 0
-                THEN pa_round_ratio(pa_units(c.adp_deferrals + c.employer_allocation, 100) * 10000,
-                                    pa_units(c.testing_compensation, 100)) / 10000 END AS contribution_rate,
+           pa_pay_ratio(c.adp_deferrals + c.employer_allocation, c.testing_compensation) AS contribution_rate,
            NOT c.is_key_employee AND c.eligible_401k AND e.termination_date IS NULL AS owed_minimum,
            greatest(k.annual_additions_limit - k.annual_additions_deferrals - c.employer_allocation, 0) AS room_415
     FROM int_compliance_population c

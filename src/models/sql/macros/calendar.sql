@@ -31,3 +31,8 @@ CREATE OR REPLACE MACRO pa_prorate(cent_days, days_in_year) AS
 -- sums and products of these stay exact and cost a fraction of DECIMAL(38) arithmetic, whose cast to
 -- HUGEINT took most of a contributions year.
 CREATE OR REPLACE MACRO pa_units(amount, scale) AS (amount * scale)::BIGINT::HUGEINT;
+
+-- A dollar amount over pay, exactly to the nearest 0.01 % (halves up); NULL without pay (the compliance
+-- tests' contribution ratios, compliance-testing.md B.3).
+CREATE OR REPLACE MACRO pa_pay_ratio(amount, pay) AS CASE WHEN pay > 0
+    THEN (pa_round_ratio(pa_units(amount, 100) * 10000, pa_units(pay, 100)) / 10000)::DECIMAL(9,4) END;

@@ -11,6 +11,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['./test/support/global-setup.ts'],
+    setupFiles: ['./test/support/file-tmp.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     // The coverage gate: the orchestrator's modules must stay at >= 95 % of lines covered by tests
     // that run in the test processes (CLI child processes are not measured).

@@ -36,6 +36,7 @@ export interface EngineServices {
 export class OrchestratorBuilder {
   private configSource: { path: string } | { raw: unknown } | undefined;
   private allowUnknownKeys = false;
+  private baseDir: string | undefined;
   private env: Record<string, string | undefined> = process.env;
   private readonly overrides: Record<string, unknown> = {};
   private databasePath = DEFAULT_DATABASE_PATH;
@@ -53,10 +54,15 @@ export class OrchestratorBuilder {
   /** What resolveConfig found, until a setter changes what it depends on: build() after it reads nothing twice. */
   private resolved: { config: LoadedConfig; censusPath: string; parameterTables: ParameterTables } | undefined;
 
-  /** A YAML config file in the reference format, or an in-memory object of the same shape. */
-  withConfig(source: string | object, options: { allowUnknownKeys?: boolean } = {}): this {
+  /**
+   * A YAML config file in the reference format, or an in-memory object of the same shape. `baseDir`:
+   * the one folder its relative paths (census, parameter tables) are found in, so that the config, and
+   * its hash, need not say where it sits (a job's inputs folder, mounted anywhere).
+   */
+  withConfig(source: string | object, options: { allowUnknownKeys?: boolean; baseDir?: string } = {}): this {
     this.configSource = typeof source === 'string' ? { path: source } : { raw: source };
     this.allowUnknownKeys = options.allowUnknownKeys ?? false;
+    this.baseDir = options.baseDir;
     this.resolved = undefined;
     return this;
   }
@@ -241,11 +247,16 @@ export class OrchestratorBuilder {
   }
 
   /**
-   * A path of the config: as is when absolute (its reader says when it is missing), else the first
-   * that exists of the working folder, the config file's folder and its parent.
+   * A path of the config: as is when absolute (its reader says when it is missing), else in the
+   * config's baseDir when given, else the first that exists of the working folder, the config file's
+   * folder and its parent.
    */
   private findConfigured(configured: string): { found: string | undefined; candidates: string[] } {
     if (isAbsolute(configured)) return { found: configured, candidates: [configured] };
+    if (this.baseDir !== undefined) {
+      const inBase = resolve(this.baseDir, configured);
+      return { found: existsSync(inBase) ? inBase : undefined, candidates: [inBase] };
+    }
     const candidates = [resolve(configured)];
     if (this.configSource !== undefined && 'path' in this.configSource) {
       const folder = dirname(resolve(this.configSource.path));

@@ -76,7 +76,8 @@ export function comparisonCharts(comparison: ScenarioComparison): Array<{ id: st
 export interface ScenarioSheetRow {
   name: string;
   status: string;
-  exitCode: number | null;
+  attempts: number;
+  reused: boolean;
   seconds: number | null;
   seed: number;
   startYear: number;
@@ -84,7 +85,8 @@ export interface ScenarioSheetRow {
   startedAt: string | null;
   finishedAt: string | null;
   config: string;
-  database: string;
+  job: string | null;
+  database: string | null;
   error?: string | undefined;
 }
 
@@ -125,13 +127,15 @@ export function comparisonHeaders(comparison: ScenarioComparison): string[] {
 const SCENARIO_COLUMNS: Array<Column<ScenarioSheetRow>> = [
   { header: 'Scenario', value: (r) => r.name },
   { header: 'Status', value: (r) => r.status },
-  { header: 'Exit code', value: (r) => r.exitCode },
+  { header: 'Attempts', value: (r) => r.attempts },
+  { header: 'Reused', value: (r) => (r.reused ? 'yes' : 'no') },
   { header: 'Seconds', value: (r) => r.seconds, numFmt: '0.0' },
   { header: 'Seed', value: (r) => r.seed },
   { header: 'Years', value: (r) => `${r.startYear}-${r.endYear}` },
   { header: 'Started', value: (r) => r.startedAt },
   { header: 'Finished', value: (r) => r.finishedAt },
   { header: 'Config', value: (r) => r.config },
+  { header: 'Job', value: (r) => r.job },
   { header: 'Database', value: (r) => r.database },
   { header: 'Error', value: (r) => r.error ?? null },
 ];

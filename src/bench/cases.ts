@@ -5,6 +5,9 @@
  *   simulate_<N>x<Y>_csv     the same from the census as CSV instead of Parquet
  *   simulate_<N>x<Y>[_csv]@<design>   the same with one plan design of designs.ts laid over the config
  *   batch_<S>_parallel<P>    `planalign batch` over S scenario files (growth 0/2/4/6 %...), P at once
+ *   ensemble_<S>x<N>x<Y>     `planalign ensemble` of S seeds over a census of N employees, Y years, local
+ *                            (--parallel = the cores); `_queue<W>`: through a Redis of its own on W warm
+ *                            `planalign worker`s (concurrency 1, the cores divided among them)
  *   help_ms                  `planalign --help`
  *   inprocess_<N>x<Y>        one in-process run (per-model times, checkpoint cost); single sample
  *
@@ -18,6 +21,8 @@
  *   startup_parquet_ms       process start to the first year's start, simulate_10000x1
  *   startup_csv_ms           the same, simulate_10000x1_csv
  *   cost_<N>x<Y>[_csv]@<design>   the cost of the design: simulate_<N>x<Y>@<design> against simulate_<N>x<Y>
+ *   queue_overhead_pct       ensemble_50x5000x5_queue2 against ensemble_50x5000x5: the same jobs at the same
+ *                            parallelism, so the extra wall time is the queue's cost per job, in % of a job
  *
  * `terms` (in --cases) names the four terms; `designs` (in --cases or a profile's cases) every
  * design case at the profile's design size, with the default case of that size. A design case
@@ -31,7 +36,8 @@ export type CaseSpec =
   | { kind: 'simulate'; name: string; employees: number; years: number; census: CensusFormat; repeats: number; design?: DesignName }
   | { kind: 'batch'; name: string; scenarios: number; parallel: number; employees: number; years: number; repeats: number }
   | { kind: 'help'; name: string; repeats: number }
-  | { kind: 'inprocess'; name: string; employees: number; years: number };
+  | { kind: 'inprocess'; name: string; employees: number; years: number }
+  | { kind: 'ensemble'; name: string; seeds: number; employees: number; years: number; queueWorkers?: number; repeats: number };
 
 export type ProfileName = 'quick' | 'full';
 export type CensusFormat = 'parquet' | 'csv';
@@ -137,8 +143,11 @@ export const PROFILES: Record<ProfileName, Profile> = {
       'batch_4_parallel2',
       'inprocess_60000x5',
       'designs',
+      ['ensemble_50x5000x5', 1],
+      ['ensemble_50x5000x5_queue2', 1],
+      ['ensemble_200x5000x5', 1],
     ],
-    derived: ['scaling_100k_over_10k', 'scaling_1m_over_100k', 'checkpoint_overhead_pct', ...TERMS],
+    derived: ['scaling_100k_over_10k', 'scaling_1m_over_100k', 'checkpoint_overhead_pct', 'queue_overhead_pct', ...TERMS],
   },
 };
 
@@ -149,6 +158,7 @@ export function derivedInputs(profile: Profile): Record<string, string[]> {
     scaling_100k_over_10k: ['simulate_10000x5', 'simulate_100000x5'],
     scaling_1m_over_100k: ['simulate_100000x5', 'simulate_1000000x5'],
     checkpoint_overhead_pct: ['inprocess_60000x5'],
+    queue_overhead_pct: ['ensemble_50x5000x5', 'ensemble_50x5000x5_queue2'],
     year_fixed_ms: fit,
     year_marginal_us: fit,
     startup_parquet_ms: [`simulate_${profile.startupEmployees}x1`],
@@ -193,11 +203,22 @@ export function parseCase(name: string, profile: Profile, repeats?: number): Cas
       repeats: repeats ?? profileRepeats ?? profile.repeats,
     };
   }
+  if ((m = /^ensemble_(\d+)x(\d+)x(\d+)(?:_queue(\d+))?$/.exec(name)) !== null) {
+    return {
+      kind: 'ensemble',
+      name,
+      seeds: positive(m[1], name),
+      employees: positive(m[2], name),
+      years: positive(m[3], name),
+      ...(m[4] === undefined ? {} : { queueWorkers: positive(m[4], name) }),
+      repeats: repeats ?? profileRepeats ?? 1,
+    };
+  }
   if ((m = /^inprocess_(\d+)x(\d+)$/.exec(name)) !== null) {
     return { kind: 'inprocess', name, employees: positive(m[1], name), years: positive(m[2], name) };
   }
   throw new CaseError(
-    `Unknown case "${name}": expected simulate_<N>x<Y>[_csv][@<design>], batch_<S>_parallel<P>, help_ms, inprocess_<N>x<Y>, terms, designs, cost_<N>x<Y>@<design> or one of ${Object.keys(derivedInputs(profile)).join(', ')}`,
+    `Unknown case "${name}": expected simulate_<N>x<Y>[_csv][@<design>], batch_<S>_parallel<P>, ensemble_<S>x<N>x<Y>[_queue<W>], help_ms, inprocess_<N>x<Y>, terms, designs, cost_<N>x<Y>@<design> or one of ${Object.keys(derivedInputs(profile)).join(', ')}`,
   );
 }
 

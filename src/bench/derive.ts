@@ -168,6 +168,27 @@ export function costMetric(name: string, base: CaseResult, design: CaseResult): 
   };
 }
 
+/**
+ * `queue_overhead_pct`: the same ensemble through the queue against the local pool, at the same
+ * parallelism (W workers of one job each against W local children): the extra wall time spread over
+ * the jobs each slot ran, in % of a job's own time (the mean of its result files' seconds).
+ */
+export function queueOverheadMetric(local: CaseResult, queue: CaseResult): DerivedMetric {
+  const seeds = Number(queue.params.seeds);
+  const slots = Number(queue.params.workers);
+  const jobSeconds = Number(local.params.meanJobSeconds);
+  const perJob = (queueWall: number, localWall: number) => round(((queueWall - localWall) / (seeds / slots) / jobSeconds) * 100, 2);
+  return {
+    name: 'queue_overhead_pct',
+    value: perJob(queue.medianWallSeconds, local.medianWallSeconds),
+    unit: '% of a job',
+    range: [perJob(queue.minWallSeconds, local.maxWallSeconds), perJob(queue.maxWallSeconds, local.minWallSeconds)],
+    from: [local.name, queue.name],
+    note: `${queue.name} ${queue.medianWallSeconds} s against ${local.name} ${local.medianWallSeconds} s over ${seeds} jobs on ${slots} slots; a job takes ${jobSeconds} s`,
+    details: { perJobSeconds: round((queue.medianWallSeconds - local.medianWallSeconds) / (seeds / slots), 3), meanJobSeconds: jobSeconds },
+  };
+}
+
 /** The derived metrics asked for whose inputs were measured. */
 export function deriveMetrics(
   names: readonly string[],
@@ -189,6 +210,8 @@ export function deriveMetrics(
         const terms = termsMetrics(measured);
         out[name] = name === 'year_fixed_ms' ? terms.fixed : terms.marginal;
       }
+    } else if (name === 'queue_overhead_pct') {
+      if (measured !== undefined) out[name] = queueOverheadMetric(measured[0] as CaseResult, measured[1] as CaseResult);
     } else if (name.startsWith('cost_')) {
       if (measured !== undefined) out[name] = costMetric(name, measured[0] as CaseResult, measured[1] as CaseResult);
     } else if (name.startsWith('startup_')) {

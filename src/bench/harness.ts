@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
@@ -17,6 +18,7 @@ import { deriveMetrics } from './derive.js';
 import { DESIGNS, type DesignName } from './designs.js';
 import type { InProcessRaw } from './inprocess.js';
 import { canSampleTree, cleanEnvironment, machineBusySeconds, measureChild, parseProgress, runningChildren, type ChildOptions } from './measure.js';
+import { startRedis } from './redis-server.js';
 import { median, round, spread } from './stats.js';
 import { RESULTS_SCHEMA, type BenchResults, type CaseResult, type InProcessResult, type MachineFacts, type Sample } from './types.js';
 
@@ -277,6 +279,53 @@ export async function runBenchmark(options: HarnessOptions): Promise<BenchResult
           samples,
           tree ? 'tree-sampled' : 'process',
         );
+      } else if (spec.kind === 'ensemble') {
+        const file = await census(spec.employees);
+        const tree = canSampleTree();
+        const samples: Sample[] = [];
+        const jobSeconds: number[] = [];
+        const slots = spec.queueWorkers ?? cpus().length;
+        for (let i = 0; i < spec.repeats; i += 1) {
+          const outputDir = join(work, `${spec.name}_${i}`);
+          const args = ['ensemble', yearsArgument(spec.years), '--config', options.config, '--census', file, '--seeds', String(spec.seeds), '--output-dir', outputDir];
+          // Warm workers, started before the measurement as they would be on their machines.
+          const queue = spec.queueWorkers === undefined ? undefined : await startQueue(spec.queueWorkers, outputDir);
+          args.push(...(queue === undefined ? ['--parallel', String(slots)] : ['--queue', queue.url]));
+          try {
+            const { m, sample } = await measured(
+              args,
+              { resourceReport: report, ...(tree && queue === undefined ? { sampleTreeEveryMs: 100 } : {}) },
+              false,
+              () => {
+                jobSeconds.push(...ensembleJobSeconds(outputDir));
+                rmSync(outputDir, { recursive: true, force: true });
+              },
+            );
+            samples.push(sample);
+            options.log(`${label} run ${i + 1}/${spec.repeats}: ${m.wallSeconds.toFixed(2)} s, ${(spec.seeds / m.wallSeconds).toFixed(2)} runs/s`);
+          } finally {
+            await queue?.stop();
+          }
+        }
+        const meanJobSeconds = round(jobSeconds.reduce((a, b) => a + b, 0) / Math.max(1, jobSeconds.length), 3);
+        const result = caseResult(
+          spec.name,
+          'ensemble',
+          {
+            seeds: spec.seeds,
+            employees: spec.employees,
+            years: spec.years,
+            startYear: START_YEAR,
+            backend: backendName(spec.queueWorkers),
+            workers: slots,
+            meanJobSeconds,
+          },
+          samples,
+          // Through the queue the jobs run in the workers, outside the measured process tree.
+          tree && spec.queueWorkers === undefined ? 'tree-sampled' : 'process',
+        );
+        result.runsPerSecond = round(spec.seeds / result.medianWallSeconds, 3);
+        cases[spec.name] = result;
       } else {
         const file = await census(spec.employees);
         const out = join(work, `${spec.name}.json`);
@@ -387,4 +436,64 @@ function writeScenarios(dir: string, count: number, years: number): void {
 
 function removeDatabase(database: string): void {
   for (const suffix of ['', '.wal', '.log', '.status.json', '.status.json.tmp']) rmSync(database + suffix, { force: true });
+}
+
+const backendName = (workers: number | undefined): string => (workers === undefined ? 'local' : `queue, ${workers} workers`);
+
+/** The seconds of every job of an ensemble's output folder (their result files). */
+function ensembleJobSeconds(outputDir: string): number[] {
+  const jobs = join(outputDir, 'jobs');
+  if (!existsSync(jobs)) return [];
+  return readdirSync(jobs).flatMap((id) => {
+    const file = join(jobs, id, 'result.json');
+    return existsSync(file) ? [(JSON.parse(readFileSync(file, 'utf8')) as { seconds: number }).seconds] : [];
+  });
+}
+
+/**
+ * A Redis of its own and `workers` warm `planalign worker`s on it (one job at a time, the cores divided
+ * among them), each ready (connected) before this resolves; `stop` ends them all.
+ */
+async function startQueue(workers: number, outputDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const redis = await startRedis();
+  const threads = String(Math.max(1, Math.floor(cpus().length / workers)));
+  const children = Array.from({ length: workers }, () =>
+    spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, '--output-dir', outputDir, '--concurrency', '1', '--threads', threads], {
+      env: cleanEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+      ),
+    );
+    await redis.stop();
+  };
+  try {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done, fail) => {
+            let output = '';
+            child.stdout.on('data', (chunk: Buffer) => {
+              output += chunk.toString();
+              if (/^worker on /m.test(output)) done();
+            });
+            child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+            child.once('exit', (code) => fail(new Error(`planalign worker exited with ${code} before it was ready:\n${output}`)));
+          }),
+      ),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: redis.url, stop };
 }

@@ -51,7 +51,7 @@ export interface Spread {
   max: number;
 }
 
-export type CaseKind = 'simulate' | 'help' | 'batch';
+export type CaseKind = 'simulate' | 'help' | 'batch' | 'ensemble';
 
 export interface CaseResult {
   name: string;
@@ -69,6 +69,8 @@ export interface CaseResult {
   rssMethod: 'process' | 'tree-sampled';
   /** simulate: wall time per employee-year, microseconds (median run). */
   microsPerEmployeeYear?: number;
+  /** ensemble: seeds run per second (median run). */
+  runsPerSecond?: number;
   /** help: the median in milliseconds. */
   medianMs?: number;
   /** simulate: per stage, the sum over years, median/min/max over repeats. */

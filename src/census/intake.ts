@@ -28,14 +28,3 @@ export interface CensusIntakeOptions {
    */
   reportErrors?: string;
 }
-
-/** The intake options as the flags that give them (what `batch` passes to each run's `simulate`). */
-export function censusIntakeArgs(intake: CensusIntakeOptions): string[] {
-  const args: string[] = [];
-  if (intake.separator !== undefined) args.push('--separator', intake.separator === '\t' ? 'tab' : intake.separator);
-  if (intake.decimalComma !== undefined) args.push(intake.decimalComma ? '--decimal-comma' : '--no-decimal-comma');
-  if (intake.dateOrder !== undefined) args.push('--date-order', intake.dateOrder);
-  if (intake.sheet !== undefined) args.push('--sheet', intake.sheet);
-  if (intake.rateUnit !== undefined) args.push('--rate-unit', intake.rateUnit);
-  return args;
-}

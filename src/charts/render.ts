@@ -61,7 +61,8 @@ export interface LineSeries {
   name: string;
   /** One per category; null leaves a gap. */
   values: readonly (number | null)[];
-  band?: ChartBand;
+  /** Shaded behind the line, in the line's colour: nested bands (P5–P95 around P25–P75) darken where they overlap. */
+  bands?: readonly ChartBand[];
 }
 
 export interface BarSeries {
@@ -152,13 +153,13 @@ function checkSpec(spec: ChartSpec): void {
   for (const series of spec.series) {
     unique(series.name);
     checkValues(spec, `series '${series.name}'`, series.values);
-    const band = bandOf(series);
-    if (band === undefined) continue;
-    unique(band.label);
-    checkValues(spec, `band '${band.label}' lower`, band.lower);
-    checkValues(spec, `band '${band.label}' upper`, band.upper);
-    const inverted = band.lower.findIndex((low, i) => low !== null && band.upper[i] != null && low > band.upper[i]!);
-    if (inverted >= 0) fail(spec, `band '${band.label}' has lower above upper at category ${String(spec.categories[inverted])}`);
+    for (const band of bandsOf(series)) {
+      unique(band.label);
+      checkValues(spec, `band '${band.label}' lower`, band.lower);
+      checkValues(spec, `band '${band.label}' upper`, band.upper);
+      const inverted = band.lower.findIndex((low, i) => low !== null && band.upper[i] != null && low > band.upper[i]!);
+      if (inverted >= 0) fail(spec, `band '${band.label}' has lower above upper at category ${String(spec.categories[inverted])}`);
+    }
   }
 }
 
@@ -195,13 +196,13 @@ function legendRows(names: readonly string[], available: number): string[][] {
   return rows;
 }
 
-function bandOf(series: LineSeries | BarSeries): ChartBand | undefined {
-  return 'band' in series ? series.band : undefined;
+function bandsOf(series: LineSeries | BarSeries): readonly ChartBand[] {
+  return 'bands' in series ? (series.bands ?? []) : [];
 }
 
 /** A darker line at zero when the values run both sides of it (deltas against a baseline). */
 function zeroLine(spec: ChartSpec): MarkLineComponentOption | undefined {
-  const values = spec.series.flatMap((s) => [...s.values, ...(bandOf(s)?.lower ?? []), ...(bandOf(s)?.upper ?? [])]);
+  const values = spec.series.flatMap((s) => [...s.values, ...bandsOf(s).flatMap((b) => [...b.lower, ...b.upper])]);
   const numbers = values.filter((v): v is number => v !== null);
   if (!(Math.min(...numbers) < 0 && Math.max(...numbers) > 0)) return undefined;
   return {
@@ -238,17 +239,17 @@ function seriesOptions(spec: ChartSpec): Option['series'] {
       showSymbol,
       connectNulls: false,
     };
-    const band = bandOf(series);
-    if (band === undefined) return [line];
-    // The band is two stacked, unlined series: the lower bound, then (upper − lower) filled down to it.
+    // A band is two stacked, unlined series: the lower bound, then (upper − lower) filled down to it.
     // `stackStrategy: 'all'` stacks negative values too (a band around a delta may cross zero).
-    const stack = { stack: `band-${i}`, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, z: 2 } as const;
-    const thickness = band.lower.map((low, j) => (low === null || band.upper[j] == null ? null : band.upper[j]! - low));
-    return [
-      { ...common, ...stack, type: 'line', name: `${band.label} (lower bound)`, data: [...band.lower], color },
-      { ...common, ...stack, type: 'line', name: band.label, data: thickness, color, areaStyle: { color, opacity: 0.2 } },
-      line,
-    ];
+    const bands = bandsOf(series).flatMap((band, k): LineSeriesOption[] => {
+      const stack = { stack: `band-${i}-${k}`, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, z: 2 } as const;
+      const thickness = band.lower.map((low, j) => (low === null || band.upper[j] == null ? null : band.upper[j]! - low));
+      return [
+        { ...common, ...stack, type: 'line', name: `${band.label} (lower bound)`, data: [...band.lower], color },
+        { ...common, ...stack, type: 'line', name: band.label, data: thickness, color, areaStyle: { color, opacity: 0.2 } },
+      ];
+    });
+    return [...bands, line];
   });
 }
 
@@ -274,8 +275,7 @@ function chartOption(spec: ChartSpec, width: number): Option {
   spec.series.forEach((series, i) => {
     const color = CHART_PALETTE[i % CHART_PALETTE.length]!;
     legendEntries.push({ name: series.name, color, band: false });
-    const band = bandOf(series);
-    if (band) legendEntries.push({ name: band.label, color, band: true });
+    for (const band of bandsOf(series)) legendEntries.push({ name: band.label, color, band: true });
   });
   const legends: LegendComponentOption[] = [];
   if (legendEntries.length > 1) {

@@ -26,6 +26,7 @@ const simulateCommand = program
   .option('--database <file>', 'DuckDB file to write (":memory:" for a throwaway run)', 'simulation.duckdb')
   .option('--seed <n>', 'random seed (overrides simulation.random_seed)')
   .option('--growth <rate>', 'target growth rate, e.g. 3.5% or 0.035 (overrides simulation.target_growth_rate)')
+  .option('--vary-counts', 'draw the termination counts around their rates (simulation.count_uncertainty terminations, or terminations_and_hires when the config says so)')
   .option('--threads <n>', 'DuckDB threads (results do not depend on it)')
   .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 8GB (default: 3GiB, or 80% of RAM if less; results do not depend on it)')
   .option('--resume', 'continue the database\'s run at its first year without a checkpoint')
@@ -41,6 +42,10 @@ const simulateCommand = program
   .option('-q, --quiet', 'no progress lines')
   .option('--allow-unknown-keys', 'treat unknown config keys as warnings instead of errors')
   .option('--report-errors <file>', REPORT_ERRORS_HELP)
+  .option('--seeds <n>', 'an ensemble of n seeds instead of one run: planalign ensemble (see its help) with these flags')
+  .option('--seed-list <seeds>', 'an ensemble of these seeds (comma-separated): planalign ensemble')
+  .option('--threshold <spec>', "with --seeds: METRIC>VALUE[@YEAR], repeatable (planalign ensemble's)", (v: string, all: string[] = []) => [...all, v])
+  .option('--output-dir <dir>', "with --seeds: the ensemble's folder", 'outputs/ensemble')
   .action((years, options) => runCommand(async () => (await import('./commands/simulate.js')).simulate(years, options)));
 for (const flag of censusIntakeFlags()) simulateCommand.addOption(flag);
 
@@ -50,7 +55,7 @@ const batchCommand = program
   .requiredOption('--scenarios-dir <dir>', "folder of scenario files (*.yaml, *.yml); a file's name is its scenario's name")
   .option('-c, --config <file>', 'base config every scenario is merged into', 'config/simulation_config.yaml')
   .option('--census <file>', "census for every scenario (default: each merged config's setup.census_parquet_path)")
-  .option('--output-dir <dir>', 'folder in which the batch folder batch_<YYYYmmdd_HHMMSS> is created', 'outputs')
+  .option('--output-dir <dir>', 'folder of the batch folder batch_<YYYYmmdd_HHMMSS> and of the jobs (a rerun reuses finished ones)', 'outputs')
   .option('--scenarios <names>', 'only these scenarios (comma-separated)')
   .option('--parallel <n>', 'run at most n scenarios at once', '1')
   .option('--threads <n>', 'DuckDB threads of each run (default: the cores shared among the runs at once; results do not depend on it)')
@@ -59,8 +64,48 @@ const batchCommand = program
   .option('--baseline <name>', 'the scenario the others are compared with (default: the one named baseline, else the first by name)')
   .option('--discount-rate <rate>', 'annual discount rate of the present value of employer cost, e.g. 0.03 or 3% (default 0)')
   .option('--fail-on-compliance', "a scenario whose compliance test fails is a failed run (its simulate's --fail-on-compliance)")
+  .option('--queue <url>', 'run the scenarios on the queue at this Redis URL (redis://host:6379/0) by planalign worker processes sharing --output-dir')
   .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
 for (const flag of censusIntakeFlags()) batchCommand.addOption(flag);
+
+const ensembleCommand = program
+  .command('ensemble')
+  .description(
+    'Run the simulation over many seeds (and scenarios) as jobs of the local pool or a Redis queue, then per scenario, year and metric the mean, SD and P5-P95 ' +
+      'over the seeds and the share of seeds crossing each threshold (ensemble.duckdb, ensemble.xlsx, ensemble.json, charts/<metric>.png|svg)',
+  )
+  .argument('[years]', "YYYY or YYYY-YYYY (default: the config's start_year-end_year)")
+  .option('-c, --config <file>', 'simulation config (YAML, reference format); with --scenarios-dir, the base config', 'config/simulation_config.yaml')
+  .option('--census <file>', 'census file: CSV, XLSX or Parquet (default: setup.census_parquet_path)')
+  .option('--seeds <n>', 'n seeds: random_seed + 1001 x k for k = 0..n-1 (as the reference derives them)')
+  .option('--seed-list <seeds>', 'these seeds, comma-separated whole numbers (instead of --seeds)')
+  .option('--seed <n>', 'random_seed, the base of the --seeds (overrides simulation.random_seed)')
+  .option('--growth <rate>', 'target growth rate, e.g. 3.5% or 0.035 (overrides simulation.target_growth_rate)')
+  .option('--vary-counts', "as simulate's: draw the termination counts around their rates in every job")
+  .option('--scenarios-dir <dir>', "one scenario per YAML file, laid over --config as batch does (default: one scenario, 'default')")
+  .option('--threshold <spec>', "METRIC>VALUE[@YEAR] (operators > >= < <=; every year without @YEAR), e.g. 'total_employer_plan_cost>15e6@2029'; repeatable, added to ensemble.thresholds", (v: string, all: string[] = []) => [...all, v])
+  .option('--output-dir <dir>', 'folder of the ensemble: inputs/, jobs/ and the outputs; a re-run over it reuses every finished job', 'outputs/ensemble')
+  .option('--queue <url>', 'run the jobs on `planalign worker`s through Redis (redis://[user:password@]host:port/db or rediss://) instead of locally')
+  .option('--parallel <n>', 'local jobs at once, each in a warm child process (default: the number of cores)')
+  .option('--threads <n>', 'DuckDB threads of each job (default: the cores shared among the jobs at once; results do not depend on it)')
+  .option('--memory-limit <size>', 'DuckDB memory limit of each job (default: the 3GiB default shared among the jobs at once)')
+  .option('--attempts <n>', 'runs of a job before it is reported failed', '2')
+  .option('--resume', 'complete the ensemble recorded in --output-dir (its ensemble_request.json), reusing its finished jobs')
+  .option('--force', 'replace the ensemble recorded in --output-dir by this one (finished jobs of either are still reused)')
+  .option('--json', 'NDJSON job events on stdout, ending with a summary event')
+  .option('-q, --quiet', 'no progress on stderr')
+  .action((years, options) => runCommand(async () => (await import('./commands/ensemble.js')).ensembleCommand(years, options)));
+for (const flag of censusIntakeFlags()) ensembleCommand.addOption(flag);
+
+program
+  .command('worker')
+  .description('Run queued jobs (batch/ensemble --queue URL) from Redis into the shared output folder, warm, one after another per slot; SIGINT/SIGTERM stop it (running jobs roll back and go back to the queue)')
+  .requiredOption('--queue <url>', 'Redis URL: redis://[user:password@]host:port/db, or rediss://… for TLS')
+  .requiredOption('--output-dir <dir>', "the coordinators' output folder (shared: the same files, mounted anywhere)")
+  .option('--concurrency <n>', 'jobs at once (warm child processes)', '1')
+  .option('--threads <n>', 'DuckDB threads of each job (default: the cores shared among the jobs at once; results do not depend on it)')
+  .option('--memory-limit <size>', 'DuckDB memory limit of each job (default: the 3GiB default shared among the jobs at once)')
+  .action((options) => runCommand(async () => (await import('./commands/worker.js')).workerCommand(options)));
 
 program
   .command('validate')

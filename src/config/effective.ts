@@ -115,7 +115,7 @@ function inputLines(census: string, censusReading: string | undefined): InputLin
     },
     { label: 'seed', text: (c) => String(c.simulation.random_seed), keys: ['simulation.random_seed'] },
     { label: 'target growth', text: (c) => `${formatPercent(c.simulation.target_growth_rate)} a year`, keys: ['simulation.target_growth_rate'] },
-    { label: 'terminations', text: describeTerminations, keys: ['workforce.'] },
+    { label: 'terminations', text: describeTerminations, keys: ['workforce.', 'simulation.count_uncertainty'] },
     { label: 'raises', text: describeRaises, keys: ['compensation.'] },
     { label: 'auto-enrollment', text: describeAutoEnrollment, keys: ['enrollment.auto_enrollment.'] },
     { label: 'employer match', text: describeMatchDesign, keys: ['employer_match.'] },

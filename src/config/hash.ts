@@ -30,10 +30,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Keys that steer how a run behaves, not what it computes: left out of the hash (and of the stored
- * config JSON), so that changing one never makes --resume refuse a run.
+ * Keys that steer how a run behaves or is read, not what it computes: left out of the hash (and of the
+ * stored config JSON), so that changing one never makes --resume refuse a run nor an ensemble re-run
+ * its jobs (its thresholds are evaluated over the finished jobs' results).
  */
-const RUN_BEHAVIOUR_KEYS: ReadonlyArray<readonly [string, string]> = [['setup', 'fail_on_validation_error']];
+const RUN_BEHAVIOUR_KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['setup', 'fail_on_validation_error'],
+  ['ensemble', 'thresholds'],
+];
 
 /** The canonical JSON of what a resolved configuration computes: what configHash hashes and a run stores. */
 export function configJson(config: unknown): string {
@@ -43,7 +47,8 @@ export function configJson(config: unknown): string {
     const value = copy[section];
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && key in value) {
       const { [key]: _omitted, ...rest } = value as Record<string, unknown>;
-      copy[section] = rest;
+      // A section left empty is as if absent (`ensemble` with thresholds only).
+      copy[section] = Object.values(rest).some((v) => v !== undefined) ? rest : undefined;
     }
   }
   return canonicalJson(copy);

@@ -11,7 +11,7 @@ import { IGNORED_UNDER_TARGET } from './opt-out-target.js';
 
 /**
  * Keys of the reference's 2026 sections not applied: `dc_plan` keys the overlay does not apply
- * (src/config/dc-plan-overlay.ts applies the others) and `ensemble`, until ensembles.
+ * (src/config/dc-plan-overlay.ts applies the others).
  */
 const LATER_KEYS: Readonly<Record<string, string>> = {
   'dc_plan.auto_enroll_scope':
@@ -19,10 +19,6 @@ const LATER_KEYS: Readonly<Record<string, string>> = {
   'dc_plan.opt_out_rate_target': "the Studio's own field, from which it derives the eight opt_out_rate_* keys; read by nothing in the reference either",
   'dc_plan.match_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the match is dc_plan.match_tiers)",
   'dc_plan.match_limit_percent': "a field of the Studio's plan templates, never exported; read by nothing in the reference either (the cap is dc_plan.match_cap_percent)",
-  'ensemble.thresholds':
-    'ignored until ensembles: risk thresholds are evaluated over the seeds of a multi-seed run, which PlanAlign does not run yet (validated as the reference does: metric non-blank, value a number)',
-  'ensemble.frozen_subsystem_seeds':
-    'ignored until ensembles: they pin the termination, hiring or promotion draws while the seed of a multi-seed run varies, which PlanAlign does not run yet',
 };
 
 export const IGNORED_KEYS: Readonly<Record<string, string>> = {

@@ -87,6 +87,10 @@ const simulationSchema = z
       .gt(-1, 'must be greater than -1 and at most 1')
       .max(1, 'must be greater than -1 and at most 1')
       .default(0.03),
+    // Absent is 'none' (the solver's exact counts); left absent so that configs without it keep their hash.
+    count_uncertainty: z
+      .enum(['none', 'terminations', 'terminations_and_hires'], { error: 'must be none, terminations or terminations_and_hires' })
+      .optional(),
     name: ignoredKey('simulation.name', z.string().nullable()),
   })
   .superRefine((s, ctx) => {
@@ -1187,21 +1191,17 @@ export const simulationConfigSchema = z.object({
   // The reference's 2026 Studio overlay: its plan-design keys are moved onto their YAML keys before
   // validation (dc-plan-overlay.ts); the section itself resolves to nothing.
   dc_plan: dcPlanSchema,
-  // The reference's 2026 multi-seed settings, validated as it does (extra keys refused) and ignored
-  // until ensembles; the section resolves to nothing.
+  // The reference's 2026 multi-seed settings, validated as it does (extra keys refused).
   ensemble: z
     .strictObject({
-      thresholds: ignoredKey(
-        'ensemble.thresholds',
-        z.array(z.strictObject({ metric: z.string().trim().min(1, 'must not be blank'), value: z.number(), label: z.string().optional() })),
-      ),
-      frozen_subsystem_seeds: ignoredKey(
-        'ensemble.frozen_subsystem_seeds',
-        z.partialRecord(z.enum(['termination', 'hiring', 'promotion'], { error: 'must be termination, hiring or promotion' }), z.int()),
-      ),
+      // Risk thresholds evaluated by `planalign ensemble` over its seeds (src/ensemble/thresholds.ts); not in the config hash.
+      thresholds: z
+        .array(z.strictObject({ metric: z.string().trim().min(1, 'must not be blank'), value: z.number(), label: z.string().optional() }))
+        .optional(),
+      // A seed per subsystem pins its draws while simulation.random_seed varies (src/models/rng.ts).
+      frozen_subsystem_seeds: z.strictObject({ termination: z.int().optional(), hiring: z.int().optional(), promotion: z.int().optional() }).optional(),
     })
-    .optional()
-    .transform((): undefined => undefined),
+    .optional(),
   // The reference's 2026 Studio bands and promotion hazard (src/config/bands.ts, src/params/bands.ts).
   ...bandSchemas,
   // Accounts and forfeitures of issue 14 (src/config/accounts.ts).

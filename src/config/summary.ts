@@ -12,8 +12,15 @@ export function formatPercent(rate: number): string {
  * The plan settings in words, as `planalign validate` and the `simulate` run output show them: one
  * description of each, for both (the plan designs: designs.ts).
  */
+/** How simulation.count_uncertainty draws the year's counts; empty for the exact counts. */
+const DRAWN_COUNTS: Readonly<Record<string, string>> = {
+  terminations: ', totals drawn around the rates',
+  terminations_and_hires: ', totals and the growth target drawn',
+};
+
 export function describeTerminations(c: SimulationConfig): string {
-  return `experienced ${formatPercent(c.workforce.total_termination_rate)}, new hires ${formatPercent(c.workforce.new_hire_termination_rate)}`;
+  const drawn = DRAWN_COUNTS[c.simulation.count_uncertainty ?? 'none'] ?? '';
+  return `experienced ${formatPercent(c.workforce.total_termination_rate)}, new hires ${formatPercent(c.workforce.new_hire_termination_rate)}${drawn}`;
 }
 
 export function describeRaises(c: SimulationConfig): string {

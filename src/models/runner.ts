@@ -4,7 +4,7 @@ import { listValue, type Database } from '../db/database.js';
 import { ModelExecutionError } from '../errors.js';
 import { modelsSqlDir } from '../paths.js';
 import { MODELS, type ModelDefinition } from './registry.js';
-import { RNG_STREAMS } from './rng.js';
+import { RNG_STREAMS, streamSeeds, type DrawSettings } from './rng.js';
 
 /**
  * Runs SQL models for one simulation year, one statement per model: a model's table is created from
@@ -29,18 +29,20 @@ export class ModelRunner {
     }
   }
 
-  /** Sets the DuckDB variables the models read: the year being built, the first year, the seed, and
-   *  the year's salt of every random stream. */
-  async setYear(year: number, startYear: number, seed: number | bigint): Promise<void> {
+  /** Sets the DuckDB variables the models read: the year being built, the first year, the seed, the
+   *  year's salt of every random stream (from its subsystem's frozen seed when pinned) and the count
+   *  uncertainty. */
+  async setYear(year: number, startYear: number, seed: number | bigint, draws: DrawSettings = {}): Promise<void> {
     this.tables = undefined;
+    const streams = [...RNG_STREAMS].sort();
     await this.db.run(`SET VARIABLE simulation_year = $1::INTEGER`, [year]);
     await this.db.run(`SET VARIABLE start_year = $1::INTEGER`, [startYear]);
     await this.db.run(`SET VARIABLE random_seed = $1::BIGINT`, [String(seed)]);
-    await this.db.run(`SET VARIABLE pa_salts = map($3::VARCHAR[], list_transform($3::VARCHAR[], s -> pa_salt($1::BIGINT, $2::INTEGER, s)))`, [
-      String(seed),
-      year,
-      listValue([...RNG_STREAMS].sort()),
-    ]);
+    await this.db.run(`SET VARIABLE count_uncertainty = $1::VARCHAR`, [draws.countUncertainty ?? 'none']);
+    await this.db.run(
+      `SET VARIABLE pa_salts = map($3::VARCHAR[], list_transform($3::VARCHAR[], (s, i) -> pa_salt(($1::BIGINT[])[i], $2::INTEGER, s)))`,
+      [listValue(streamSeeds(streams, seed, draws.frozenSeeds)), year, listValue(streams)],
+    );
   }
 
   sql(model: ModelDefinition): string {

@@ -20,7 +20,7 @@ import {
 } from '../db/metadata.js';
 import { DatabaseStateError, InterruptedError, PlanAlignError, ValidationFailedError } from '../errors.js';
 import { MODELS } from '../models/registry.js';
-import { RNG_VERSION } from '../models/rng.js';
+import { RNG_VERSION, type DrawSettings } from '../models/rng.js';
 import type { ModelRunner } from '../models/runner.js';
 import { compileParameters } from '../params/compile.js';
 import { irsLimitProjection, type IrsLimitProjection } from '../params/irs-limits.js';
@@ -93,6 +93,8 @@ interface ActiveRun {
   endYear: number;
   startedAt: Date;
   seed: number;
+  /** Frozen subsystem seeds and count uncertainty (config), the same every year. */
+  draws: DrawSettings;
   configHash: string;
   censusHash: string;
   parametersHash: string;
@@ -220,7 +222,7 @@ export class PipelineOrchestrator {
     const yearIsEmpty = run.emptyFrom !== undefined && year >= run.emptyFrom;
     try {
       audit = await db.transaction(async () => {
-        await this.runner.setYear(year, run.baseYear, run.seed);
+        await this.runner.setYear(year, run.baseYear, run.seed, run.draws);
         for (const stage of plan.stages) {
           const stageStarted = Date.now();
           await hooks.fire({ point: 'before_stage', runId: run.runId, year, stage: stage.stage });
@@ -409,6 +411,10 @@ export class PipelineOrchestrator {
       endYear,
       startedAt,
       seed: config.config.simulation.random_seed,
+      draws: {
+        frozenSeeds: config.config.ensemble?.frozen_subsystem_seeds,
+        countUncertainty: config.config.simulation.count_uncertainty,
+      },
       configHash: runHash,
       censusHash: setup.census.hash,
       parametersHash: tables.hash,

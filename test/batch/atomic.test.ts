@@ -29,14 +29,13 @@ describe('batch summary', () => {
 
   it('is never left half-written', async () => {
     const f = await batchFixture(tempDir(), { 'a.yaml': {} });
-    // Aborted before it starts: no run is launched (so no compiled CLI is needed), the summary is written.
+    // Aborted before it starts: no job runs, the summary is written.
     const run = runBatch({
       scenariosDir: f.scenariosDir,
       config: f.baseConfig,
       outputDir: f.outputDir,
       env: {},
       signal: AbortSignal.abort(),
-      cli: f.baseConfig,
     });
     await expect(run).rejects.toThrow(/ENOSPC/);
     const batchDir = onlyBatchDir(f.outputDir);

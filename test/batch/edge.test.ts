@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/index.js';
-import { batchCommand } from '../../src/cli/commands/batch.js';
+import { batchCommand, progressLine } from '../../src/cli/commands/batch.js';
 import { ExitCode } from '../../src/errors.js';
+import { stringify } from 'yaml';
+import { flatConfig } from '../plan-design/match-support.js';
 import { cleanEnv } from '../support/cli.js';
+import { FAILING_ACP_CENSUS } from '../support/failing-acp.js';
 import { useTempDir } from '../support/tmp.js';
 import { batchFixture, captureOutput, onlyBatchDir, withoutConfigOverrides } from './helpers.js';
 
@@ -16,97 +19,60 @@ beforeAll(() => {
 });
 afterAll(() => restoreEnv());
 
-/**
- * A stand-in for the compiled CLI: `simulate --config <batch>/<name>/simulation_config.yaml
- * --database <batch>/<name>.duckdb --json`, behaving as its scenario's name says.
- */
-const FAKE_CLI = `
-import { mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-const args = process.argv.slice(2);
-const config = args[args.indexOf('--config') + 1];
-const database = args[args.indexOf('--database') + 1];
-const name = basename(dirname(config));
-const summary = (extra) => JSON.stringify({ runId: 'fake-' + name, years: [{ year: 2025, activeHeadcount: 1, validation: [] }], ...extra });
-switch (name) {
-  case 'garbage':
-    process.stdout.write('this is not JSON\\n');
-    break;
-  case 'killed':
-    process.kill(process.pid, 'SIGKILL');
-    break;
-  case 'invalid':
-    process.stdout.write(JSON.stringify({ event: 'run_started' }) + '\\n');
-    process.stdout.write(JSON.stringify({ event: 'summary', runId: 'fake', workforceProgression: [{ year: 2025 }],
-      validation: [{ year: 2025, results: [{ rule: 'events_unique', severity: 'error', violations: 2 }, { rule: 'w', severity: 'warning', violations: 9 }] }] }) + '\\n');
-    process.exitCode = 3;
-    break;
-  case 'invalid_unexplained':
-    process.stdout.write(summary({}));
-    process.exitCode = 3;
-    break;
-  case 'noisy':
-    for (let i = 1; i <= 7; i++) process.stderr.write('progress line ' + i + '\\n');
-    process.exitCode = 1;
-    break;
-  case 'long':
-    process.stderr.write('Error: ' + 'x'.repeat(3000) + '\\n');
-    process.exitCode = 1;
-    break;
-  case 'silent':
-    process.exitCode = 4;
-    break;
-  case 'other_hash':
-    // Completes, with a hash unlike the one validated for it, and blocks the workbook's file name.
-    mkdirSync(join(dirname(database), 'comparison.xlsx'));
-    process.stdout.write(summary({ configHash: 'not-the-validated-hash' }));
-    break;
-}
-`;
-
 describe('planalign batch: how a run can fail', () => {
   const tempDir = useTempDir();
 
-  it('records each failure with its exit code or signal and the reason, and still writes the summary', async () => {
-    const names = ['garbage', 'invalid', 'invalid_unexplained', 'killed', 'long', 'noisy', 'other_hash', 'silent'];
-    const f = await batchFixture(tempDir(), Object.fromEntries(names.map((n) => [`${n}.yaml`, {}])));
-    const cli = join(f.dir, 'fake-cli.mjs');
-    writeFileSync(cli, FAKE_CLI);
-    const { value, stdout, stderr } = await captureOutput(async () => {
-      const result = await runBatch({ scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, parallel: 4, cli, env: {} });
-      const { formatBatch } = await import('../../src/cli/commands/batch.js');
-      process.stdout.write(formatBatch(result));
-      return result;
+  it('retries a scenario whose worker died, and reports one whose database cannot be read after a rerun reused its job', async () => {
+    const f = await batchFixture(tempDir(), { 'a.yaml': { simulation: { end_year: 2025 } } });
+    const base = { scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, env: {}, threads: 1 };
+    // The first child is killed as soon as it simulates: the job runs again in a new child.
+    const lines: string[] = [];
+    let killed = false;
+    const first = await runBatch({
+      ...base,
+      onEvent: (e) => {
+        lines.push(progressLine(e));
+        if (e.type === 'start' && !killed) {
+          killed = true;
+          process.kill(Number(e.worker.split(':')[1]), 'SIGKILL');
+        }
+      },
     });
-    expect(stderr).toBe('');
-    const byName = Object.fromEntries(value.scenarios.map((s) => [s.name, s]));
-    const batchDir = value.batchDir;
+    expect(first.exitCode).toBe(ExitCode.Success);
+    expect(first.scenarios[0]).toMatchObject({ status: 'completed', attempts: 2, reused: false });
+    expect(lines.join('')).toMatch(/\[1\/1\] retrying  a after attempt 1: its worker process \S+ died \(killed by SIGKILL\)/);
+    expect(lines.join('')).toMatch(/\[1\/1\] started   a \(worker \S+, attempt 2\)/);
 
-    expect(byName.garbage).toMatchObject({ status: 'failed', exitCode: 0 });
-    expect(byName.garbage?.error).toBe(`exit code 0 but ${join(batchDir, 'garbage', 'stdout.json')} is unreadable: it holds no run summary with per-year figures`);
-    expect(byName.killed).toMatchObject({ status: 'failed', exitCode: null, signal: 'SIGKILL', error: 'killed by SIGKILL' });
-    expect(byName.invalid).toMatchObject({ status: 'failed', exitCode: 3, runId: 'fake', years: [{ year: 2025 }], error: 'exit code 3: validation failed: 2025 events_unique: 2 row(s)' });
-    expect(byName.invalid_unexplained).toMatchObject({ exitCode: 3, error: 'exit code 3: validation failed' });
-    expect(byName.noisy?.error).toBe('exit code 1: progress line 3\nprogress line 4\nprogress line 5\nprogress line 6\nprogress line 7');
-    expect(byName.long?.error).toHaveLength('exit code 1: '.length + 2000);
-    expect(byName.long?.error).toMatch(/^exit code 1: Error: x+\.\.\.$/);
-    expect(byName.silent).toMatchObject({ status: 'failed', exitCode: 4, error: 'exit code 4' });
-    expect(byName.other_hash).toMatchObject({ status: 'completed', exitCode: 0, runId: 'fake-other_hash', years: [{ year: 2025, activeHeadcount: 1 }] });
+    // Its database damaged, its result kept: the rerun reuses the job, and says it cannot compare it.
+    writeFileSync(first.scenarios[0]?.database as string, 'not a database');
+    const second = await runBatch(base);
+    expect(second.scenarios[0]).toMatchObject({ status: 'completed', reused: true, attempts: 0 });
+    expect(second.warnings).toEqual([expect.stringMatching(/^comparison: cannot read the database of scenario a: /)]);
+    expect(second.comparison).toBeNull();
+    expect(second.exitCode).toBe(ExitCode.Success);
+  });
 
-    expect(value.exitCode).toBe(ExitCode.RunFailure);
-    expect(value.workbookPath).toBeUndefined();
-    expect(value.warnings).toEqual([
-      expect.stringMatching(/^scenario other_hash: the run reports config hash not-the-validated-hash, not the [0-9a-f]{64} validated for it$/),
-      expect.stringMatching(/^comparison: cannot read the database of scenario other_hash: /),
-      expect.stringMatching(/^comparison workbook not written: /),
-    ]);
-    const summary = JSON.parse(readFileSync(join(batchDir, 'batch_summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ exitCode: 1, completed: ['other_hash'], comparisonWorkbook: null });
-    expect(summary.failed).toEqual(names.filter((n) => n !== 'other_hash'));
-    expect(stdout).toContain('1 completed, 7 failed');
-    expect(stdout).not.toContain('comparison  ');
-    expect(stdout).toMatch(/^killed\s+failed\s+-\s/m);
-    expect(stdout).toMatch(/^long\s+failed\s+1\s.*Error: x+\.\.\.$/m);
+  it('with --fail-on-compliance, fails a scenario whose compliance test failed, naming the tests and years', async () => {
+    // The plan of test/compliance/reports.test.ts, built to fail ADP and ACP in 2025 and 2026.
+    const dir = tempDir();
+    const census = join(dir, 'census.csv');
+    writeFileSync(census, FAILING_ACP_CENSUS);
+    const baseConfig = join(dir, 'base.yaml');
+    writeFileSync(baseConfig, stringify(flatConfig((c) => void (c.setup.census_parquet_path = census))));
+    mkdirSync(join(dir, 'scenarios'));
+    writeFileSync(join(dir, 'scenarios', 'plan.yaml'), '{}\n');
+    const base = { scenariosDir: join(dir, 'scenarios'), config: baseConfig, outputDir: join(dir, 'out'), env: {}, threads: 1 };
+    const strict = await runBatch({ ...base, failOnCompliance: true });
+    expect(strict.exitCode).toBe(ExitCode.RunFailure);
+    expect(strict.scenarios[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: 'compliance failed (--fail-on-compliance): 2025 adp failed; 2025 acp failed; 2026 adp failed; 2026 acp failed',
+    });
+    // Without it the same job (reused, not rerun) completes: a failing test is a finding, not a failure.
+    const lenient = await runBatch(base);
+    expect(lenient.scenarios[0]).toMatchObject({ status: 'completed', reused: true, attempts: 0 });
+    expect(lenient.scenarios[0]?.years?.map((y) => [y.year, y.compliance.acp])).toEqual([[2025, false], [2026, false]]);
   });
 
   it('passes --census, --seed and --threads from the command to every run, and prints config warnings', async () => {
@@ -117,7 +83,7 @@ describe('planalign batch: how a run can fail', () => {
         batchCommand({ scenariosDir: f.scenariosDir, config: f.baseConfig, outputDir: f.outputDir, census: join(f.dir, 'nope.parquet'), seed: '3', threads: '1' }),
       );
       expect(value).toBe(ExitCode.RunFailure);
-      expect(stderr).toMatch(/FAILED {4}a in [\d.]+s: exit code 2: Error: .*nope\.parquet/);
+      expect(stderr).toMatch(/FAILED {4}a: its inputs cannot be prepared: Census file .*nope\.parquet not found/);
       expect(stderr).toContain('Warning: environment variable PLANALIGN_SIMULATION____SEED ignored');
     } finally {
       delete process.env.PLANALIGN_SIMULATION____SEED;
@@ -131,10 +97,10 @@ describe('planalign batch: how a run can fail', () => {
 describe('planalign batch: Ctrl-C', () => {
   const tempDir = useTempDir();
 
-  it('forwards one SIGINT to the running scenario, which rolls back, and exits 130 with the summary written', async () => {
+  it('cancels the running scenario, which rolls back, and exits 130 with the summary written', async () => {
     const dist = resolve('dist');
     if (!existsSync(join(dist, 'cli', 'commands', 'batch.js'))) throw new Error('dist is missing: run "npm run build" first');
-    const f = await batchFixture(tempDir(), { 'a.yaml': {}, 'b.yaml': {} });
+    const f = await batchFixture(tempDir(), { 'a.yaml': {}, 'b.yaml': { simulation: { target_growth_rate: 0.01 } } });
     const script = `
       const { runCommand } = await import(${JSON.stringify(pathToFileURL(join(dist, 'cli', 'run-command.js')).href)});
       const { batchCommand } = await import(${JSON.stringify(pathToFileURL(join(dist, 'cli', 'commands', 'batch.js')).href)});
@@ -149,10 +115,10 @@ describe('planalign batch: Ctrl-C', () => {
 
     // Once scenario a is simulating, Ctrl-C the batch (a terminal would signal the batch's process group).
     const deadline = Date.now() + 30_000;
+    const jobs = join(f.outputDir, 'jobs');
     for (;;) {
-      const dirs = existsSync(f.outputDir) ? readdirSync(f.outputDir) : [];
-      const out = dirs[0] === undefined ? '' : join(f.outputDir, dirs[0], 'a', 'stdout.json');
-      if (out !== '' && existsSync(out) && readFileSync(out, 'utf8').includes('"run_started"')) break;
+      const logs = existsSync(jobs) ? readdirSync(jobs).map((id) => join(jobs, id, 'job.log')) : [];
+      if (logs.some((log) => existsSync(log) && readFileSync(log, 'utf8').includes('"run started"'))) break;
       if (Date.now() > deadline) throw new Error(`scenario a never started: ${stderr}`);
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -162,8 +128,7 @@ describe('planalign batch: Ctrl-C', () => {
 
     const summary = JSON.parse(readFileSync(join(onlyBatchDir(f.outputDir), 'batch_summary.json'), 'utf8'));
     expect(summary).toMatchObject({ interrupted: true, exitCode: 130, completed: [], failed: ['a', 'b'] });
-    expect(summary.scenarios[0]).toMatchObject({ name: 'a', exitCode: 130 });
-    expect(summary.scenarios[0].error).toMatch(/rolled back/);
-    expect(summary.scenarios[1]).toMatchObject({ name: 'b', pid: null, error: 'not started: the batch was interrupted' });
+    expect(summary.scenarios[0]).toMatchObject({ name: 'a', attempts: 1, error: 'interrupted: Interrupted; the year in progress was rolled back' });
+    expect(summary.scenarios[1]).toMatchObject({ name: 'b', attempts: 0, error: 'not started: the batch was interrupted' });
   });
 });

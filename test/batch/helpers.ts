@@ -14,7 +14,7 @@ export interface BatchFixture {
 
 /**
  * A temp folder with a 300-employee census, a base config for 2025-2026 whose census path is
- * relative to the config's own folder (the children run elsewhere, so the batch must resolve it), and
+ * relative to the config's own folder (the batch must resolve it), and
  * a scenarios folder holding `scenarios` (objects are written as YAML, strings verbatim).
  */
 export async function batchFixture(dir: string, scenarios: Record<string, unknown>): Promise<BatchFixture> {
@@ -53,11 +53,11 @@ export function databasesBelow(dir: string): string[] {
   return found;
 }
 
-/** DuckDB's threads and memory limit as a run applied them: from the "run started" line of its log. */
-export function runSettings(database: string): { threads: number; memory_limit: string } {
-  const lines = readFileSync(`${database}.log`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+/** DuckDB's threads and memory limit as a job applied them: from the "run started" line of its log. */
+export function runSettings(log: string): { threads: number; memory_limit: string } {
+  const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
   const started = lines.find((l) => l.msg === 'run started');
-  if (started === undefined) throw new Error(`${database}.log has no "run started" line`);
+  if (started === undefined) throw new Error(`${log} has no "run started" line`);
   return started.duckdb;
 }
 

@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { createBatchDir, deepMerge, discoverScenarios, normalizeSections, prepareScenarios, runPool, selectScenarios } from '../../src/batch/index.js';
+import { createBatchDir, deepMerge, discoverScenarios, normalizeSections, prepareScenarios, selectScenarios } from '../../src/batch/index.js';
 import { readComparison } from '../../src/batch/comparison.js';
-import { readRunSummary } from '../../src/batch/index.js';
 import { writeScenarioConfig } from '../../src/batch/prepare.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ConfigError, ExitCode, UsageError } from '../../src/errors.js';
@@ -236,61 +235,6 @@ describe('batch helpers', () => {
     expect(createBatchDir(join(dir, 'out'), at)).toBe(join(dir, 'out', 'batch_20260102_030405_3'));
     writeFileSync(join(dir, 'blocker'), '');
     expect(() => createBatchDir(join(dir, 'blocker'), at)).toThrow();
-  });
-
-  it('runs at most `limit` workers at once, in order, and starts none once stopped', async () => {
-    let running = 0;
-    let peak = 0;
-    const started: number[] = [];
-    await runPool([1, 2, 3, 4, 5], 2, async (item) => {
-      started.push(item);
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 10));
-      running--;
-    });
-    expect(peak).toBe(2);
-    expect(started).toEqual([1, 2, 3, 4, 5]);
-
-    const some: number[] = [];
-    await runPool([1, 2, 3], 1, async (item) => void some.push(item), () => some.length >= 1);
-    expect(some).toEqual([1]);
-    await runPool([], 3, async () => undefined);
-  });
-
-  it('reads a run summary printed as one JSON document or as JSON lines', () => {
-    const dir = tempDir();
-    const doc = join(dir, 'doc.json');
-    writeFileSync(doc, JSON.stringify({ runId: 'r1', configHash: 'h', years: [{ year: 2025, activeHeadcount: 10, validation: [{ rule: 'x', severity: 'error', violations: 2 }] }] }));
-    expect(readRunSummary(doc)).toEqual({
-      ok: true,
-      runId: 'r1',
-      configHash: 'h',
-      years: [{ year: 2025, activeHeadcount: 10 }],
-      validation: [{ year: 2025, rule: 'x', severity: 'error', violations: 2 }],
-      complianceFailures: [],
-    });
-    const lines = join(dir, 'lines.json');
-    writeFileSync(
-      lines,
-      [
-        '{"event":"run_started"}',
-        'not json',
-        '{"event":"summary","runId":7,"workforceProgression":[{"year":2025}],"validation":[{"year":2025,"results":[{"rule":"y","severity":"warning","violations":1}]}]}',
-        '',
-      ].join('\n'),
-    );
-    expect(readRunSummary(lines)).toEqual({
-      ok: true,
-      runId: undefined,
-      configHash: undefined,
-      years: [{ year: 2025 }],
-      validation: [{ year: 2025, rule: 'y', severity: 'warning', violations: 1 }],
-      complianceFailures: [],
-    });
-    writeFileSync(lines, '{"event":"run_started"}\n');
-    expect(readRunSummary(lines)).toMatchObject({ ok: false, error: /no run summary/ });
-    expect(readRunSummary(join(dir, 'missing.json'))).toMatchObject({ ok: false, error: /ENOENT/ });
   });
 
   it('reports a database it cannot attach instead of failing the comparison', async () => {

@@ -182,13 +182,18 @@ describe('chart rendering', () => {
     const lower = [1.15e6, 1.2e6, 1.28e6, 1.33e6, 1.39e6];
     const upper = [1.27e6, 1.4e6, 1.55e6, 1.68e6, 1.83e6];
     const plain: ChartSpec = { kind: 'line', title: 'Employer cost across 200 simulations', yLabel: 'Employer cost', unit: 'usd', categories: years, series: [{ name: 'Median', values: median }] };
-    const banded: ChartSpec = { ...plain, series: [{ name: 'Median', values: median, band: { label: 'p10–p90', lower, upper } }] };
+    const banded: ChartSpec = { ...plain, series: [{ name: 'Median', values: median, bands: [{ label: 'p10–p90', lower, upper }] }] };
     const svg = renderSvg(banded);
     expect(svgTexts(svg)).toEqual(expect.arrayContaining(['Median', 'p10–p90', '$1.8M']));
     expect(svg).toMatch(/<path d="[^"]*Z" fill="#0072B2" fill-opacity="0.2"/);
     // The value axis reaches the band's top, above every median value.
     expect(svgTexts(renderSvg(plain))).not.toContain('$1.8M');
     expect(renderPng(banded).equals(renderPng(plain))).toBe(false);
+    // Nested bands (a fan): each its own shaded area and legend entry.
+    const inner = { label: 'p25–p75', lower: median.map((v) => v - 2e4), upper: median.map((v) => v + 2e4) };
+    const fan = renderSvg({ ...plain, series: [{ name: 'Median', values: median, bands: [{ label: 'p10–p90', lower, upper }, inner] }] });
+    expect(svgTexts(fan)).toEqual(expect.arrayContaining(['Median', 'p10–p90', 'p25–p75']));
+    expect(fan.match(/<path d="[^"]*Z" fill="#0072B2" fill-opacity="0.2"/g)).toHaveLength(2);
   });
 
   it('draws a line at zero when the values run both sides of it', () => {
@@ -215,7 +220,7 @@ describe('chart rendering', () => {
     expect(bad({ ...costChart, width: 50 })).toMatch(/width 50 is not a whole number of pixels/);
     expect(bad({ ...costChart, series: [] })).toMatch(/no series/);
     expect(
-      bad({ ...costChart, series: [{ name: 'm', values: [1, 2, 3, 4, 5], band: { label: 'b', lower: [0, 3, 2, 3, 4], upper: [2, 2, 4, 5, 6] } }] }),
+      bad({ ...costChart, series: [{ name: 'm', values: [1, 2, 3, 4, 5], bands: [{ label: 'b', lower: [0, 3, 2, 3, 4], upper: [2, 2, 4, 5, 6] }] }] }),
     ).toMatch(/band 'b' has lower above upper at category 2026/);
     expect(() => renderPng(costChart, { scale: 20 })).toThrow(/scale 20/);
   });

@@ -12,7 +12,9 @@
  *   year needs 2);
  * - `fails`: the key's effect is that the run stops, with an error containing this text (a refused
  *   value names its key; every guard run carries one error rule that always fires, ALWAYS_FAILING_RULE);
- * - `echo`: the key is a label; its value must reach this `table.column` (labels are not results).
+ * - `echo`: the key is a label; its value must reach this `table.column` (labels are not results);
+ * - `outside`: the key is read after the runs, by the command whose test file this names, and must
+ *   leave the config hash (so every run and job id) unchanged when perturbed.
  *
  * Probabilities go to 0 or 1, rates and multipliers up (far up where the events are rare), switches
  * flip, enums take another member, dates move. A key of a record or a list (`formulas.<key>`,
@@ -33,6 +35,7 @@ export interface Perturbation {
   years?: number;
   fails?: string;
   echo?: string;
+  outside?: string;
 }
 
 /** Settings under which some keys act, shared by their baseline and perturbed runs. */
@@ -227,6 +230,8 @@ export const CONTEXTS = {
   },
   /** A plan top-heavy from the first year: one owner holds most of the balances. */
   topHeavy: { 'setup.census_parquet_path': TOP_HEAVY_CENSUS },
+  /** Half the hires part-time: the part_time_hire draw (a hiring stream) picks which. */
+  partTimeHires: { 'workforce.part_time_new_hire_pct': 0.5 },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ContextName = keyof typeof CONTEXTS;
@@ -352,6 +357,12 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   'simulation.end_year': { set: { 'simulation.end_year': 2026 } },
   'simulation.random_seed': { set: { 'simulation.random_seed': 7 } },
   'simulation.target_growth_rate': { set: { 'simulation.target_growth_rate': 0.1 } },
+  // The experienced and new-hire termination totals are drawn instead of the exact quotas.
+  'simulation.count_uncertainty': { set: { 'simulation.count_uncertainty': 'terminations' } },
+  // A subsystem's frozen seed other than the run's (42) draws its streams anew.
+  'ensemble.frozen_subsystem_seeds.termination': { set: { 'ensemble.frozen_subsystem_seeds.termination': 99 } },
+  'ensemble.frozen_subsystem_seeds.promotion': { set: { 'ensemble.frozen_subsystem_seeds.promotion': 99 } },
+  'ensemble.frozen_subsystem_seeds.hiring': { set: { 'ensemble.frozen_subsystem_seeds.hiring': 99 }, context: 'partTimeHires' },
   'workforce.total_termination_rate': { set: { 'workforce.total_termination_rate': 0.24 } },
   'workforce.new_hire_termination_rate': { set: { 'workforce.new_hire_termination_rate': 0.5 } },
   // Every hire at 20 h a week: those hired early in the year fall below 1,000 hours.
@@ -450,6 +461,13 @@ export const PERTURBATIONS: Record<string, Perturbation> = {
   [`${VOLUNTARY}.deferral_rates.match_optimization`]: {
     set: { [`${VOLUNTARY}.deferral_rates.match_optimization`]: false },
     context: 'voluntary',
+  },
+  'ensemble.thresholds': { set: { 'ensemble.thresholds': [{ metric: 'active_headcount', value: 1 }] }, outside: 'test/ensemble/thresholds.test.ts' },
+  'ensemble.thresholds[].metric': { set: { 'ensemble.thresholds': [{ metric: 'forfeitures', value: 1 }] }, outside: 'test/ensemble/thresholds.test.ts' },
+  'ensemble.thresholds[].value': { set: { 'ensemble.thresholds': [{ metric: 'active_headcount', value: 2 }] }, outside: 'test/ensemble/thresholds.test.ts' },
+  'ensemble.thresholds[].label': {
+    set: { 'ensemble.thresholds': [{ metric: 'active_headcount', value: 1, label: 'big' }] },
+    outside: 'test/ensemble/thresholds.test.ts',
   },
   'enrollment.match_magnet.enabled': { set: { 'enrollment.match_magnet.enabled': false }, context: 'magnet' },
   'enrollment.match_magnet.snap_probability': { set: { 'enrollment.match_magnet.snap_probability': 1 }, context: 'magnet' },

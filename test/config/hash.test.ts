@@ -81,9 +81,9 @@ simulation:
   });
 
   it('ignores ignored sections and keys', () => {
-    const extra = `${BASE}optimization:\n  level: high\nensemble:\n  frozen_subsystem_seeds:\n    hiring: 3\nsetup:\n  clear_tables: false\n`;
+    const extra = `${BASE}optimization:\n  level: high\ndeferral_baseline:\n  mode: frozen\nsetup:\n  clear_tables: false\n`;
     const loaded = load(extra);
-    expect(loaded.ignored).toEqual(['ensemble.frozen_subsystem_seeds', 'optimization', 'setup.clear_tables']);
+    expect(loaded.ignored).toEqual(['deferral_baseline', 'optimization', 'setup.clear_tables']);
     expect(loaded.hash).toBe(load(BASE).hash);
   });
 

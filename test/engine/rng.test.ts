@@ -1,31 +1,9 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { MODELS } from '../../src/models/registry.js';
 import { RNG_STREAMS } from '../../src/models/rng.js';
 import { ModelRunner } from '../../src/models/runner.js';
-
-// An independent implementation of pa-rng-1 from its documented definition (rng.sql).
-function md5Prefix64(text: string): bigint {
-  return BigInt(`0x${createHash('md5').update(text).digest('hex').slice(0, 16)}`);
-}
-function lowbias32(input: bigint): bigint {
-  const mask = 0xffffffffn;
-  let x = input & mask;
-  x ^= x >> 16n;
-  x = (x * 0x7feb352dn) & mask;
-  x ^= x >> 15n;
-  x = (x * 0x846ca68bn) & mask;
-  x ^= x >> 16n;
-  return x;
-}
-function expectedDraw(employeeId: string, seed: number, year: number, stream: string): number {
-  const key = md5Prefix64(employeeId);
-  const salt = md5Prefix64(`${seed}|${year}|${stream}`);
-  const inner = lowbias32((key >> 32n) ^ (salt >> 32n));
-  const outer = lowbias32(inner ^ (key & 0xffffffffn) ^ (salt & 0xffffffffn));
-  return Number(outer) / 2 ** 32;
-}
+import { expectedDraw } from '../support/rng.js';
 
 async function withMacros<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const db = await Database.open(':memory:');

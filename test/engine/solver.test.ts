@@ -28,11 +28,11 @@ async function solve(options: {
     await compileParameters(db, config, { scenarioId: 'default', planDesignId: 'default', startedAt: new Date(0) });
     await db.run(`CREATE TABLE int_employee_compensation_by_year (
         simulation_year INTEGER, employee_id VARCHAR, employee_hire_date DATE,
-        employee_compensation DECIMAL(18,2), current_tenure INTEGER, level_id INTEGER)`);
+        employee_compensation DECIMAL(18,2), current_tenure INTEGER, level_id INTEGER, rng_key UBIGINT)`);
     for (const [index, count] of options.levels.entries()) {
       await db.run(
         `INSERT INTO int_employee_compensation_by_year
-         SELECT 2025, 'L' || $1 || '_' || i, DATE '2015-06-01', 50000, 5, $1 FROM range($2) t(i)`,
+         SELECT 2025, 'L' || $1 || '_' || i, DATE '2015-06-01', 50000, 5, $1, pa_key('L' || $1 || '_' || i) FROM range($2) t(i)`,
         [index + 1, count],
       );
     }

@@ -149,7 +149,7 @@ describe('planalign validate', () => {
       ].join('\n'),
     );
     expect(text.stdout).toContain('  - vesting.match: from dc_plan.vesting_schedule');
-    expect(text.stdout).toContain('  - ensemble.thresholds: ignored until ensembles');
+    expect(text.stdout).not.toContain('ensemble.thresholds');
 
     const json = runCli(['validate', '-c', FIXTURE, '--json']);
     expect(json.status, json.stderr).toBe(0);

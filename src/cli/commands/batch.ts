@@ -20,8 +20,10 @@ export interface BatchCommandOptions extends CensusIntakeFlags {
   baseline?: string;
   /** Annual discount rate of the present value of employer cost: 0.03 or 3%. */
   discountRate?: string;
-  /** --fail-on-compliance: each run's failing compliance test is an error (the run exits 3). */
+  /** --fail-on-compliance: a scenario whose compliance test fails is a failed scenario. */
   failOnCompliance?: true;
+  /** --queue URL: the jobs go to the queue's workers (`planalign worker`). */
+  queue?: string;
 }
 
 /** `planalign batch`: progress lines on stderr, the results table on stdout; returns the exit code. */
@@ -53,6 +55,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
       baseline: options.baseline,
       discountRate: options.discountRate === undefined ? undefined : parseDiscountRate(options.discountRate),
       failOnCompliance: options.failOnCompliance === true,
+      queue: options.queue,
       signal: controller.signal,
       onEvent: (event) => process.stderr.write(progressLine(event)),
     });
@@ -75,13 +78,18 @@ function integerOption(text: string | undefined, option: string): number | undef
 export function progressLine(event: BatchEvent): string {
   switch (event.type) {
     case 'prepared':
-      return `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s), at most ${event.parallel} at once, each with ${event.threads} DuckDB thread(s) and ${event.memoryLimit} of memory\n`;
+      return event.executor === 'queue'
+        ? `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s) on the queue\n`
+        : `Batch ${event.batchDir}: ${event.scenarios.length} scenario(s), at most ${event.parallel} at once, each with ${event.threads} DuckDB thread(s) and ${event.memoryLimit} of memory\n`;
     case 'start':
-      return `[${event.index + 1}/${event.total}] started   ${event.scenario}${event.pid === undefined ? '' : ` (pid ${event.pid})`}\n`;
+      return `[${event.index + 1}/${event.total}] started   ${event.scenario} (worker ${event.worker}${event.attempt > 1 ? `, attempt ${event.attempt}` : ''})\n`;
+    case 'retry':
+      return `[${event.index + 1}/${event.total}] retrying  ${event.scenario} after attempt ${event.attempt}: ${firstLine(event.error)}\n`;
     case 'finish': {
       const r = event.result;
-      const head = `[${event.index + 1}/${event.total}] ${r.status === 'completed' ? 'completed' : 'FAILED   '} ${r.name} in ${(r.seconds ?? 0).toFixed(1)}s`;
-      return r.status === 'completed' ? `${head}\n` : `${head}: ${firstLine(r.error)}\n`;
+      const prefix = `[${event.index + 1}/${event.total}]`;
+      if (r.status === 'completed') return r.reused ? `${prefix} reused    ${r.name} (done before)\n` : `${prefix} completed ${r.name} in ${(r.seconds ?? 0).toFixed(1)}s\n`;
+      return `${prefix} FAILED    ${r.name}: ${firstLine(r.error)}\n`;
     }
   }
 }
@@ -110,7 +118,7 @@ export function formatBatch(result: BatchResult): string {
     return [
       s.name,
       s.status,
-      s.exitCode === null ? '-' : String(s.exitCode),
+      s.reused ? 'reused' : String(s.attempts),
       s.seconds === null ? '-' : s.seconds.toFixed(1),
       `${s.startYear}-${s.endYear}`,
       shown('count', headcount?.values[s.name]),
@@ -124,7 +132,7 @@ export function formatBatch(result: BatchResult): string {
     ];
   });
   const header = [
-    'Scenario', 'Status', 'Exit', 'Seconds', 'Years',
+    'Scenario', 'Status', 'Attempts', 'Seconds', 'Years',
     `Active ${lastYear ?? ''}`.trim(), 'vs baseline', 'Employer cost', 'vs baseline', '% of pay', 'PV of cost', 'vs baseline', 'Error',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

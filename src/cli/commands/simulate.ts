@@ -31,6 +31,8 @@ export interface SimulateOptions extends CensusIntakeFlags {
   threads?: string;
   memoryLimit?: string;
   growth?: string;
+  /** --vary-counts: simulation.count_uncertainty terminations, unless the config says terminations_and_hires. */
+  varyCounts?: true;
   rules?: string;
   resume?: true;
   forceRestart?: true;
@@ -46,9 +48,44 @@ export interface SimulateOptions extends CensusIntakeFlags {
   report?: string;
   /** --report-errors: every census problem, as CSV. */
   reportErrors?: string;
+  /** --seeds N / --seed-list: an ensemble (`planalign ensemble`), with its --threshold and --output-dir. */
+  seeds?: string;
+  seedList?: string;
+  threshold?: string[];
+  outputDir: string;
+}
+
+/** Flags of one run that an ensemble (one database per job, under --output-dir) has no use for. */
+const SINGLE_RUN_FLAGS: ReadonlyArray<[keyof SimulateOptions, string]> = [
+  ['resume', '--resume'], ['forceRestart', '--force-restart'], ['dryRun', '--dry-run'], ['rules', '--rules'], ['report', '--report'],
+  ['reportErrors', '--report-errors'], ['allowUnknownKeys', '--allow-unknown-keys'], ['failOnValidationError', '--fail-on-validation-error'],
+  ['failOnCompliance', '--fail-on-compliance'], ['verbose', '--verbose'],
+];
+
+/** `simulate --seeds N | --seed-list ...`: hands over to `planalign ensemble` with the flags they share. */
+async function simulateEnsemble(years: string | undefined, options: SimulateOptions): Promise<number> {
+  const single = SINGLE_RUN_FLAGS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+  if (single.length > 0) throw new UsageError(`${single.join(', ')} cannot be combined with --seeds or --seed-list (planalign ensemble runs them)`);
+  const { ensembleCommand } = await import('./ensemble.js');
+  const { config, census, seed, growth, varyCounts, threads, memoryLimit, json, quiet, seeds, seedList, threshold, outputDir } = options;
+  const { separator, decimalComma, dateOrder, sheet, rateUnit } = options;
+  const given = { config, census, seed, growth, varyCounts, threads, memoryLimit, json, quiet, seeds, seedList, threshold, outputDir, separator, decimalComma, dateOrder, sheet, rateUnit };
+  return ensembleCommand(years, Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as typeof given);
+}
+
+/**
+ * `--vary-counts` on a builder (simulate's, and the ensemble's for each scenario): draws the termination
+ * counts (simulation.count_uncertainty terminations), or keeps terminations_and_hires when the config
+ * (or the environment) says so. Returns the override's source for the run output.
+ */
+export function applyVaryCounts(builder: OrchestratorBuilder): OverrideSource {
+  const configured = builder.resolveInputs().config.config.simulation.count_uncertainty;
+  builder.withOverride('simulation.count_uncertainty', configured === 'terminations_and_hires' ? configured : 'terminations');
+  return { key: 'simulation.count_uncertainty', source: '--vary-counts' };
 }
 
 export async function simulate(years: string | undefined, options: SimulateOptions): Promise<number> {
+  if (options.seeds !== undefined || options.seedList !== undefined) return simulateEnsemble(years, options);
   if (options.resume && options.forceRestart) throw new UsageError('--resume and --force-restart cannot be combined');
   const builder = new OrchestratorBuilder()
     .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
@@ -69,6 +106,7 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     builder.withOverride('simulation.target_growth_rate', parseGrowth(options.growth));
     cliSources.push({ key: 'simulation.target_growth_rate', source: `--growth ${options.growth}` });
   }
+  if (options.varyCounts) cliSources.push(applyVaryCounts(builder));
   if (options.threads !== undefined) {
     const threads = parseInteger(options.threads, '--threads');
     if (threads < 1) throw new UsageError('--threads must be at least 1');

@@ -25,7 +25,7 @@ import { yearSummaryMetric } from '../year-summary.js';
 
 export const REPORT_SHEETS = ['Summary', 'Events summary', 'Workforce by year', 'Validation', 'Compliance', 'Metadata'] as const;
 
-const FMT = {
+export const FMT = {
   int: '#,##0',
   money: '#,##0.00',
   /** Fractions (rates, growth) shown as percentages; the cell holds the fraction. */
@@ -51,7 +51,7 @@ const MIN_WIDTH = 8;
 const MAX_WIDTH = 60;
 
 /** Adds a sheet: a styled, frozen header row, then the rows; column widths fit the content. */
-function addSheet(
+export function addSheet(
   workbook: ExcelJS.Workbook,
   name: string,
   columns: readonly Column[],

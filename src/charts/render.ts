@@ -90,6 +90,9 @@ export interface PngOptions {
 }
 
 /** Okabe–Ito: told apart with every common colour-vision deficiency; yellow last (weak on white). */
+/** Opacity of a band's fill. */
+const BAND_OPACITY = 0.2;
+
 export const CHART_PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'] as const;
 /** After the palette, lines repeat its colours dashed, then dotted. */
 const LINE_TYPES = ['solid', 'dashed', 'dotted'] as const;
@@ -246,7 +249,7 @@ function seriesOptions(spec: ChartSpec): Option['series'] {
       const thickness = band.lower.map((low, j) => (low === null || band.upper[j] == null ? null : band.upper[j]! - low));
       return [
         { ...common, ...stack, type: 'line', name: `${band.label} (lower bound)`, data: [...band.lower], color },
-        { ...common, ...stack, type: 'line', name: band.label, data: thickness, color, areaStyle: { color, opacity: 0.2 } },
+        { ...common, ...stack, type: 'line', name: band.label, data: thickness, color, areaStyle: { color, opacity: BAND_OPACITY } },
       ];
     });
     return [...bands, line];
@@ -271,11 +274,12 @@ function chartOption(spec: ChartSpec, width: number): Option {
   ];
   let top = PAD + titleLines.length * TITLE_LINE + (subtitleLines.length > 0 ? 4 + subtitleLines.length * SUBTITLE_LINE : 0);
 
-  const legendEntries: Array<{ name: string; color: string; band: boolean }> = [];
+  // A band's swatch shows it as drawn: the k-th nested band lies over k wider ones, each 20 % opaque.
+  const legendEntries: Array<{ name: string; color: string; opacity?: number }> = [];
   spec.series.forEach((series, i) => {
     const color = CHART_PALETTE[i % CHART_PALETTE.length]!;
-    legendEntries.push({ name: series.name, color, band: false });
-    for (const band of bandsOf(series)) legendEntries.push({ name: band.label, color, band: true });
+    legendEntries.push({ name: series.name, color });
+    bandsOf(series).forEach((band, k) => legendEntries.push({ name: band.label, color, opacity: 1 - (1 - BAND_OPACITY) ** (k + 1) }));
   });
   const legends: LegendComponentOption[] = [];
   if (legendEntries.length > 1) {
@@ -292,8 +296,8 @@ function chartOption(spec: ChartSpec, width: number): Option {
         selectedMode: false,
         data: row.map((name) => {
           const entry = legendEntries.find((e) => e.name === name)!;
-          return entry.band
-            ? { name, icon: 'rect', itemStyle: { color: entry.color, opacity: 0.25 } }
+          return entry.opacity !== undefined
+            ? { name, icon: 'rect', itemStyle: { color: entry.color, opacity: entry.opacity } }
             : { name, icon: spec.kind === 'bar' ? 'rect' : undefined };
         }),
       });

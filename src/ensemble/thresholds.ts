@@ -1,5 +1,6 @@
 import { ConfigError, UsageError } from '../errors.js';
-import { ENSEMBLE_METRICS, ensembleMetric } from './metrics.js';
+import { formatMetric } from '../reporting/metrics.js';
+import { ENSEMBLE_METRICS, ensembleMetric, type EnsembleMetric } from './metrics.js';
 
 export const THRESHOLD_OPERATORS = ['>', '>=', '<', '<='] as const;
 export type ThresholdOperator = (typeof THRESHOLD_OPERATORS)[number];
@@ -19,8 +20,9 @@ const FORM = "METRIC>VALUE[@YEAR] (operators > >= < <=), e.g. 'total_employer_pl
 
 const knownMetrics = (): string => ENSEMBLE_METRICS.map((m) => m.id).join(', ');
 
-function defaultLabel(metric: string, operator: ThresholdOperator, value: number, year: number | undefined): string {
-  return `${metric} ${operator} ${value}${year === undefined ? '' : ` in ${year}`}`;
+/** "Total employer plan cost > $15,000,000": the metric's label and the value in its unit (the year has a column of its own). */
+function defaultLabel(metric: EnsembleMetric, operator: ThresholdOperator, value: number): string {
+  return `${metric.label} ${operator} ${formatMetric(metric.unit, value, { cents: !Number.isInteger(value) })}`;
 }
 
 /** `--threshold 'total_employer_plan_cost>15e6@2029'`: the metric must be an ensemble metric id. */
@@ -31,11 +33,12 @@ export function parseThreshold(text: string): Threshold {
   const value = Number(valueText);
   if (!Number.isFinite(value)) throw new UsageError(`--threshold "${text}": "${valueText}" is not a number (write 15000000, 15e6 or 0.8)`);
   if (yearText !== undefined && !/^\d{4}$/.test(yearText)) throw new UsageError(`--threshold "${text}": "@${yearText}" is not a year (YYYY)`);
-  if (ensembleMetric(metric) === undefined) {
+  const definition = ensembleMetric(metric);
+  if (definition === undefined) {
     throw new UsageError(`--threshold "${text}": unknown metric "${metric}"; known metrics: ${knownMetrics()}`);
   }
   const year = yearText === undefined ? undefined : Number(yearText);
-  return { metric, operator, value, year, label: defaultLabel(metric, operator, value, year) };
+  return { metric, operator, value, year, label: defaultLabel(definition, operator, value) };
 }
 
 /**
@@ -50,17 +53,18 @@ export function resolveThresholds(
 ): Threshold[] {
   const fromConfig = (configured ?? []).map((t, i): Threshold => {
     const metric = t.metric.trim();
-    if (ensembleMetric(metric) === undefined) {
+    const definition = ensembleMetric(metric);
+    if (definition === undefined) {
       throw new ConfigError(`ensemble.thresholds[${i}].metric: unknown metric "${metric}"; known metrics: ${knownMetrics()}`, [], {
         configKey: `ensemble.thresholds[${i}].metric`,
       });
     }
-    return { metric, operator: '>', value: t.value, label: t.label ?? defaultLabel(metric, '>', t.value, undefined) };
+    return { metric, operator: '>', value: t.value, label: t.label ?? defaultLabel(definition, '>', t.value) };
   });
   const thresholds = [...fromConfig, ...options.map(parseThreshold)];
   for (const t of thresholds) {
     if (t.year !== undefined && (t.year < years.startYear || t.year > years.endYear)) {
-      throw new UsageError(`Threshold "${t.label}": ${t.year} is not simulated (${years.startYear}-${years.endYear})`);
+      throw new UsageError(`Threshold "${t.metric}${t.operator}${t.value}@${t.year}": ${t.year} is not simulated (${years.startYear}-${years.endYear})`);
     }
   }
   return thresholds;

@@ -18,6 +18,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { simulationConfigSchema } from '../../src/config/schema.js';
 import {
@@ -30,6 +31,7 @@ import {
   type Outcome,
 } from '../support/config-perturbation.js';
 import { defaultConfigObject } from '../support/engine.js';
+import { useTempDir } from '../support/tmp.js';
 import { CONTEXTS, OTHER_CENSUS, PERTURBATIONS, TOP_HEAVY_CENSUS, type Perturbation } from './dead-keys.perturbations.js';
 
 export const DEAD_KEY_SHARDS = 3;
@@ -154,4 +156,15 @@ export async function deadKeys(shard: number, dir: string): Promise<string[]> {
     }),
   );
   return verdicts.filter((v): v is string => v !== undefined);
+}
+
+/** The test of shard `n` (1-based) of DEAD_KEY_SHARDS: each in a file of its own, so that they run side by side. */
+export function describeShard(n: number): void {
+  const tempDir = useTempDir();
+  describe('dead-key guard', () => {
+    it(`sees every applied key of shard ${n} of ${DEAD_KEY_SHARDS} change a result`, async () => {
+      const dead = await deadKeys(n - 1, tempDir());
+      expect(dead, `dead keys:\n${dead.join('\n')}`).toEqual([]);
+    }, 600_000);
+  });
 }

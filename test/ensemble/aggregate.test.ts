@@ -89,12 +89,12 @@ describe('ensemble.duckdb from result files', () => {
     expect(shares).toEqual([
       ['cost over 250', 2025, '>', 5, 1],
       ['cost over 250', 2026, '>', 5, 2 / 5],
-      ['total_employer_plan_cost >= 250 in 2026', 2026, '>=', 5, 3 / 5],
-      ['total_employer_plan_cost < 175.5 in 2026', 2026, '<', 5, 1 / 5],
-      ['total_employer_plan_cost <= 175.5 in 2026', 2026, '<=', 5, 2 / 5],
+      ['Total employer plan cost >= $250', 2026, '>=', 5, 3 / 5],
+      ['Total employer plan cost < $175.50', 2026, '<', 5, 1 / 5],
+      ['Total employer plan cost <= $175.50', 2026, '<=', 5, 2 / 5],
       // No result ran the ACP test: no seeds, no share.
-      ['compliance_acp_passed < 1', 2025, '<', 0, null],
-      ['compliance_acp_passed < 1', 2026, '<', 0, null],
+      ['ACP 401(m)(2) passed < 100.0 %', 2025, '<', 0, null],
+      ['ACP 401(m)(2) passed < 100.0 %', 2026, '<', 0, null],
     ]);
   });
 });

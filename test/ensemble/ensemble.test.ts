@@ -96,9 +96,9 @@ describe('planalign ensemble over the local executor', () => {
     expect(readFileSync(again.run.files.workbook).equals(workbook)).toBe(true);
     // Thresholds evaluated over the finished jobs: active headcount above 300 in no seed; cost ≥ $1M in 2026 only.
     expect(again.run.tables.thresholds.map((t) => [t.label, t.simulation_year, t.seeds])).toEqual([
-      ['active_headcount > 300', 2025, 3],
-      ['active_headcount > 300', 2026, 3],
-      ['total_employer_plan_cost >= 1000000 in 2026', 2026, 3],
+      ['Active headcount > 300', 2025, 3],
+      ['Active headcount > 300', 2026, 3],
+      ['Total employer plan cost >= $1,000,000', 2026, 3],
     ]);
   });
 

@@ -93,6 +93,6 @@ describe("an ensemble's charts and console tables", () => {
     const text = formatEnsembleTables(tables, ['base', 'rich']).join('\n');
     expect(text).toContain('Scenario rich, 2026, over 3 seeds:');
     expect(text).toMatch(/Total employer plan cost +\$5,001 +\$5,002 +\$5,003/);
-    expect(text).toMatch(/total_employer_plan_cost > 5001 +2026 +66\.7 %/);
+    expect(text).toMatch(/Total employer plan cost > \$5,001 +2026 +66\.7 %/);
   });
 });

@@ -36,9 +36,9 @@ describe('ensemble seeds', () => {
 describe('ensemble thresholds', () => {
   it('parses METRIC OP VALUE[@YEAR] with the four operators', () => {
     expect(parseThreshold('total_employer_plan_cost>15e6@2029')).toEqual({
-      metric: 'total_employer_plan_cost', operator: '>', value: 15e6, year: 2029, label: 'total_employer_plan_cost > 15000000 in 2029',
+      metric: 'total_employer_plan_cost', operator: '>', value: 15e6, year: 2029, label: 'Total employer plan cost > $15,000,000',
     });
-    expect(parseThreshold(' participation_rate <= 0.8 ')).toMatchObject({ operator: '<=', value: 0.8, year: undefined, label: 'participation_rate <= 0.8' });
+    expect(parseThreshold(' participation_rate <= 0.8 ')).toMatchObject({ operator: '<=', value: 0.8, year: undefined, label: 'Participation rate <= 80.0 %' });
     expect(parseThreshold('compliance_adp_passed<1')).toMatchObject({ metric: 'compliance_adp_passed', operator: '<' });
     expect(parseThreshold('forfeitures>=0@2026')).toMatchObject({ operator: '>=', value: 0, year: 2026 });
   });
@@ -51,7 +51,7 @@ describe('ensemble thresholds', () => {
     expect(error(() => parseThreshold('active_headcount>lots')).message).toMatch(/"lots" is not a number/);
     expect(error(() => parseThreshold('active_headcount>5@29')).message).toMatch(/"@29" is not a year/);
     expect(error(() => resolveThresholds(undefined, ['active_headcount>5@2031'], YEARS)).message).toBe(
-      'Threshold "active_headcount > 5 in 2031": 2031 is not simulated (2025-2029)',
+      'Threshold "active_headcount>5@2031": 2031 is not simulated (2025-2029)',
     );
   });
 
@@ -62,9 +62,9 @@ describe('ensemble thresholds', () => {
       YEARS,
     );
     expect(merged.map((t) => [t.metric, t.operator, t.value, t.year, t.label])).toEqual([
-      ['active_headcount', '>', 5000, undefined, 'active_headcount > 5000'],
+      ['active_headcount', '>', 5000, undefined, 'Active headcount > 5,000'],
       ['total_employer_plan_cost', '>', 1e6, undefined, 'cost over $1M'],
-      ['participation_rate', '<', 0.7, 2027, 'participation_rate < 0.7 in 2027'],
+      ['participation_rate', '<', 0.7, 2027, 'Participation rate < 70.0 %'],
     ]);
     const bad = error(() => resolveThresholds([{ metric: 'headcount', value: 1 }], [], YEARS));
     expect(bad).toBeInstanceOf(ConfigError);

@@ -14,6 +14,8 @@ import type { ExecutorEvent, JobOutcome, JobSpec } from '../../src/executor/type
 import { CLI, cleanEnv } from '../support/cli.js';
 import { contentDigest, defaultConfigObject, makeCensus } from '../support/engine.js';
 import { startRedis, type RedisServer } from '../../src/bench/redis-server.js';
+import { writeEnsembleDatabase } from '../../src/ensemble/aggregate.js';
+import { parseThreshold } from '../../src/ensemble/thresholds.js';
 
 /** A `planalign worker` child of dist/, its stdout kept (one line per job it starts and finishes). */
 interface WorkerProcess {
@@ -121,6 +123,12 @@ describe('the queue back-end: BullMQ on a Redis of its own, `planalign worker` c
     }
     // Seeds matter: not every job has the same figures.
     expect(new Set(queued.map((o) => JSON.stringify(o.result!.years))).size).toBe(SEEDS.length);
+    // The ensemble of either: the same tables, whichever back-end ran the jobs and in whatever order they came.
+    const ensemble = (outcomes: JobOutcome[], dir: string) =>
+      writeEnsembleDatabase(join(dir, 'ensemble.duckdb'), outcomes.map((o) => o.result!), ['base'], [parseThreshold('active_headcount>300')]);
+    const fromLocal = await ensemble(localOutcomes, localOut);
+    expect(fromLocal.bands.length).toBeGreaterThan(0);
+    expect(await ensemble([...queued].reverse(), queueOut)).toEqual(fromLocal);
     // Both workers took jobs; each job ran once; the coordinator saw every start and its progress.
     expect(startedIds(workers[0]!).length).toBeGreaterThan(0);
     expect(startedIds(workers[1]!).length).toBeGreaterThan(0);

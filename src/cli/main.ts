@@ -92,6 +92,7 @@ const ensembleCommand = program
   .option('--attempts <n>', 'runs of a job before it is reported failed', '2')
   .option('--resume', 'complete the ensemble recorded in --output-dir (its ensemble_request.json), reusing its finished jobs')
   .option('--force', 'replace the ensemble recorded in --output-dir by this one (finished jobs of either are still reused)')
+  .option('--discard-databases', "delete each job's database once its result.json is written (the ensemble needs only those; a 5,000 x 5-year job's database is ~40 MB)")
   .option('--json', 'NDJSON job events on stdout, ending with a summary event')
   .option('-q, --quiet', 'no progress on stderr')
   .action((years, options) => runCommand(async () => (await import('./commands/ensemble.js')).ensembleCommand(years, options)));

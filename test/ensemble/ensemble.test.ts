@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,13 @@ const dir = mkdtempSync(join(tmpdir(), 'planalign-ensemble-'));
 let sources: ScenarioSource[];
 const runs: Record<'one' | 'two', { request: EnsembleRequest; run: EnsembleRun }> = {} as never;
 
-async function ensemble(outputDir: string, parallel: number, seeds = '3', force = false): Promise<{ request: EnsembleRequest; run: EnsembleRun }> {
+async function ensemble(
+  outputDir: string,
+  parallel: number,
+  seeds = '3',
+  force = false,
+  discardDatabases = false,
+): Promise<{ request: EnsembleRequest; run: EnsembleRun }> {
   const planned = await planEnsemble(
     outputDir,
     sources,
@@ -31,7 +37,7 @@ async function ensemble(outputDir: string, parallel: number, seeds = '3', force 
   const request = await recordRequest(outputDir, planned, force);
   const executor = new LocalExecutor({ parallel, threads: 1 });
   try {
-    return { request, run: await runEnsemble(outputDir, request, executor, {}) };
+    return { request, run: await runEnsemble(outputDir, request, executor, { discardDatabases }) };
   } finally {
     await executor.close();
   }
@@ -108,5 +114,17 @@ describe('planalign ensemble over the local executor', () => {
     const forced = await ensemble(outputDir, 2, '2', true);
     expect(forced.run.outcomes.map((o) => [o.job.seed, o.reused])).toEqual([[42, true], [1043, true]]);
     expect(forced.run.tables.bands.every((b) => b.seeds === 2)).toBe(true);
+
+    // --discard-databases: the same bands from the result files alone, no job database left, and a
+    // re-submission reuses the jobs all the same.
+    const lean = join(dir, 'lean');
+    const discarded = await ensemble(lean, 2, '2', false, true);
+    expect(discarded.run.tables.bands).toEqual(forced.run.tables.bands);
+    for (const outcome of discarded.run.outcomes) {
+      expect(existsSync(join(jobDir(lean, outcome.job.id), 'result.json'))).toBe(true);
+      expect(existsSync(join(jobDir(lean, outcome.job.id), 'simulation.duckdb'))).toBe(false);
+    }
+    const again = await ensemble(lean, 2, '2', false, true);
+    expect(again.run.outcomes.map((o) => o.reused)).toEqual([true, true]);
   });
 });

@@ -35,6 +35,8 @@ export interface EnsembleOptions extends CensusIntakeFlags {
   attempts?: string;
   resume?: true;
   force?: true;
+  /** Delete each job's database once its result is written. */
+  discardDatabases?: true;
   json?: true;
   quiet?: true;
 }
@@ -118,7 +120,12 @@ export async function ensembleCommand(years: string | undefined, options: Ensemb
   }
   let run: Awaited<ReturnType<typeof runEnsemble>>;
   try {
-    run = await runEnsemble(outputDir, request, executor, { signal: controller.signal, attempts, onEvent: (event) => progress.onEvent(event) });
+    run = await runEnsemble(outputDir, request, executor, {
+      signal: controller.signal,
+      attempts,
+      discardDatabases: options.discardDatabases === true,
+      onEvent: (event) => progress.onEvent(event),
+    });
   } finally {
     progress.finish();
     await executor.close();

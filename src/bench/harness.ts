@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
@@ -18,6 +17,7 @@ import { deriveMetrics } from './derive.js';
 import { DESIGNS, type DesignName } from './designs.js';
 import type { InProcessRaw } from './inprocess.js';
 import { canSampleTree, cleanEnvironment, machineBusySeconds, measureChild, parseProgress, runningChildren, type ChildOptions } from './measure.js';
+import { startWorker, stopWorker, workerReady } from './queue-workers.js';
 import { startRedis } from './redis-server.js';
 import { median, round, spread } from './stats.js';
 import { RESULTS_SCHEMA, type BenchResults, type CaseResult, type InProcessResult, type MachineFacts, type Sample } from './types.js';
@@ -456,41 +456,14 @@ function ensembleJobSeconds(outputDir: string): number[] {
  */
 async function startQueue(workers: number, outputDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const redis = await startRedis();
-  const threads = String(Math.max(1, Math.floor(cpus().length / workers)));
-  const children = Array.from({ length: workers }, () =>
-    spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, '--output-dir', outputDir, '--concurrency', '1', '--threads', threads], {
-      env: cleanEnvironment(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  const threads = Math.max(1, Math.floor(cpus().length / workers));
+  const children = Array.from({ length: workers }, () => startWorker(CLI, redis.url, outputDir, { threads, env: cleanEnvironment() }));
   const stop = async (): Promise<void> => {
-    await Promise.all(
-      children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null
-          ? undefined
-          : new Promise<void>((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-      ),
-    );
+    await Promise.all(children.map(stopWorker));
     await redis.stop();
   };
   try {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((done, fail) => {
-            let output = '';
-            child.stdout.on('data', (chunk: Buffer) => {
-              output += chunk.toString();
-              if (/^worker on /m.test(output)) done();
-            });
-            child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-            child.once('exit', (code) => fail(new Error(`planalign worker exited with ${code} before it was ready:\n${output}`)));
-          }),
-      ),
-    );
+    await Promise.all(children.map(workerReady));
   } catch (error) {
     await stop();
     throw error;

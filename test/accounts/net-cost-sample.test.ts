@@ -2,10 +2,9 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
 import { formatMetric, readYearMetrics, type YearMetrics } from '../../src/reporting/metrics.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { query, writeConfigFile } from '../support/engine.js';
+import { query, withDb, writeConfigFile } from '../support/engine.js';
 
 /**
  * Issue 14, "done when": ten years (2025-2034) of the bundled sample (examples/census_5000.parquet,
@@ -31,12 +30,7 @@ describe('net employer plan cost: ten years of the sample, graded 6-year match, 
     });
     database = join(dir, 'sim.duckdb');
     simulated = runCli(['simulate', '--config', config, '--database', database, '--quiet']);
-    const db = await Database.open(database);
-    try {
-      metrics = await readYearMetrics(db);
-    } finally {
-      db.close();
-    }
+    metrics = await withDb(database, (db) => readYearMetrics(db));
   }, 180_000);
 
   it('runs with every validation rule passing in every year, the two reconciliations among them', async () => {

@@ -6,6 +6,9 @@ import { loadCensus } from '../../src/census/index.js';
 import type { CensusIntakeOptions } from '../../src/census/intake.js';
 import { Database } from '../../src/db/database.js';
 import { CensusError } from '../../src/errors.js';
+import { withDb } from '../support/engine.js';
+
+export { withDb };
 
 export const HEADER =
   'employee_id,employee_ssn,employee_birth_date,employee_hire_date,employee_termination_date,employee_gross_compensation,employee_deferral_rate';
@@ -39,14 +42,6 @@ export async function tableNames(db: Database): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-export async function withDb<T>(path: string, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await Database.open(path);
-  try {
-    return await work(db);
-  } finally {
-    db.close();
-  }
-}
 
 /** Loading `path` into a fresh database at `dbPath` is refused: the CensusError; the database is left without tables. */
 export async function censusRefusal(dbPath: string, path: string, intake: CensusIntakeOptions = {}): Promise<CensusError> {

@@ -5,12 +5,12 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeComparisonWorkbook } from '../../src/batch/comparison.js';
-import { Database } from '../../src/db/database.js';
 import { ExitCode } from '../../src/errors.js';
 import { COMPLIANCE_COLUMNS, COMPLIANCE_TESTS, readComplianceResults, type ComplianceResult } from '../../src/reporting/compliance.js';
 import { compareScenarios, formatScenarioComparison, readScenarioMetrics } from '../../src/reporting/scenario-compare.js';
 import { flatConfig } from '../plan-design/match-support.js';
 import { runCli } from '../support/cli.js';
+import { withDb } from '../support/engine.js';
 import { FAILING_ACP_CENSUS } from '../support/failing-acp.js';
 
 /**
@@ -40,12 +40,7 @@ describe('compliance reports of a plan failing ACP (2025-2026)', () => {
     database = join(dir, 'sim.duckdb');
     run = runCli(['simulate', '-c', configPath, '--database', database, '--quiet', '--report', join(dir, 'report')]);
     failOn = runCli(['simulate', '-c', configPath, '--database', join(dir, 'strict.duckdb'), '--quiet', '--fail-on-compliance']);
-    const db = await Database.open(database);
-    try {
-      results = await readComplianceResults(db);
-    } finally {
-      db.close();
-    }
+    results = await withDb(database, (db) => readComplianceResults(db));
   }, 180_000);
 
   it('has every test for every year, and the ACP failing by the hand-computed margin', () => {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,44 +12,12 @@ import { takeLease } from '../../src/executor/worker.js';
 import type { ExecutorEvent, JobOutcome, JobSpec } from '../../src/executor/types.js';
 import { CLI, cleanEnv } from '../support/cli.js';
 import { contentDigest, defaultConfigObject, makeCensus } from '../support/engine.js';
+import { stopWorker, startWorker, workerReady as ready, type WorkerProcess } from '../../src/bench/queue-workers.js';
 import { startRedis, type RedisServer } from '../../src/bench/redis-server.js';
 import { writeEnsembleDatabase } from '../../src/ensemble/aggregate.js';
 import { parseThreshold } from '../../src/ensemble/thresholds.js';
 
-/** A `planalign worker` child of dist/, its stdout kept (one line per job it starts and finishes). */
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startWorker(url: string, outputDir: string): WorkerProcess {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [CLI, 'worker', '--queue', url, '--output-dir', outputDir, '--concurrency', '1', '--threads', '1'], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { child, output: () => output, exited };
-}
-
-/** Resolves once the worker is connected (its `worker on` line); a worker that dies first fails the test, with its output. */
-async function ready(worker: WorkerProcess): Promise<void> {
-  for (;;) {
-    if (/^worker on /m.test(worker.output())) return;
-    if (worker.child.exitCode !== null) throw new Error(`planalign worker exited with ${worker.child.exitCode}:\n${worker.output()}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
-
-async function stopWorker(worker: WorkerProcess): Promise<void> {
-  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  worker.child.kill('SIGTERM');
-  await worker.exited;
-}
+const startQueueWorker = (url: string, outputDir: string): WorkerProcess => startWorker(CLI, url, outputDir, { threads: 1, env: cleanEnv() });
 
 /** Lines `started <id> …` a worker printed. */
 const startedIds = (worker: WorkerProcess): string[] => [...worker.output().matchAll(/^started\s+(\S+)/gm)].map((m) => m[1]!);
@@ -75,7 +42,7 @@ beforeAll(async () => {
   config.setup.census_parquet_path = census;
   localInputs = await writeInputs(localOut, { name: 'base', config, census });
   queueInputs = await writeInputs(queueOut, { name: 'base', config, census });
-  workers.push(startWorker(redis.url, queueOut), startWorker(redis.url, queueOut));
+  workers.push(startQueueWorker(redis.url, queueOut), startQueueWorker(redis.url, queueOut));
   await Promise.all(workers.map(ready));
 }, 180_000);
 
@@ -165,7 +132,7 @@ describe('the queue back-end: BullMQ on a Redis of its own, `planalign worker` c
     for (const job of jobs) expect(finishedRuns(queueOut, job.id)).toBe(1);
     // The survivor ran the killed job to the end.
     expect(workers[1]!.output()).toMatch(new RegExp(`^finished ${killed} `, 'm'));
-    workers[0] = startWorker(redis.url, queueOut);
+    workers[0] = startQueueWorker(redis.url, queueOut);
     await ready(workers[0]);
   }, 180_000);
 

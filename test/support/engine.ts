@@ -63,13 +63,18 @@ export async function simulate(options: {
   }
 }
 
-export async function query<T extends Record<string, unknown>>(database: string, sql: string): Promise<T[]> {
-  const db = await Database.open(database);
+/** Opens the database, hands it to `work`, and closes it whatever happens. */
+export async function withDb<T>(path: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await Database.open(path);
   try {
-    return await db.all<T>(sql);
+    return await work(db);
   } finally {
     db.close();
   }
+}
+
+export function query<T extends Record<string, unknown>>(database: string, sql: string): Promise<T[]> {
+  return withDb(database, (db) => db.all<T>(sql));
 }
 
 /** A digest of a table's full content except the run-time stamp columns, independent of row order. */

@@ -53,6 +53,12 @@ export class UsageError extends PlanAlignError {
   override readonly exitCode = ExitCode.UsageError;
 }
 
+/** Something named (a scenario, census file, run, employee) does not exist: exit 2 (HTTP 404). */
+export class NotFoundError extends UsageError {}
+
+/** The request conflicts with the current state (a name taken, a run still running or already over): exit 2 (HTTP 409). */
+export class ConflictError extends UsageError {}
+
 /** The census file was rejected: exit 2. Nothing is written to the database. */
 export class CensusError extends PlanAlignError {
   override readonly exitCode = ExitCode.UsageError;

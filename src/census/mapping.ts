@@ -76,6 +76,11 @@ for (const column of CENSUS_COLUMNS) {
   }
 }
 
+/** The census column a header means by its name or a synonym (case and spacing ignored), if any. */
+export function columnOfHeader(header: string): string | undefined {
+  return BY_NORMALIZED.get(normalizeHeader(header));
+}
+
 /** A header named for a column, and where it was named (for messages). */
 export interface ExplicitHeader {
   header: string;
@@ -143,7 +148,7 @@ export function mapColumns(
   const candidates = new Map<string, string[]>();
   for (const header of headers) {
     if (byHeader.has(header)) continue;
-    const column = BY_NORMALIZED.get(normalizeHeader(header));
+    const column = columnOfHeader(header);
     // A column named explicitly takes no other header: a second `Salary` is then just ignored.
     if (column === undefined || explicit[column] !== undefined) continue;
     candidates.set(column, [...(candidates.get(column) ?? []), header]);

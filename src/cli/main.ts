@@ -17,6 +17,11 @@ const program = new Command('planalign')
   .showHelpAfterError()
   .exitOverride();
 
+/** Those of the options that were given on the command line rather than left at their defaults (--workspace refuses them). */
+function explicitOptions<K extends string>(command: { getOptionValueSource(key: K): string | undefined }, keys: K[]): K[] {
+  return keys.filter((key) => command.getOptionValueSource(key) === 'cli');
+}
+
 const simulateCommand = program
   .command('simulate')
   .description('Run a multi-year simulation and print a summary per year')
@@ -46,13 +51,19 @@ const simulateCommand = program
   .option('--seed-list <seeds>', 'an ensemble of these seeds (comma-separated): planalign ensemble')
   .option('--threshold <spec>', "with --seeds: METRIC>VALUE[@YEAR], repeatable (planalign ensemble's)", (v: string, all: string[] = []) => [...all, v])
   .option('--output-dir <dir>', "with --seeds: the ensemble's folder", 'outputs/ensemble')
-  .action((years, options) => runCommand(async () => (await import('./commands/simulate.js')).simulate(years, options)));
+  .option('--workspace <dir>', 'a new run of --scenario in this workspace (created and seeded when missing): its config, census and database are the workspace\'s')
+  .option('--scenario <name>', 'with --workspace: the scenario to run (default: default)')
+  .action((years, options, command) =>
+    runCommand(async () =>
+      (await import('./commands/simulate.js')).simulate(years, { ...options, explicit: explicitOptions(command, ['config', 'database', 'outputDir']) }),
+    ),
+  );
 for (const flag of censusIntakeFlags()) simulateCommand.addOption(flag);
 
 const batchCommand = program
   .command('batch')
   .description('Run several scenarios (the base config with one scenario file laid over it), each in its own process and database, and compare them with a baseline (console, batch_summary.json, comparison.xlsx with charts)')
-  .requiredOption('--scenarios-dir <dir>', "folder of scenario files (*.yaml, *.yml); a file's name is its scenario's name")
+  .option('--scenarios-dir <dir>', "folder of scenario files (*.yaml, *.yml); a file's name is its scenario's name (required without --workspace)")
   .option('-c, --config <file>', 'base config every scenario is merged into', 'config/simulation_config.yaml')
   .option('--census <file>', "census for every scenario (default: each merged config's setup.census_parquet_path)")
   .option('--output-dir <dir>', 'folder of the batch folder batch_<YYYYmmdd_HHMMSS> and of the jobs (a rerun reuses finished ones)', 'outputs')
@@ -65,7 +76,11 @@ const batchCommand = program
   .option('--discount-rate <rate>', 'annual discount rate of the present value of employer cost, e.g. 0.03 or 3% (default 0)')
   .option('--fail-on-compliance', "a scenario whose compliance test fails is a failed run (its simulate's --fail-on-compliance)")
   .option('--queue <url>', 'run the scenarios on the queue at this Redis URL (redis://host:6379/0) by planalign worker processes sharing --output-dir')
-  .action((options) => runCommand(async () => (await import('./commands/batch.js')).batchCommand(options)));
+  .option('--workspace <dir>', "the workspace's scenarios instead of --scenarios-dir: output in its batches/<time>/, each completed scenario recorded as a run of it")
+  .option('--scenario <names>', 'with --workspace: only these scenarios (comma-separated)')
+  .action((options, command) =>
+    runCommand(async () => (await import('./commands/batch.js')).batchCommand({ ...options, explicit: explicitOptions(command, ['config', 'outputDir']) })),
+  );
 for (const flag of censusIntakeFlags()) batchCommand.addOption(flag);
 
 const ensembleCommand = program
@@ -95,7 +110,13 @@ const ensembleCommand = program
   .option('--discard-databases', "delete each job's database once its result.json is written (the ensemble needs only those; a 5,000 x 5-year job's database is ~40 MB)")
   .option('--json', 'NDJSON job events on stdout, ending with a summary event')
   .option('-q, --quiet', 'no progress on stderr')
-  .action((years, options) => runCommand(async () => (await import('./commands/ensemble.js')).ensembleCommand(years, options)));
+  .option('--workspace <dir>', "with --scenario: that scenario of the workspace, output in its ensembles/<scenario>/<run-id>/ (--resume: the newest)")
+  .option('--scenario <name>', 'with --workspace: the scenario (default: default)')
+  .action((years, options, command) =>
+    runCommand(async () =>
+      (await import('./commands/ensemble.js')).ensembleCommand(years, { ...options, explicit: explicitOptions(command, ['config', 'outputDir']) }),
+    ),
+  );
 for (const flag of censusIntakeFlags()) ensembleCommand.addOption(flag);
 
 program
@@ -109,6 +130,15 @@ program
   .action((options) => runCommand(async () => (await import('./commands/worker.js')).workerCommand(options)));
 
 program
+  .command('studio')
+  .description('Serve the Studio over a workspace: the HTTP API (OpenAPI document at /api/openapi.json) with live runs, until Ctrl-C')
+  .option('--workspace <dir>', 'the workspace folder, created and seeded when missing or empty (default: ./workspace)')
+  .option('--port <n>', 'TCP port (0: any free one)', '8765')
+  .option('--host <address>', 'address to listen on; anything but loopback needs --token', '127.0.0.1')
+  .option('--token <token>', 'a secret every API request must carry (Authorization: Bearer, or ?token=); default env PLANALIGN_STUDIO_TOKEN')
+  .action((options) => runCommand(async () => (await import('./commands/studio.js')).studioCommand(options)));
+
+program
   .command('validate')
   .description('Check a config file: print its summary and ignored keys, or its errors')
   .option('-c, --config <file>', 'simulation config (YAML, reference format)', 'config/simulation_config.yaml')
@@ -117,6 +147,12 @@ program
   .option('--era', "only which era's meaning each plan-design section gets (2025 or 2026) and the keys that chose it")
   .option('--json', 'print machine-readable JSON')
   .action((options) => runCommand(async () => (await import('./commands/validate.js')).validate(options)));
+
+program
+  .command('schema')
+  .description("Write the config's JSON Schema for editors: every key with its description, unit, default and range; ignored keys marked deprecated")
+  .option('--out <file>', 'write it to this file (default: stdout)')
+  .action((options) => runCommand(async () => (await import('./commands/schema.js')).schemaCommand(options)));
 
 program
   .command('status')

@@ -124,6 +124,61 @@ const ACCOUNTS = (filter: string): string => `SELECT simulation_year, sum(openin
   sum(vested_balance) AS account_vested_balances FROM fct_account_balances ${filter} GROUP BY simulation_year`;
 
 /**
+ * The figures a set of fct_workforce_snapshot rows gives (a year's here; one group's of a year in the
+ * Studio's result queries, src/services/results.ts): the select list of an aggregate over the rows,
+ * read back through snapshotFigures. One definition for every reader that slices the snapshot.
+ */
+export const SNAPSHOT_FIGURES_SQL = `count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active_headcount,
+            count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
+              AS participants,
+            count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER
+              AS starting_actives,
+            coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_active_pay,
+            round(coalesce(sum(prorated_annual_compensation), 0), 2)::DOUBLE AS total_compensation,
+            coalesce(avg(current_deferral_rate) FILTER (WHERE employment_status = 'active'
+                                                          AND participation_status = 'participating'), 0)::DOUBLE
+              AS avg_deferral_rate,
+            round(coalesce(sum(ytd_contributions), 0), 2)::DOUBLE AS employee_contributions,
+            round(coalesce(sum(employer_match_amount), 0), 2)::DOUBLE AS employer_match_cost,
+            round(coalesce(sum(employer_core_amount), 0), 2)::DOUBLE AS employer_core_cost`;
+
+export type SnapshotFigures = Pick<
+  YearMetrics,
+  | 'participants'
+  | 'starting_actives'
+  | 'average_active_pay'
+  | 'active_headcount'
+  | 'total_compensation'
+  | 'participation_rate'
+  | 'avg_deferral_rate'
+  | 'employee_contributions'
+  | 'employer_match_cost'
+  | 'employer_core_cost'
+  | 'total_employer_plan_cost'
+>;
+
+/** The figures of a row selected with SNAPSHOT_FIGURES_SQL (in the key order of YearMetrics). */
+export function snapshotFigures(r: Record<string, unknown>): SnapshotFigures {
+  const activeHeadcount = Number(r.active_headcount);
+  const participants = Number(r.participants);
+  const match = Number(r.employer_match_cost);
+  const core = Number(r.employer_core_cost);
+  return {
+    participants,
+    starting_actives: Number(r.starting_actives),
+    average_active_pay: Number(r.average_active_pay),
+    active_headcount: activeHeadcount,
+    total_compensation: Number(r.total_compensation),
+    participation_rate: activeHeadcount === 0 ? 0 : participants / activeHeadcount,
+    avg_deferral_rate: Number(r.avg_deferral_rate),
+    employee_contributions: Number(r.employee_contributions),
+    employer_match_cost: match,
+    employer_core_cost: core,
+    total_employer_plan_cost: cents(match + core),
+  };
+}
+
+/**
  * The headline metrics of every simulated year in the database (ascending), or of the years
  * `from`..`to` (inclusive) only. One statement over the snapshot and the forfeiture account: a year
  * without snapshot rows is absent, never zero-filled.
@@ -145,20 +200,7 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
             coalesce(a.account_balances, 0)::DOUBLE AS account_balances,
             coalesce(a.account_vested_balances, 0)::DOUBLE AS account_vested_balances
      FROM (
-     SELECT simulation_year::INTEGER AS year,
-            count(*) FILTER (WHERE employment_status = 'active')::INTEGER AS active_headcount,
-            count(*) FILTER (WHERE employment_status = 'active' AND participation_status = 'participating')::INTEGER
-              AS participants,
-            count(*) FILTER (WHERE detailed_status_code IN ('continuous_active', 'experienced_termination'))::INTEGER
-              AS starting_actives,
-            coalesce(avg(current_compensation) FILTER (WHERE employment_status = 'active'), 0)::DOUBLE AS average_active_pay,
-            round(coalesce(sum(prorated_annual_compensation), 0), 2)::DOUBLE AS total_compensation,
-            coalesce(avg(current_deferral_rate) FILTER (WHERE employment_status = 'active'
-                                                          AND participation_status = 'participating'), 0)::DOUBLE
-              AS avg_deferral_rate,
-            round(coalesce(sum(ytd_contributions), 0), 2)::DOUBLE AS employee_contributions,
-            round(coalesce(sum(employer_match_amount), 0), 2)::DOUBLE AS employer_match_cost,
-            round(coalesce(sum(employer_core_amount), 0), 2)::DOUBLE AS employer_core_cost
+     SELECT simulation_year::INTEGER AS year, ${SNAPSHOT_FIGURES_SQL}
        FROM fct_workforce_snapshot ${filter}
       GROUP BY 1) s
      LEFT JOIN (${account}) f ON f.simulation_year = s.year
@@ -167,25 +209,12 @@ export async function readYearMetrics(db: Database, years?: { from: number; to: 
     years === undefined ? [] : { from: years.from, to: years.to },
   );
   return rows.map((r) => {
-    const activeHeadcount = Number(r.active_headcount);
-    const participants = Number(r.participants);
-    const match = Number(r.employer_match_cost);
-    const core = Number(r.employer_core_cost);
+    const figures = snapshotFigures(r);
     const used = Number(r.forfeitures_used);
     return {
       year: Number(r.year),
-      participants,
-      starting_actives: Number(r.starting_actives),
-      average_active_pay: Number(r.average_active_pay),
-      active_headcount: activeHeadcount,
-      total_compensation: Number(r.total_compensation),
-      participation_rate: activeHeadcount === 0 ? 0 : participants / activeHeadcount,
-      avg_deferral_rate: Number(r.avg_deferral_rate),
-      employee_contributions: Number(r.employee_contributions),
-      employer_match_cost: match,
-      employer_core_cost: core,
-      total_employer_plan_cost: cents(match + core),
-      net_employer_plan_cost: cents(match + core - used),
+      ...figures,
+      net_employer_plan_cost: cents(figures.employer_match_cost + figures.employer_core_cost - used),
       forfeitures: Number(r.forfeitures),
       forfeitures_used: used,
       forfeitures_reallocated: Number(r.forfeitures_reallocated),

@@ -3,37 +3,14 @@
  * setting a key of a raw config by its path, and a fingerprint of what a simulation computed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { GENERATED_CENSUS_COLUMNS, generateCensusRows } from '../../src/census/index.js';
-import { isPlainObject, unwrap } from '../../src/config/walk.js';
+import { isPlainObject } from '../../src/config/walk.js';
 import type { Database } from '../../src/db/database.js';
 import { OrchestratorBuilder } from '../../src/factory.js';
 import { sqlRule } from '../../src/validation/rules.js';
 
-type Schema = z.core.$ZodType;
-
-/**
- * Every key the schema accepts and does not ignore, as a dotted path. Objects are walked into. A
- * record is a key of its own (`level_overrides`), and so is each field of its entries when they are
- * objects (`employer_match.formulas.<key>.match_rate`); likewise an array of objects and the fields of
- * its items (`tiers`, `tiers[].match_rate`).
- */
-export function appliedConfigKeys(schema: Schema): string[] {
-  const keys: string[] = [];
-  const visit = (s: Schema, path: string): void => {
-    const { def, ignored } = unwrap(s);
-    if (ignored) return;
-    if (def.type === 'object') {
-      for (const [key, child] of Object.entries(def.shape ?? {})) visit(child, path === '' ? key : `${path}.${key}`);
-      return;
-    }
-    keys.push(path);
-    const item = def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
-    if (item !== undefined && unwrap(item).def.type === 'object') visit(item, def.type === 'record' ? `${path}.<key>` : `${path}[]`);
-  };
-  visit(schema, '');
-  return keys.sort();
-}
+/** Every key the schema accepts and does not ignore, as a dotted path (the metadata's own list). */
+export { honouredConfigKeys as appliedConfigKeys } from '../../src/config/metadata.js';
 
 /**
  * Sets `path` (dotted; a number segment indexes an array: `tiers.0.match_rate`) in a raw config,

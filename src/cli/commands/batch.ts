@@ -1,12 +1,15 @@
-import { relative } from 'node:path';
-import { runBatch, type BatchEvent, type BatchResult } from '../../batch/index.js';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseDocument } from 'yaml';
+import { runBatch, type BatchEvent, type BatchOptions, type BatchResult } from '../../batch/index.js';
 import { UsageError } from '../../errors.js';
 import { formatMetric, type MetricUnit } from '../../reporting/metrics.js';
 import { formatDelta, formatDeltaPct } from '../../reporting/scenario-compare.js';
 import { parseCensusIntake, parseDiscountRate, parseInteger, type CensusIntakeFlags } from '../options.js';
 
 export interface BatchCommandOptions extends CensusIntakeFlags {
-  scenariosDir: string;
+  /** Required without --workspace. */
+  scenariosDir?: string;
   config?: string;
   census?: string;
   outputDir?: string;
@@ -24,14 +27,78 @@ export interface BatchCommandOptions extends CensusIntakeFlags {
   failOnCompliance?: true;
   /** --queue URL: the jobs go to the queue's workers (`planalign worker`). */
   queue?: string;
+  /** --workspace DIR: its scenarios (--scenario A,B: some of them) instead of --scenarios-dir. */
+  workspace?: string;
+  scenario?: string | string[];
+  /** The options among --config and --output-dir given on the command line (not their defaults). */
+  explicit?: string[];
 }
+
+/** Comma-separated names, given once or several times. */
+const nameList = (value: string | string[] | undefined): string[] | undefined =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((s) => s.split(','));
 
 /** `planalign batch`: progress lines on stderr, the results table on stdout; returns the exit code. */
 export async function batchCommand(options: BatchCommandOptions): Promise<number> {
-  const names =
-    options.scenarios === undefined
-      ? undefined
-      : (Array.isArray(options.scenarios) ? options.scenarios : [options.scenarios]).flatMap((s) => s.split(','));
+  if (options.workspace !== undefined) return batchInWorkspace(options, options.workspace);
+  if (options.scenario !== undefined) throw new UsageError('--scenario names scenarios of a workspace: give --workspace DIR too (or --scenarios with --scenarios-dir)');
+  if (options.scenariosDir === undefined) throw new UsageError('batch needs --scenarios-dir DIR (a folder of scenario files) or --workspace DIR');
+  const result = await runAndPrint(options, {
+    scenariosDir: options.scenariosDir,
+    config: options.config,
+    census: options.census,
+    outputDir: options.outputDir,
+    scenarios: nameList(options.scenarios),
+  });
+  return result.exitCode;
+}
+
+/**
+ * `batch --workspace DIR`: the workspace's scenarios (each a whole config: laid over an empty base)
+ * with their census and parameter tables resolved in the workspace, run in batches/<id>/, and each
+ * completed one recorded as a run of its scenario (the job's database copied to runs/).
+ */
+async function batchInWorkspace(options: BatchCommandOptions, dir: string): Promise<number> {
+  const refused = [
+    ...(options.explicit ?? []).map((key) => (key === 'outputDir' ? '--output-dir' : `--${key}`)),
+    ...(options.census === undefined ? [] : ['--census']),
+    ...(options.scenariosDir === undefined ? [] : ['--scenarios-dir']),
+    ...(options.scenarios === undefined ? [] : ['--scenarios (use --scenario A,B)']),
+  ];
+  if (refused.length > 0) throw new UsageError(`--workspace decides the scenarios, their census and the output folder: drop ${refused.join(', ')}`);
+  const { Workspace, newRunId } = await import('../../workspace/workspace.js');
+  const ws = Workspace.open(dir, { create: true });
+  // Every scenario read (and its paths checked) before anything is written.
+  const scenarios = (nameList(options.scenario) ?? ws.scenarioNames()).map((name) => {
+    const { config } = ws.scenarioConfig(name);
+    const paths = ws.configPaths(config, `scenario ${name}`);
+    const doc = parseDocument(readFileSync(ws.existingScenarioFile(name), 'utf8'));
+    doc.setIn(['setup', 'census_parquet_path'], paths.census);
+    if (paths.parameterTablesDir !== undefined) doc.setIn(['setup', 'parameter_tables_dir'], paths.parameterTablesDir);
+    return { name, yaml: doc.toString() };
+  });
+  const outputDir = join(ws.batchesDir(), newRunId());
+  const scenariosDir = join(outputDir, 'scenarios');
+  mkdirSync(scenariosDir, { recursive: true });
+  for (const { name, yaml } of scenarios) writeFileSync(join(scenariosDir, `${name}.yaml`), yaml);
+  const base = join(outputDir, 'base.yaml');
+  writeFileSync(base, '# batch --workspace: every scenario is a whole config, laid over nothing.\n{}\n');
+  const result = await runAndPrint(options, { scenariosDir, config: base, outputDir });
+  for (const scenario of result.scenarios) {
+    if (scenario.status !== 'completed' || scenario.database === null) continue;
+    const record = ws.newRun(scenario.name, { origin: 'batch', startYear: scenario.startYear, endYear: scenario.endYear, seed: scenario.seed });
+    copyFileSync(scenario.database, ws.runFile(record, 'database'));
+    ws.finishRun(record, 'completed');
+    process.stdout.write(`  run         ${scenario.name} ${record.runId} (${record.database})\n`);
+  }
+  return result.exitCode;
+}
+
+/** Runs the batch with the command line's run options, progress on stderr and the results table on stdout. */
+async function runAndPrint(
+  options: BatchCommandOptions,
+  what: Pick<BatchOptions, 'scenariosDir' | 'config' | 'census' | 'outputDir' | 'scenarios'>,
+): Promise<BatchResult> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) return;
@@ -42,11 +109,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
   process.on('SIGTERM', onSignal);
   try {
     const result = await runBatch({
-      scenariosDir: options.scenariosDir,
-      config: options.config,
-      census: options.census,
-      outputDir: options.outputDir,
-      scenarios: names,
+      ...what,
       parallel: integerOption(options.parallel, '--parallel'),
       threads: integerOption(options.threads, '--threads'),
       memoryLimit: options.memoryLimit,
@@ -61,7 +124,7 @@ export async function batchCommand(options: BatchCommandOptions): Promise<number
     });
     for (const warning of result.warnings) process.stderr.write(`Warning: ${warning}\n`);
     process.stdout.write(formatBatch(result));
-    return result.exitCode;
+    return result;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -1,7 +1,7 @@
-import { describeIntake, describeMapping, loadCensus, writeCensus, writeSidecar } from '../../census/index.js';
+import { describeIntake, describeMapping, writeCensus, writeSidecar } from '../../census/index.js';
 import { loadConfig } from '../../config/index.js';
-import { Database } from '../../db/database.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { readCensusFile } from '../../services/census.js';
 import { parseCensusIntake, parseInteger, type CensusIntakeFlags } from '../options.js';
 
 export async function generate(options: { employees: string; seed: string; out: string }): Promise<number> {
@@ -25,26 +25,21 @@ export async function check(
 ): Promise<number> {
   const config = options.config === undefined ? undefined : loadConfig({ path: options.config }).config;
   const intake = parseCensusIntake(options, options.reportErrors);
-  const db = await Database.open(':memory:');
-  try {
-    const result = await loadCensus(db, file, config?.deferral_rates, config?.simulation.start_year, intake);
-    const lines = [
-      `Census ${result.path} is valid (${result.format})`,
-      ...(result.sidecar === undefined ? [] : [`  read with its sidecar ${result.sidecar}`]),
-      `  read as: ${describeIntake(result)}`,
-      '  columns (file header -> census column):',
-      ...describeMapping(result.mapping).map((line) => `    ${line}`),
-      `  rows ${result.rows}: ${result.activeRows} active, ${result.terminatedRows} terminated`,
-      // The hash a run records; the file's own sha256 beside it when the reading options make them differ.
-      `  census hash ${result.hash}`,
-      ...(result.hash === result.fileHash ? [] : [`  file sha256 ${result.fileHash}`]),
-      ...result.warnings.map((w) => `  warning: ${w}`),
-    ];
-    if (options.reportErrors !== undefined) lines.push(`  no problems: ${options.reportErrors} lists none`);
-    if (options.saveMapping) lines.push(`Saved the options used and the column mapping to ${await writeSidecar(result.path, result.intake)}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return ExitCode.Success;
-  } finally {
-    db.close();
-  }
+  const result = await readCensusFile(file, { config, intake });
+  const lines = [
+    `Census ${result.path} is valid (${result.format})`,
+    ...(result.sidecar === undefined ? [] : [`  read with its sidecar ${result.sidecar}`]),
+    `  read as: ${describeIntake(result)}`,
+    '  columns (file header -> census column):',
+    ...describeMapping(result.mapping).map((line) => `    ${line}`),
+    `  rows ${result.rows}: ${result.activeRows} active, ${result.terminatedRows} terminated`,
+    // The hash a run records; the file's own sha256 beside it when the reading options make them differ.
+    `  census hash ${result.hash}`,
+    ...(result.hash === result.fileHash ? [] : [`  file sha256 ${result.fileHash}`]),
+    ...result.warnings.map((w) => `  warning: ${w}`),
+  ];
+  if (options.reportErrors !== undefined) lines.push(`  no problems: ${options.reportErrors} lists none`);
+  if (options.saveMapping) lines.push(`Saved the options used and the column mapping to ${await writeSidecar(result.path, result.intake)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ExitCode.Success;
 }

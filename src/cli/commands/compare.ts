@@ -1,11 +1,7 @@
 import { ExitCode, UsageError } from '../../errors.js';
 import { comparisonJson, compareDatabases, formatComparison, validateMigration, type ComparisonReport } from '../../migration/compare.js';
-import {
-  compareScenarios,
-  formatScenarioComparison,
-  readScenarioMetrics,
-  scenarioComparisonJson,
-} from '../../reporting/scenario-compare.js';
+import { formatScenarioComparison, scenarioComparisonJson } from '../../reporting/scenario-compare.js';
+import { compareRuns } from '../../services/compare.js';
 import { parseDiscountRate, parseInteger, parseRate, parseYears } from '../options.js';
 
 export interface CompareCommandOptions {
@@ -42,11 +38,11 @@ export async function compareCommand(a: string, b: string | undefined, options: 
     if (value !== undefined) throw new UsageError(`${option} belongs to the identity check: add --identical (compare --identical A B)`);
   }
   const discountRate = options.discountRate === undefined ? 0 : parseDiscountRate(options.discountRate);
-  const scenarios = [await readScenarioMetrics('A', a, range), await readScenarioMetrics('B', b, range)];
-  if (scenarios.every((s) => s.years.length === 0)) {
-    throw new UsageError(`Neither ${a} nor ${b} holds a simulated year${range === undefined ? '' : ` in ${range[0]}-${range[1]}`}`);
-  }
-  const comparison = compareScenarios(scenarios, { baseline: 'A', discountRate, yearRange: range });
+  const sources = [
+    { label: 'A', database: a },
+    { label: 'B', database: b },
+  ];
+  const { comparison } = await compareRuns(sources, { baseline: 'A', discountRate, years: range, configDiff: false });
   process.stdout.write(options.json ? scenarioComparisonJson(comparison) : formatScenarioComparison(comparison));
   return ExitCode.Success;
 }

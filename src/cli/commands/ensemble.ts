@@ -1,4 +1,5 @@
-import { relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseMemoryLimit } from '../../db/database.js';
 import { loadConfig } from '../../config/load.js';
@@ -39,6 +40,11 @@ export interface EnsembleOptions extends CensusIntakeFlags {
   discardDatabases?: true;
   json?: true;
   quiet?: true;
+  /** --workspace DIR: the ensemble of --scenario (default `default`) in ensembles/<scenario>/<run-id>/. */
+  workspace?: string;
+  scenario?: string;
+  /** The options among --config and --output-dir given on the command line (not their defaults). */
+  explicit?: string[];
 }
 
 /** What defines the ensemble (ignored by --resume, which runs the recorded one). */
@@ -60,7 +66,9 @@ function positive(text: string | undefined, option: string): number | undefined 
  * stderr (a bar on a terminal), or NDJSON events on stdout with --json; the tables on stdout.
  * Exit 0 every job done, 1 some failed, 130 interrupted.
  */
-export async function ensembleCommand(years: string | undefined, options: EnsembleOptions): Promise<number> {
+export async function ensembleCommand(years: string | undefined, given: EnsembleOptions): Promise<number> {
+  const { options, scenarioName } = given.workspace === undefined ? { options: given, scenarioName: undefined } : await inWorkspace(given, given.workspace);
+  if (options.scenario !== undefined && options.workspace === undefined) throw new UsageError('--scenario names a scenario of a workspace: give --workspace DIR too');
   const outputDir = resolve(options.outputDir);
   const parallel = positive(options.parallel, '--parallel') ?? availableParallelism();
   const threads = positive(options.threads, '--threads');
@@ -89,6 +97,7 @@ export async function ensembleCommand(years: string | undefined, options: Ensemb
       scenariosDir: options.scenariosDir,
     });
     if (options.varyCounts) for (const source of sources) varyCounts(source);
+    if (scenarioName !== undefined) for (const source of sources) source.name = scenarioName;
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
     // The thresholds are the base config's (a scenario file's own are not read).
     const configured = loadConfig({ path: options.config, env }).config.ensemble?.thresholds;
@@ -169,6 +178,31 @@ export async function ensembleCommand(years: string | undefined, options: Ensemb
   if (run.exitCode !== 0) lines.push(`Complete it with: planalign ensemble --resume --output-dir ${show(outputDir)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return run.exitCode;
+}
+
+/**
+ * `--workspace DIR [--scenario NAME]`: the options for the scenario's config and census, the output
+ * in a new ensembles/<scenario>/<run-id>/ (with --resume, the newest one there).
+ */
+async function inWorkspace(options: EnsembleOptions, dir: string): Promise<{ options: EnsembleOptions; scenarioName: string }> {
+  const refused = [
+    ...(options.explicit ?? []).map((key) => (key === 'outputDir' ? '--output-dir' : `--${key}`)),
+    ...(options.census === undefined ? [] : ['--census']),
+    ...(options.scenariosDir === undefined ? [] : ['--scenarios-dir']),
+  ];
+  if (refused.length > 0) throw new UsageError(`--workspace decides the ensemble's config, census and folder: drop ${refused.join(', ')}`);
+  const { Workspace, newRunId } = await import('../../workspace/workspace.js');
+  const ws = Workspace.open(dir, { create: true });
+  const scenario = options.scenario ?? 'default';
+  const config = ws.existingScenarioFile(scenario);
+  if (options.resume) {
+    const folder = join(ws.root, 'ensembles', scenario);
+    const newest = existsSync(folder) ? readdirSync(folder).sort().pop() : undefined;
+    if (newest === undefined) throw new UsageError(`Scenario ${scenario} has no ensemble to resume in ${ws.root}`);
+    return { options: { ...options, config, outputDir: ws.ensembleDir(scenario, newest) }, scenarioName: scenario };
+  }
+  const census = ws.scenarioCensus(scenario);
+  return { options: { ...options, config, census, outputDir: ws.ensembleDir(scenario, newRunId()) }, scenarioName: scenario };
 }
 
 /** simulate's --vary-counts written into a scenario's config (its builder resolves what the config says). */

@@ -1,4 +1,5 @@
-import { ExitCode, UsageError } from '../../errors.js';
+import { join } from 'node:path';
+import { DatabaseInUseError, ExitCode, InterruptedError, UsageError } from '../../errors.js';
 import { parseMemoryLimit } from '../../db/database.js';
 import { OrchestratorBuilder } from '../../factory.js';
 import type { PipelineOrchestrator, RunResult } from '../../orchestrator/orchestrator.js';
@@ -22,6 +23,7 @@ import {
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { describeIntake } from '../../census/index.js';
 import type { SimulationConfig } from '../../config/schema.js';
+import type { RunRecord } from '../../workspace/workspace.js';
 
 export interface SimulateOptions extends CensusIntakeFlags {
   config: string;
@@ -53,6 +55,11 @@ export interface SimulateOptions extends CensusIntakeFlags {
   seedList?: string;
   threshold?: string[];
   outputDir: string;
+  /** --workspace DIR: the run is a new run of --scenario (default `default`) in the workspace. */
+  workspace?: string;
+  scenario?: string;
+  /** The options among --config, --database and --output-dir given on the command line (not their defaults). */
+  explicit?: string[];
 }
 
 /** Flags of one run that an ensemble (one database per job, under --output-dir) has no use for. */
@@ -85,10 +92,72 @@ export function applyVaryCounts(builder: OrchestratorBuilder): OverrideSource {
 }
 
 export async function simulate(years: string | undefined, options: SimulateOptions): Promise<number> {
+  if (options.workspace !== undefined) return simulateInWorkspace(years, options);
+  if (options.scenario !== undefined) throw new UsageError('--scenario names a scenario of a workspace: give --workspace DIR too');
   if (options.seeds !== undefined || options.seedList !== undefined) return simulateEnsemble(years, options);
+  return simulateRun(years, options);
+}
+
+/**
+ * `simulate --workspace DIR [--scenario NAME]`: a new run of the scenario (or, with --resume, its
+ * newest run without an outcome), its config the run's snapshot, its census the scenario's, its
+ * database the run's own; the record gets the outcome. An interrupted run (Ctrl-C) keeps none, so
+ * that --resume completes it.
+ */
+async function simulateInWorkspace(years: string | undefined, options: SimulateOptions): Promise<number> {
+  const refused = [
+    ...(options.explicit ?? []).filter((key) => key !== 'outputDir').map((key) => `--${key}`),
+    ...(options.census === undefined ? [] : ['--census']),
+    ...(options.seeds !== undefined || options.seedList !== undefined ? ['--seeds/--seed-list (use planalign ensemble --workspace)'] : []),
+    ...(options.forceRestart ? ['--force-restart (a workspace run is never recomputed; simulate again for a new run)'] : []),
+  ];
+  if (refused.length > 0) throw new UsageError(`--workspace decides the run's config, census and database: drop ${refused.join(', ')}`);
+  const { Workspace } = await import('../../workspace/workspace.js');
+  const ws = Workspace.open(options.workspace as string, { create: true });
+  const scenario = options.scenario ?? 'default';
+  if (options.dryRun) {
+    const database = join(ws.root, 'runs', scenario, '<run-id>.duckdb');
+    const config = ws.existingScenarioFile(scenario);
+    return simulateRun(years, { ...options, config, census: ws.scenarioCensus(scenario), database }, { root: ws.root, scenario });
+  }
+  let record: RunRecord;
+  if (options.resume) {
+    const unfinished = ws.runRecords(scenario).find((r) => r.outcome === undefined);
+    if (unfinished === undefined) throw new UsageError(`Scenario ${scenario} has no unfinished run to resume in ${ws.root}`);
+    record = unfinished;
+  } else {
+    // The years and seed the run will have (YEARS, --seed, the environment, the file), for its record and snapshot.
+    const overrides: Record<string, unknown> = {};
+    if (years !== undefined) {
+      const { startYear, endYear } = parseYears(years);
+      Object.assign(overrides, { 'simulation.start_year': startYear, 'simulation.end_year': endYear });
+    }
+    if (options.seed !== undefined) overrides['simulation.random_seed'] = parseInteger(options.seed, '--seed');
+    const file = ws.existingScenarioFile(scenario);
+    const { simulation } = loadConfig({ path: file, overrides, allowUnknownKeys: options.allowUnknownKeys === true }).config;
+    record = ws.newRun(scenario, { origin: 'cli', startYear: simulation.start_year, endYear: simulation.end_year, seed: simulation.random_seed });
+  }
+  // The run's own census (the scenario's when it started), as its config is its own snapshot.
+  const census = ws.inside(record.census, `the census of run ${record.runId}`);
+  const run = { ...options, config: ws.runFile(record, 'config'), census, database: ws.runFile(record, 'database') };
+  try {
+    const code = await simulateRun(years, run, { root: ws.root, scenario });
+    ws.finishRun(record, 'completed');
+    return code;
+  } catch (error) {
+    // Interrupted: resumable. In use: another process runs it, whose record this is not to close.
+    if (!(error instanceof InterruptedError || error instanceof DatabaseInUseError)) {
+      ws.finishRun(record, 'failed', error instanceof Error ? error.message : String(error));
+    }
+    throw error;
+  }
+}
+
+/** One run into options.database; in a workspace, the config's relative paths are found in its root. */
+async function simulateRun(years: string | undefined, options: SimulateOptions, workspace?: { root: string; scenario: string }): Promise<number> {
   if (options.resume && options.forceRestart) throw new UsageError('--resume and --force-restart cannot be combined');
   const builder = new OrchestratorBuilder()
-    .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true })
+    .withConfig(options.config, { allowUnknownKeys: options.allowUnknownKeys === true, ...(workspace === undefined ? {} : { baseDir: workspace.root }) })
     .withDatabase(options.database);
   // The command line's overrides with their source, for the run output (the environment's come first).
   const cliSources: OverrideSource[] = [];
@@ -132,7 +201,10 @@ export async function simulate(years: string | undefined, options: SimulateOptio
     return ExitCode.Success;
   }
 
-  if (options.census !== undefined) cliSources.push({ key: 'setup.census_parquet_path', source: '--census', value: censusPath });
+  if (options.census !== undefined) {
+    const source = workspace === undefined ? '--census' : `workspace scenario ${workspace.scenario}`;
+    cliSources.push({ key: 'setup.census_parquet_path', source, value: censusPath });
+  }
   const inputs = runInputs(options, config, censusPath, cliSources);
 
   for (const warning of config.warnings) process.stderr.write(`Warning: ${warning}\n`);

@@ -8,15 +8,20 @@ import { createServer } from 'node:net';
  * restart need).
  */
 export function ensureRedisServer(): void {
-  if (onPath('redis-server')) return;
+  ensureDebianPackage('redis-server', 'redis-server');
+}
+
+/** Installs Debian's `pkg` with apt-get unless `command` is already on PATH (the browser tests' chromium too). */
+export function ensureDebianPackage(command: string, pkg: string): void {
+  if (onPath(command)) return;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'redis-server']]) {
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', pkg]]) {
     const run = spawnSync('apt-get', args, { encoding: 'utf8', env, timeout: 600_000 });
     if (run.status !== 0) {
-      throw new Error(`redis-server is missing and "apt-get ${args.join(' ')}" failed (${run.status}): ${run.stderr || run.error?.message}`);
+      throw new Error(`${command} is missing and "apt-get ${args.join(' ')}" failed (${run.status}): ${run.stderr || run.error?.message}`);
     }
   }
-  if (!onPath('redis-server')) throw new Error('apt-get installed redis-server but it is not on PATH');
+  if (!onPath(command)) throw new Error(`apt-get installed ${pkg} but ${command} is not on PATH`);
 }
 
 export interface RedisServer {

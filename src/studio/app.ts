@@ -18,6 +18,7 @@ import { ensembleRoutes } from './routes/ensembles.js';
 import { resultRoutes } from './routes/results.js';
 import { runRoutes } from './routes/runs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
+import { tableRoutes } from './routes/tables.js';
 import { securityMiddleware } from './security.js';
 
 /** Largest JSON request body: configs and queries are far smaller. */
@@ -87,6 +88,7 @@ export function createStudioApp(options: StudioOptions): StudioApp {
   runRoutes(app, deps);
   resultRoutes(app, deps);
   ensembleRoutes(app, deps);
+  tableRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -279,7 +279,8 @@ describe('scenario matrix', () => {
         expect(amount).toBeGreaterThan(byYear(qaca, 'match')[i]!);
         expect(byYear(enhanced, 'match')[i]).toBeGreaterThanOrEqual(amount);
       });
-    }, 120_000);
+      // Three simulations: 40 s each on a loaded 2-core host.
+    }, 240_000);
 
     it('match disabled (employer_match.enabled false): no match in any year, the core as in the base', async () => {
       const off = await run('match_disabled', (c) => (c.employer_match.enabled = false));

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureRedisServer } from '../../src/bench/redis-server.js';
+import { ensureChromium } from './chromium.js';
 
 /** Fails the run if any test created or touched the default database in the working folder. */
 const DEFAULT_DATABASE = 'simulation.duckdb';
@@ -12,8 +13,9 @@ const DEFAULT_DATABASE = 'simulation.duckdb';
  */
 export default function setup(): () => void {
   const before = existsSync(DEFAULT_DATABASE) ? statSync(DEFAULT_DATABASE).mtimeMs : undefined;
-  // Once, before any test file: installing Debian's redis-server on a fresh machine outlasts a hook's timeout.
+  // Once, before any test file: installing Debian's redis-server or chromium on a fresh machine outlasts a hook's timeout.
   ensureRedisServer();
+  ensureChromium();
   const root = mkdtempSync(join(tmpdir(), 'planalign-test-'));
   // The test processes are forked after this and inherit it; os.tmpdir() reads TMPDIR on each call.
   process.env.TMPDIR = root;

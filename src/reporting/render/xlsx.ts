@@ -106,7 +106,7 @@ function statusCodes(audits: readonly YearAudit[]): string[] {
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
-const UNIT_FORMATS: Partial<Record<ColumnUnit, Fmt>> = { count: FMT.int, usd: FMT.money, fraction: FMT.rate };
+export const UNIT_FORMATS: Partial<Record<ColumnUnit, Fmt>> = { count: FMT.int, usd: FMT.money, fraction: FMT.rate };
 
 /** A sheet column of a file column: its snake_case name as header, its unit's number format. */
 function columnOf(column: ColumnDoc): Column {
@@ -270,11 +270,16 @@ export async function writeAnalysisWorkbook(path: string, analysis: Analysis, st
  * start), so identical inputs give byte-identical files.
  */
 export async function writeWorkbook(workbook: ExcelJS.Workbook, path: string, stamp: Date): Promise<void> {
+  await writeFile(path, await workbookBytes(workbook, stamp));
+}
+
+/** The workbook's bytes, every time in them set to `stamp` (see writeWorkbook). */
+export async function workbookBytes(workbook: ExcelJS.Workbook, stamp: Date): Promise<Buffer> {
   workbook.created = stamp;
   workbook.modified = stamp;
   const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
   stampZipEntries(bytes, stamp);
-  await writeFile(path, bytes);
+  return bytes;
 }
 
 const ZIP_END = 0x06054b50;

@@ -13,6 +13,7 @@ import { defaultMemoryLimit, parseMemoryLimit } from '../db/database.js';
 import { PlanAlignError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { readJobResult } from './job.js';
+import { StderrTail } from './stderr-tail.js';
 import type { JobOutcome, JobResult, JobSpec, RunExecutor, RunOptions } from './types.js';
 
 /** Parent → child. */
@@ -48,8 +49,6 @@ export interface JobRunOptions {
 
 /** A cancelled job's child gets this long to roll back after the IPC request, then as long again after SIGINT. */
 const CANCEL_GRACE_MS = 10_000;
-/** Lines of a child's stderr kept to explain its death. */
-const STDERR_LINES = 20;
 
 interface Task {
   outputDir: string;
@@ -65,7 +64,7 @@ interface Slot {
   child: ChildProcess;
   worker: string;
   task?: Task | undefined;
-  stderr: string[];
+  stderr: StderrTail;
   timers: NodeJS.Timeout[];
 }
 
@@ -137,7 +136,7 @@ export class LocalPool {
       }
       const task = this.queue.shift() as Task;
       slot.task = task;
-      slot.stderr = [];
+      slot.stderr.clear();
       task.slot = slot;
       const request: ChildRequest = { type: 'run', outputDir: task.outputDir, job: task.job, threads: this.threads, memoryLimit: this.memoryLimit };
       slot.child.send(request);
@@ -148,13 +147,8 @@ export class LocalPool {
   private spawn(): Slot {
     // Its own process group: a Ctrl-C at the terminal reaches the parent only, which decides.
     const child = fork(this.module, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true, serialization: 'json' });
-    const slot: Slot = { child, worker: `${hostname()}:${child.pid ?? '?'}`, stderr: [], timers: [] };
+    const slot: Slot = { child, worker: `${hostname()}:${child.pid ?? '?'}`, stderr: new StderrTail(child), timers: [] };
     this.slots.add(slot);
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      slot.stderr.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
-      slot.stderr.splice(0, Math.max(0, slot.stderr.length - STDERR_LINES));
-    });
     child.on('message', (reply: ChildReply) => {
       const task = slot.task;
       if (task === undefined || reply.type === 'ready') return;
@@ -174,7 +168,7 @@ export class LocalPool {
       this.release(slot);
       if (task !== undefined) {
         const how = signal !== null ? `killed by ${signal}` : `exit code ${code}`;
-        const tail = slot.stderr.length > 0 ? `: ${slot.stderr.join('\n')}` : '';
+        const tail = slot.stderr.suffix();
         task.reject(new JobAttemptError(`its worker process ${slot.worker} died (${how})${tail}`, task.cancelled !== true, task.cancelled === true));
       }
       this.dispatch();

@@ -16,6 +16,7 @@ import { CheckpointManager } from '../orchestrator/checkpoints.js';
 import { packageRoot } from '../paths.js';
 import { singleHash, yearInputs } from '../reporting/inputs.js';
 import { latestRun, openForReading } from '../reporting/source.js';
+import { StderrTail } from '../executor/stderr-tail.js';
 import type { RunRecord, Workspace } from '../workspace/workspace.js';
 import { EventLog, isTerminalEvent, readEvents, type RunEvent, type RunEventType } from './progress-log.js';
 import type { RunChildReply, RunChildRequest } from './run-child.js';
@@ -51,8 +52,6 @@ export type RunListener = (event: RunEvent) => void;
 const STOP_GRACE_MS = 10_000;
 /** How often a subscriber of a run written by another process looks for new events. */
 const POLL_MS = 500;
-/** Lines of a child's stderr kept to explain its death. */
-const STDERR_LINES = 20;
 
 interface LiveRun {
   record: RunRecord;
@@ -63,7 +62,7 @@ interface LiveRun {
   currentYear?: number;
   currentStage?: string;
   inputs?: RunInputs;
-  stderr: string[];
+  stderr: StderrTail;
   /** Why this manager stops the child: a cancel ends the run, a close leaves it to be resumed. */
   stopping?: 'cancel' | 'close';
   /** Why the child could not take the database (another process holds it). */
@@ -269,18 +268,13 @@ export class RunManager {
       log: new EventLog(this.ws.runFile(record, 'events'), record.scenario, record.runId),
       listeners: new Set(),
       yearsCompleted: [...yearsCompleted],
-      stderr: [],
+      stderr: new StderrTail(child),
       timers: [],
       ended: new Promise<void>((done) => (end = done)),
       end: () => end(),
     };
     const key = keyOf(record);
     this.live.set(key, live);
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      live.stderr.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
-      live.stderr.splice(0, Math.max(0, live.stderr.length - STDERR_LINES));
-    });
     child.on('message', (reply: RunChildReply) => this.onReply(live, reply));
     child.on('error', () => undefined); // an exit follows; a send to a dead child must not crash the server
     // Once all it wrote to stderr is read (the child's 'close' event does not come after a disconnect).
@@ -304,7 +298,7 @@ export class RunManager {
         this.finish(live, 'cancelled', 'run_cancelled', {});
       } else if (live.stopping === undefined && signal === null) {
         // It crashed (an uncaught error): that is its outcome, with what it said last.
-        const error = `its process ${child.pid ?? '?'} exited with code ${code}${live.stderr.length > 0 ? `: ${live.stderr.join('\n')}` : ''}`;
+        const error = `its process ${child.pid ?? '?'} exited with code ${code}${live.stderr.suffix()}`;
         this.finish(live, 'failed', 'run_failed', { error }, error);
       } else {
         // Killed (by the system, say) or stopped with the server: nothing of its year is kept, and it can be resumed.

@@ -96,10 +96,14 @@ async function createTables(db: Database, rows: readonly SeedMetricRow[], scenar
       ORDER BY list_position($scenarios::VARCHAR[], scenario), simulation_year, list_position($metrics::VARCHAR[], metric)`,
     { scenarios: listValue([...scenarios]), metrics: METRIC_ORDER },
   );
-  // Every threshold in every (scenario, year) that has figures, or only its year; the operator is
-  // compared as a bound value, never spliced into the SQL.
-  await db.run(
-    `CREATE TABLE ensemble_thresholds AS
+  await db.run(`CREATE TABLE ensemble_thresholds AS ${THRESHOLD_SHARES}`, thresholdParams(thresholds, scenarios));
+}
+
+/**
+ * Every threshold in every (scenario, year) that has figures, or only its year; the operator is
+ * compared as a bound value, never spliced into the SQL.
+ */
+const THRESHOLD_SHARES = `
      WITH t AS (
        SELECT unnest(from_json($thresholds, '[{"position":"INTEGER","metric":"VARCHAR","operator":"VARCHAR","value":"DOUBLE","label":"VARCHAR","year":"INTEGER"}]'),
                      recursive := true)
@@ -113,12 +117,36 @@ async function createTables(db: Database, rows: readonly SeedMetricRow[], scenar
        LEFT JOIN ensemble_seed_metrics m ON m.scenario = c.scenario AND m.simulation_year = c.simulation_year AND m.metric = t.metric
       WHERE t.year IS NULL OR t.year = c.simulation_year
       GROUP BY c.scenario, c.simulation_year, t.position, t.metric, t.operator, t.value, t.label
-      ORDER BY list_position($scenarios::VARCHAR[], c.scenario), t.position, c.simulation_year`,
-    {
-      thresholds: JSON.stringify(thresholds.map((t, position) => ({ position, metric: t.metric, operator: t.operator, value: t.value, label: t.label, year: t.year ?? null }))),
-      scenarios: listValue([...scenarios]),
-    },
-  );
+      ORDER BY list_position($scenarios::VARCHAR[], c.scenario), t.position, c.simulation_year`;
+
+function thresholdParams(thresholds: readonly Threshold[], scenarios: readonly string[]) {
+  return {
+    thresholds: JSON.stringify(thresholds.map((t, position) => ({ position, metric: t.metric, operator: t.operator, value: t.value, label: t.label, year: t.year ?? null }))),
+    scenarios: listValue([...scenarios]),
+  };
+}
+
+const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function thresholdRow(r: Record<string, unknown>): ThresholdRow {
+  return {
+    scenario: String(r.scenario),
+    simulation_year: Number(r.simulation_year),
+    metric: String(r.metric),
+    operator: String(r.operator) as ThresholdOperator,
+    value: Number(r.value),
+    label: String(r.label),
+    seeds: Number(r.seeds),
+    share: nullable(r.share),
+  };
+}
+
+/**
+ * The share of seeds crossing each threshold, from a written ensemble.duckdb's per-seed figures:
+ * thresholds asked after the ensemble ran (the Studio's), the same query as ensemble_thresholds.
+ */
+export async function thresholdShares(db: Database, thresholds: readonly Threshold[], scenarios: readonly string[]): Promise<ThresholdRow[]> {
+  return (await db.all<Record<string, unknown>>(THRESHOLD_SHARES, thresholdParams(thresholds, scenarios))).map(thresholdRow);
 }
 
 /** The three tables, their rows in the order they were written (scenario, then year or seed, then metric). */
@@ -128,7 +156,6 @@ export async function readTables(db: Database): Promise<EnsembleTables> {
   );
   const bands = await db.all<Record<string, unknown>>('SELECT * FROM ensemble_bands ORDER BY rowid');
   const thresholds = await db.all<Record<string, unknown>>('SELECT * FROM ensemble_thresholds ORDER BY rowid');
-  const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return {
     seedMetrics: seedMetrics.map((r) => ({
       scenario: String(r.scenario),
@@ -150,15 +177,6 @@ export async function readTables(db: Database): Promise<EnsembleTables> {
       p75: Number(r.p75),
       p95: Number(r.p95),
     })),
-    thresholds: thresholds.map((r) => ({
-      scenario: String(r.scenario),
-      simulation_year: Number(r.simulation_year),
-      metric: String(r.metric),
-      operator: String(r.operator) as ThresholdOperator,
-      value: Number(r.value),
-      label: String(r.label),
-      seeds: Number(r.seeds),
-      share: nullable(r.share),
-    })),
+    thresholds: thresholds.map(thresholdRow),
   };
 }

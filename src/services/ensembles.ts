@@ -7,15 +7,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTextAtomically } from '../reporting/atomic.js';
-import type { BandRow, ThresholdRow } from '../ensemble/aggregate.js';
+import { thresholdShares, type BandRow, type ThresholdRow } from '../ensemble/aggregate.js';
 import type { EnsembleMetric } from '../ensemble/metrics.js';
 import type { EnsembleJobRow } from '../ensemble/outputs.js';
 import { planEnsemble, readRequest, recordRequest } from '../ensemble/request.js';
 import { runEnsemble } from '../ensemble/run.js';
 import { ensembleScenarios } from '../ensemble/scenarios.js';
 import { resolveThresholds, type Threshold } from '../ensemble/thresholds.js';
+import { Database } from '../db/database.js';
 import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { createExecutor, type ExecutorEvent } from '../executor/index.js';
+import { jobDir, RESULT_FILE } from '../executor/job.js';
 import { newRunId, validateScenarioName, type Workspace } from '../workspace/workspace.js';
 
 export const MAX_ENSEMBLE_SEEDS = 1000;
@@ -32,6 +34,8 @@ export interface EnsembleSummary {
   runId: string;
   seeds: number;
   jobs: number;
+  /** Jobs with a result (the progress of a running ensemble). */
+  done: number;
   state: EnsembleState;
   createdAt: string;
 }
@@ -140,6 +144,7 @@ function summary(ws: Workspace, scenario: string, runId: string): EnsembleSummar
     runId,
     seeds: Math.max(...request.scenarios.map((s) => s.seeds.length)),
     jobs: request.jobs.length,
+    done: request.jobs.filter((j) => existsSync(join(jobDir(dir, j.id), RESULT_FILE))).length,
     state,
     createdAt: request.created,
   };
@@ -165,12 +170,18 @@ export function listEnsembles(ws: Workspace, scenario?: string): EnsembleSummary
   return found.sort((a, b) => (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : a.scenario.localeCompare(b.scenario)));
 }
 
-/** A finished ensemble's bands and threshold shares (its ensemble.json); a usage error while it has none. */
-export async function readEnsemble(ws: Workspace, scenario: string, runId: string): Promise<EnsembleResults> {
+/** The path of a finished ensemble's output `file`; not found, or a conflict while it has no outputs. */
+function outputOf(ws: Workspace, scenario: string, runId: string, file: string): { entry: EnsembleSummary; path: string } {
   const entry = summary(ws, scenario, runId);
   if (entry === undefined) throw new NotFoundError(`Ensemble ${runId} of scenario ${scenario} not found`);
-  const file = join(ws.ensembleDir(scenario, runId), OUTPUT_FILE);
-  if (entry.state === 'running' || !existsSync(file)) throw new ConflictError(`Ensemble ${runId} of scenario ${scenario} has no results yet (${entry.state})`);
+  const path = join(ws.ensembleDir(scenario, runId), file);
+  if (entry.state === 'running' || !existsSync(path)) throw new ConflictError(`Ensemble ${runId} of scenario ${scenario} has no results yet (${entry.state})`);
+  return { entry, path };
+}
+
+/** A finished ensemble's bands and threshold shares (its ensemble.json); a usage error while it has none. */
+export async function readEnsemble(ws: Workspace, scenario: string, runId: string): Promise<EnsembleResults> {
+  const { entry, path: file } = outputOf(ws, scenario, runId, OUTPUT_FILE);
   const report = JSON.parse(readFileSync(file, 'utf8')) as {
     metrics: EnsembleMetric[];
     thresholds: Threshold[];
@@ -186,4 +197,21 @@ export async function readEnsemble(ws: Workspace, scenario: string, runId: strin
     thresholdShares: report.threshold_shares,
     jobStatuses: report.jobs,
   };
+}
+
+/**
+ * The share of seeds crossing thresholds asked after the ensemble ran ("METRIC>VALUE[@YEAR]", as
+ * `planalign ensemble --threshold`), from its ensemble.duckdb: the same figures its own thresholds got.
+ */
+export async function ensembleThresholdShares(ws: Workspace, scenario: string, runId: string, texts: readonly string[]): Promise<ThresholdRow[]> {
+  const { path } = outputOf(ws, scenario, runId, 'ensemble.duckdb');
+  const request = readRequest(ws.ensembleDir(scenario, runId))!;
+  const span = { startYear: Math.min(...request.scenarios.map((s) => s.startYear)), endYear: Math.max(...request.scenarios.map((s) => s.endYear)) };
+  const thresholds = resolveThresholds(undefined, texts, span);
+  const db = await Database.open(path, { readOnly: true });
+  try {
+    return await thresholdShares(db, thresholds, request.scenarios.map((s) => s.name));
+  } finally {
+    db.close();
+  }
 }

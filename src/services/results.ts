@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { listValue, type Database, type Params } from '../db/database.js';
 import { ConflictError, DatabaseInUseError, UsageError } from '../errors.js';
 import type { ColumnUnit } from '../reporting/columns.js';
-import { complianceJson, readComplianceResults } from '../reporting/compliance.js';
+import { complianceJson, complianceLabel, readComplianceResults } from '../reporting/compliance.js';
 import {
   HEADLINE_METRICS,
   SNAPSHOT_FIGURES_SQL,
@@ -353,7 +353,10 @@ export async function deferralDistribution(
   });
 }
 
-/** Every year's compliance tests (the reports' reader), as the JSON records `analyze compliance --json` uses. */
-export async function complianceByYear(source: RunSource): Promise<Array<ReturnType<typeof complianceJson>>> {
-  return withRun(source, async (db) => (await readComplianceResults(db)).map(complianceJson));
+/**
+ * Every year's compliance tests (the reports' reader), as the JSON records `analyze compliance --json` uses,
+ * each with the test's label as the reports name it ("ADP 401(k)(3)"), so the Studio shows the same names.
+ */
+export async function complianceByYear(source: RunSource) {
+  return withRun(source, async (db) => (await readComplianceResults(db)).map((r) => ({ ...complianceJson(r), label: complianceLabel(r.test) })));
 }

@@ -25,7 +25,7 @@ async function digests(database: string): Promise<Record<string, string>> {
 describe('simulate: crash and resume', () => {
   it('a run killed at random points inside year 3, five times, resumes to the uninterrupted tables', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planalign-crash-'));
-    const census = await makeCensus(dir, 40_000, 5);
+    const census = await makeCensus(dir, 12_000, 5);
     const reference = join(dir, 'reference.duckdb');
     const full = runCli(['simulate', '2025-2029', '--census', census, '--database', reference, '--json', '--quiet']);
     expect(full.status, full.stderr).toBe(0);
@@ -34,8 +34,10 @@ describe('simulate: crash and resume', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { event: string; year?: number; seconds?: number })
       .find((e) => e.event === 'year_completed' && e.year === 2027);
-    // The census is sized so that year 3 outlasts the latest kill (1.25 s after it starts).
-    expect(year3?.seconds).toBeGreaterThanOrEqual(1.5);
+    // The kills fall anywhere in the first three quarters of year 3 as the uninterrupted run timed it on this
+    // machine: inside its models, its validation, its checkpoint and its COMMIT alike.
+    const year3Ms = (year3?.seconds ?? 0) * 1000;
+    expect(year3Ms).toBeGreaterThan(100);
 
     const database = join(dir, 'crashed.duckdb');
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -46,12 +48,11 @@ describe('simulate: crash and resume', () => {
       await new Promise<void>((done, fail) => {
         child.stdout.on('data', (chunk: Buffer) => {
           buffered += chunk.toString();
-          // Year 3 starts when year 2 has completed (or at once, when a resume starts at year 3).
+          // Year 3 starts when year 2 has completed; a resume is in year 3 once its first stage of it is done.
           const started =
-            buffered.includes('"event":"year_completed","year":2026') ||
-            (attempt > 0 && buffered.includes('"event":"run_started"'));
+            buffered.includes('"event":"year_completed","year":2026') || (attempt > 0 && buffered.includes('"year":2027'));
           if (started && !child.killed) {
-            const offset = 50 + Math.floor(Math.random() * 1200);
+            const offset = 20 + Math.floor(Math.random() * (0.75 * year3Ms - 20));
             setTimeout(() => child.kill('SIGKILL'), offset);
           }
         });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { UsageError } from '../../src/errors.js';
 import type { JobResult } from '../../src/executor/types.js';
-import { listEnsembles, readEnsemble, startEnsemble } from '../../src/services/ensembles.js';
+import { ensembleThresholdShares, listEnsembles, readEnsemble, startEnsemble } from '../../src/services/ensembles.js';
 import { Workspace } from '../../src/workspace/workspace.js';
 import { defaultConfigObject, makeCensus } from '../support/engine.js';
 import { useTempDir } from '../support/tmp.js';
@@ -29,12 +29,12 @@ describe('ensembles of a workspace scenario', () => {
     const events: string[] = [];
     const started = await startEnsemble(ws, 'small', { seeds: 2, endYear: 2025, thresholds: ['active_headcount>0'] }, (e) => events.push(e.type));
     expect(started.dir).toBe(join(ws.root, 'ensembles', 'small', started.runId));
-    expect(listEnsembles(ws)).toEqual([{ scenario: 'small', runId: started.runId, seeds: 2, jobs: 2, state: 'running', createdAt: expect.any(String) }]);
+    expect(listEnsembles(ws)).toEqual([{ scenario: 'small', runId: started.runId, seeds: 2, jobs: 2, done: 0, state: 'running', createdAt: expect.any(String) }]);
     await expect(readEnsemble(ws, 'small', started.runId)).rejects.toThrow(`Ensemble ${started.runId} of scenario small has no results yet (running)`);
 
     expect(await started.finished).toBe('completed');
     expect(events.filter((e) => e === 'finished')).toHaveLength(2);
-    expect(listEnsembles(ws, 'small').map((e) => e.state)).toEqual(['completed']);
+    expect(listEnsembles(ws, 'small').map((e) => [e.state, e.done])).toEqual([['completed', 2]]);
     const results = await readEnsemble(ws, 'small', started.runId);
     expect(results.jobStatuses.map((j) => [j.scenario, j.status])).toEqual([
       ['small', 'completed'],
@@ -50,6 +50,17 @@ describe('ensembles of a workspace scenario', () => {
     expect(band!.p5).toBeGreaterThanOrEqual(Math.min(...figures));
     expect(band!.p95).toBeLessThanOrEqual(Math.max(...figures));
     expect(results.thresholdShares.find((t) => t.metric === 'active_headcount' && t.simulation_year === 2025)).toMatchObject({ seeds: 2, share: 1 });
+
+    // A threshold asked afterwards, between the two seeds' figures: one seed of two crosses it.
+    const [low, high] = [Math.min(...figures), Math.max(...figures)];
+    const between = low + (high - low) / 2;
+    const asked = await ensembleThresholdShares(ws, 'small', started.runId, [`active_headcount>${between}@2025`, 'active_headcount<=0']);
+    expect(asked.map((t) => [t.metric, t.operator, t.value, t.simulation_year, t.seeds, t.share])).toEqual([
+      ['active_headcount', '>', between, 2025, 2, low === high ? 0 : 0.5],
+      ['active_headcount', '<=', 0, 2025, 2, 0],
+    ]);
+    expect(asked[1]!.label).toBe('Active headcount <= 0');
+    await expect(ensembleThresholdShares(ws, 'small', started.runId, ['active_headcount>1@2031'])).rejects.toThrow(/2031 is not simulated \(2025-2025\)/);
 
     // Without its outputs and not running here, it is incomplete (ensemble --resume completes it).
     rmSync(join(started.dir, 'ensemble.json'));

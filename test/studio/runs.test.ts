@@ -106,6 +106,19 @@ describe('a run over HTTP', () => {
     expect((await readEventStream(eventsUrl('latest'))).length).toBe(all.length);
   });
 
+  it("serves the run's config snapshot (the scenario's YAML as the run started), not the scenario's YAML of now", async () => {
+    const before = readFileSync(ws.scenarioFile('tiny'), 'utf8');
+    await ok(await api('/api/scenarios/tiny', { method: 'PUT', json: { yaml: before.replace('end_year: 2026', 'end_year: 2027') } }));
+    try {
+      const snapshot = await ok(await api(`/api/runs/tiny/${completed.runId}/config`));
+      expect(snapshot).toEqual({ config: `runs/tiny/${completed.runId}.yaml`, yaml: before });
+      expect(snapshot.yaml).toMatch(/^\s+end_year: 2026$/m);
+    } finally {
+      await ok(await api('/api/scenarios/tiny', { method: 'PUT', json: { yaml: before } }));
+    }
+    await expectError(await api('/api/runs/tiny/20200101T000000000Z-abcd/config'), 404, 'not_found');
+  });
+
   it('returns the figures of `planalign analyze workforce` for the same run', async () => {
     const metrics = ['active_headcount', 'total_compensation', 'participants', 'participation_rate', 'employee_contributions', 'employer_match_cost', 'employer_core_cost', 'total_employer_plan_cost', 'account_balances'];
     const api_ = await ok(await api('/api/results/query', { json: { runs: [{ scenario: 'tiny', runId: completed.runId }], query: { metrics } } }));
@@ -128,6 +141,16 @@ describe('a run over HTTP', () => {
     expect(years.length).toBeGreaterThan(0);
     const { buckets } = await ok(await api('/api/runs/tiny/latest/deferrals?from=2026&to=2026'));
     expect(buckets.reduce((s: number, b: any) => s + b.count, 0)).toBe(whole.rows.find((r: any) => r.year === 2026).active_headcount);
+    expect(years[0]).toMatchObject({ test_name: 'adp', label: 'ADP 401(k)(3)' });
+    // The population filters of the dashboard, each repeatable: the actives of levels 1 and 2, then of the census cohort.
+    const levels12 = grouped.rows.filter((r: any) => r.year === 2026 && (r.group === 1 || r.group === 2)).reduce((s: number, r: any) => s + r.active_headcount, 0);
+    const filtered = await ok(await api('/api/runs/tiny/latest/deferrals?from=2026&to=2026&level=1&level=2'));
+    expect(filtered.buckets.reduce((s: number, b: any) => s + b.count, 0)).toBe(levels12);
+    const census = await ok(await api('/api/results/query', { json: { runs: [ref], query: { metrics: ['active_headcount'], filters: { newHireCohorts: ['census'], years: { from: 2026, to: 2026 } } } } }));
+    const ofCensus = await ok(await api('/api/runs/tiny/latest/deferrals?from=2026&to=2026&cohort=census'));
+    expect(ofCensus.buckets.reduce((s: number, b: any) => s + b.count, 0)).toBe(census.rows[0].active_headcount);
+    expect(census.rows[0].active_headcount).toBeLessThan(whole.rows.find((r: any) => r.year === 2026).active_headcount);
+    await expectError(await api('/api/runs/tiny/latest/deferrals?level=x'), 400, 'invalid_request');
     const { employees } = await ok(await api('/api/runs/tiny/latest/employees?q=EMP_00001&limit=3'));
     expect(employees).toHaveLength(3);
     expect(employees[0].employee_id).toBe('EMP_000010');
@@ -194,6 +217,16 @@ describe('ensembles over HTTP', () => {
     expect(results.jobStatuses.map((j: any) => j.status)).toEqual(['completed']);
     const headcount = results.bands.filter((b: any) => b.metric === 'active_headcount');
     expect(headcount.map((b: any) => [b.simulation_year, b.seeds])).toEqual([[2025, 1]]);
+    expect(listed.done).toBe(1);
+    // A threshold asked now, just under and at the one seed's headcount: crossed, then not.
+    const figure = headcount[0].p50;
+    const asked = await ok(await api(`/api/ensembles/tiny/${started.runId}/thresholds`, { json: { thresholds: [`active_headcount>${figure - 1}`, `active_headcount>${figure}@2025`] } }));
+    expect(asked.thresholdShares.map((t: any) => [t.simulation_year, t.value, t.seeds, t.share])).toEqual([
+      [2025, figure - 1, 1, 1],
+      [2025, figure, 1, 0],
+    ]);
+    await expectError(await api(`/api/ensembles/tiny/${started.runId}/thresholds`, { json: { thresholds: ['nope>1'] } }), 400, 'bad_request');
+    await expectError(await api(`/api/ensembles/tiny/${started.runId}/thresholds`, { json: { thresholds: [] } }), 400, 'invalid_request');
     await expectError(await api('/api/scenarios/tiny/ensembles', { json: { seeds: 0 } }), 400, 'invalid_request');
     await expectError(await api('/api/ensembles/tiny/20260101T000000000Z-abcd'), 404, 'not_found');
     await expectError(await api('/api/ensembles/tiny/..%2F..%2Fruns'), 400, 'bad_request');

@@ -159,3 +159,40 @@ export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'run_interrupted',
 ];
 export const TERMINAL_EVENTS: readonly RunEventType[] = ['run_completed', 'run_failed', 'run_cancelled', 'run_interrupted'];
+
+// ---- Census page (P2) ----------------------------------------------------------------------
+
+/**
+ * PUT of a file's bytes with its upload progress (0..1), which fetch cannot report: a census of
+ * ~100 MB takes a while. Errors as `request`'s: the API's error body as an ApiError.
+ */
+export function putWithProgress<T>(path: string, body: Blob, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', `api${path}`);
+    const t = token();
+    if (t !== null) xhr.setRequestHeader('Authorization', `Bearer ${t}`);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The Studio server did not answer: is it still running?'));
+    xhr.onload = () => {
+      let parsed: { error?: { code?: string; message?: string; details?: unknown } } | T | undefined;
+      try {
+        parsed = JSON.parse(xhr.responseText);
+      } catch {
+        // Not JSON (a proxy's page): its text is the message.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed as T);
+      const e = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      reject(new ApiError(xhr.status, e?.code ?? 'http', e?.message ?? (xhr.responseText.trim() || xhr.statusText), e?.details));
+    };
+    xhr.send(body);
+  });
+}
+
+// Scenarios page (P1): a plan design a new scenario can start from (GET /api/templates).
+export type ScenarioTemplate = (typeof import('../../src/services/scenarios.js').SCENARIO_TEMPLATES)[number];
+
+// Dashboard and Compare (P3): the deferral-rate buckets and a compliance test's record of a year, as the API sends them.
+export type DeferralBucket = Awaited<ReturnType<typeof import('../../src/services/results.js').deferralDistribution>>[number];
+export type ComplianceRecord = Awaited<ReturnType<typeof import('../../src/services/results.js').complianceByYear>>[number];

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRoute, z } from '@hono/zod-openapi';
-import { cancelEnsemble, listEnsembles, MAX_ENSEMBLE_SEEDS, readEnsemble, startEnsemble } from '../../services/ensembles.js';
+import { cancelEnsemble, ensembleThresholdShares, listEnsembles, MAX_ENSEMBLE_SEEDS, readEnsemble, startEnsemble } from '../../services/ensembles.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { errorResponses, notFound } from '../errors.js';
 import { jsonBody, jsonResponse, requireScenario, ScenarioParams, type StudioApp, type StudioDeps } from '../deps.js';
@@ -11,6 +11,7 @@ const EnsembleSummarySchema = z
     runId: z.string(),
     seeds: z.number(),
     jobs: z.number(),
+    done: z.number().openapi({ description: 'Jobs with a result (the progress of a running ensemble)' }),
     state: z.enum(['running', 'completed', 'failed', 'cancelled', 'incomplete']),
     createdAt: z.string(),
   })
@@ -22,6 +23,7 @@ const EnsembleParams = z.object({
 });
 
 const Year = z.number().int().min(1900).max(2200);
+const Thresholds = z.array(z.string()).openapi({ description: "METRIC>VALUE[@YEAR], as `planalign ensemble --threshold`" });
 
 /** The ensemble's folder exists (names checked by the workspace: 400), else 404. */
 function requireEnsemble(ws: Workspace, scenario: string, runId: string): void {
@@ -53,7 +55,7 @@ export function ensembleRoutes(app: StudioApp, { ws }: StudioDeps): void {
           seeds: z.number().int().min(1).max(MAX_ENSEMBLE_SEEDS),
           startYear: Year.optional(),
           endYear: Year.optional(),
-          thresholds: z.array(z.string()).optional().openapi({ description: "METRIC>VALUE[@YEAR], as `planalign ensemble --threshold`" }),
+          thresholds: Thresholds.optional(),
         })),
       },
       responses: { 202: jsonResponse('Started', EnsembleSummarySchema), ...errorResponses(404, 422) },
@@ -78,6 +80,22 @@ export function ensembleRoutes(app: StudioApp, { ws }: StudioDeps): void {
       const { scenario, runId } = c.req.valid('param');
       requireEnsemble(ws, scenario, runId);
       return c.json(await readEnsemble(ws, scenario, runId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/ensembles/{scenario}/{runId}/thresholds',
+      tags: ['ensembles'],
+      summary: "The share of a finished ensemble's seeds crossing thresholds asked now, per year (as its own thresholds)",
+      request: { params: EnsembleParams, body: jsonBody(z.object({ thresholds: Thresholds.min(1).max(50) })) },
+      responses: { 200: jsonResponse('Shares', z.object({ thresholdShares: z.array(z.unknown()) })), ...errorResponses(404, 409) },
+    }),
+    async (c) => {
+      const { scenario, runId } = c.req.valid('param');
+      requireEnsemble(ws, scenario, runId);
+      return c.json({ thresholdShares: await ensembleThresholdShares(ws, scenario, runId, c.req.valid('json').thresholds) }, 200);
     },
   );
 

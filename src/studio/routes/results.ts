@@ -7,6 +7,8 @@ import { jsonBody, jsonResponse, requireRun, RunParams, runSource, type StudioAp
 
 const RunRef = z.object({ scenario: z.string(), runId: z.string().openapi({ description: "a run id, or 'latest'" }) }).openapi('RunRef');
 const Year = z.coerce.number().int().min(1900).max(2200);
+/** A repeatable query parameter (?level=1&level=2): one value or several, as a list. */
+const many = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined ? undefined : [v].flat()), z.array(item).optional());
 
 export function resultRoutes(app: StudioApp, { ws }: StudioDeps): void {
   const sourceOf = (ref: { scenario: string; runId: string }) => runSource(ws, requireRun(ws, ref.scenario, ref.runId));
@@ -59,15 +61,31 @@ export function resultRoutes(app: StudioApp, { ws }: StudioDeps): void {
       method: 'get',
       path: '/api/runs/{scenario}/{runId}/deferrals',
       tags: ['results'],
-      summary: 'Year-end actives by deferral-rate bucket, per year',
-      request: { params: RunParams, query: z.object({ from: Year.optional(), to: Year.optional() }) },
+      summary: 'Year-end actives by deferral-rate bucket, per year; of the levels, age bands, tenure bands and new-hire cohorts given (each repeatable)',
+      request: {
+        params: RunParams,
+        query: z.object({
+          from: Year.optional(),
+          to: Year.optional(),
+          level: many(z.coerce.number().int()),
+          ageBand: many(z.string()),
+          tenureBand: many(z.string()),
+          cohort: many(z.union([z.literal('census'), z.coerce.number().int()])).openapi({ description: "a hire year, or 'census'" }),
+        }),
+      },
       responses: { 200: jsonResponse('Buckets', z.object({ buckets: z.array(z.unknown()) })), ...errorResponses(404) },
     }),
     async (c) => {
       const { scenario, runId } = c.req.valid('param');
-      const { from, to } = c.req.valid('query');
-      const years = from === undefined && to === undefined ? {} : { years: { from: from ?? 1900, to: to ?? 2200 } };
-      return c.json({ buckets: await deferralDistribution(sourceOf({ scenario, runId }), years) }, 200);
+      const { from, to, level, ageBand, tenureBand, cohort } = c.req.valid('query');
+      const filters = {
+        ...(from === undefined && to === undefined ? {} : { years: { from: from ?? 1900, to: to ?? 2200 } }),
+        ...(level === undefined ? {} : { levels: level }),
+        ...(ageBand === undefined ? {} : { ageBands: ageBand }),
+        ...(tenureBand === undefined ? {} : { tenureBands: tenureBand }),
+        ...(cohort === undefined ? {} : { newHireCohorts: cohort }),
+      };
+      return c.json({ buckets: await deferralDistribution(sourceOf({ scenario, runId }), filters) }, 200);
     },
   );
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from '../errors.js';
 import { jsonBody, jsonResponse, requireRun, requireScenario, RunParams, ScenarioParams, type StudioApp, type StudioDeps } from '../deps.js';
@@ -80,6 +81,22 @@ export function runRoutes(app: StudioApp, { ws, runs }: StudioDeps): void {
     async (c) => {
       const { scenario, runId } = c.req.valid('param');
       return c.json(await runs.get(scenario, requireRun(ws, scenario, runId).runId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/runs/{scenario}/{runId}/config',
+      tags: ['runs'],
+      summary: "The run's config snapshot: the scenario's YAML as the run started, its years and seed written in",
+      request: { params: RunParams },
+      responses: { 200: jsonResponse('The snapshot', z.object({ config: z.string(), yaml: z.string() })), ...errorResponses(404) },
+    }),
+    (c) => {
+      const { scenario, runId } = c.req.valid('param');
+      const record = requireRun(ws, scenario, runId);
+      return c.json({ config: record.config, yaml: readFileSync(ws.runFile(record, 'config'), 'utf8') }, 200);
     },
   );
 

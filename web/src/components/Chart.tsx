@@ -30,17 +30,24 @@ export function Chart({ title, option, table, height = 320 }: ChartProps) {
     const text = cssVar('--text');
     const muted = cssVar('--muted');
     const grid = cssVar('--border');
-    const axis = { axisLabel: { color: muted }, axisLine: { lineStyle: { color: grid } }, splitLine: { lineStyle: { color: grid } } };
+    // Laid into each of the page's axes rather than set first: ECharts drops a first option's axis
+    // styles when the page's axis replaces it (the labels fell back to its own dark grey).
+    const themed = (axis: Record<string, unknown>) => ({
+      ...axis,
+      axisLabel: { color: muted, ...(axis.axisLabel as object | undefined) },
+      axisLine: { lineStyle: { color: grid } },
+      splitLine: { lineStyle: { color: grid } },
+    });
+    const axes = (axis: unknown) =>
+      axis === undefined ? undefined : Array.isArray(axis) ? axis.map(themed) : themed(axis as Record<string, unknown>);
     chart.setOption({
       color: palette(theme),
       textStyle: { color: text, fontFamily: cssVar('--font') },
       legend: { textStyle: { color: text }, top: 0 },
       tooltip: { trigger: 'axis' },
       grid: { left: 16, right: 16, top: 40, bottom: 8, containLabel: true },
-      xAxis: axis,
-      yAxis: axis,
     });
-    chart.setOption(option);
+    chart.setOption({ ...option, xAxis: axes(option.xAxis), yAxis: axes(option.yAxis) });
     const observer = new ResizeObserver(() => chart.resize());
     observer.observe(el);
     return () => {

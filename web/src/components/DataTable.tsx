@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, type Unit } from '../api';
 import { formatValue, isNumeric } from '../format';
@@ -16,6 +17,8 @@ export interface DataTableProps {
   rows: readonly object[];
   /** The downloads' file name, without extension (default: the caption's). */
   filename?: string;
+  /** Links and buttons of a row, in a last cell that is not data (not in CSV, XLSX or Copy; no <th>). */
+  actions?: (row: object) => ComponentChildren;
 }
 
 /** The file name of a caption: "Headcount by year" -> "headcount-by-year". */
@@ -65,7 +68,7 @@ function download(blob: Blob, name: string): void {
  * A real <table> (caption, header cells with scope) of typed columns: numbers right-aligned and
  * formatted by unit; CSV (in the browser), XLSX (the server's exceljs) and Copy (TSV) of the same rows.
  */
-export function DataTable({ caption, columns, rows, filename }: DataTableProps) {
+export function DataTable({ caption, columns, rows, filename, actions }: DataTableProps) {
   const stem = filename ?? fileStem(caption);
   const [status, setStatus] = useState('');
   const xlsx = async (): Promise<void> => {
@@ -111,12 +114,13 @@ export function DataTable({ caption, columns, rows, filename }: DataTableProps) 
                   {c.label}
                 </th>
               ))}
+              {actions && <td class="row-actions" aria-label="Actions" />}
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={columns.length} class="table-empty">
+                <td colSpan={columns.length + (actions ? 1 : 0)} class="table-empty">
                   No rows
                 </td>
               </tr>
@@ -136,6 +140,7 @@ export function DataTable({ caption, columns, rows, filename }: DataTableProps) 
                       </td>
                     );
                   })}
+                  {actions && <td class="row-actions">{actions(r)}</td>}
                 </tr>
               ))
             )}

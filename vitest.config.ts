@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongFirstSequencer from './test/support/long-first-sequencer';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     maxWorkers: '150%',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The files that take minutes start first (test/support/long-first-sequencer.ts).
+    sequence: { sequencer: LongFirstSequencer },
     globalSetup: ['./test/support/global-setup.ts'],
     setupFiles: ['./test/support/file-tmp.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],

@@ -41,6 +41,15 @@ export function formatValue(value: unknown, unit: Unit): string {
   }
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A value short, for chart axes and bins: usd "$1.2M", fraction "12.3 %", else "1.2K". */
+export function formatCompact(value: number, unit: Unit): string {
+  if (unit === 'usd') return `${value < 0 ? '−' : ''}$${compact.format(Math.abs(value))}`;
+  if (unit === 'fraction') return `${Math.round(value * 1000) / 10} %`;
+  return compact.format(value);
+}
+
 /** The unit as a column header suffix ("$", "%", "h"); '' for units that need none. */
 export function unitLabel(unit: Unit): string {
   return unit === 'usd' ? '$' : unit === 'fraction' ? '%' : unit === 'hours' ? 'h' : '';

@@ -13,7 +13,7 @@ import {
 import { Chart, type ChartOption } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Button, Dialog, EmptyState, LoadState, Notice, PageHeader, Select, Spinner, Tabs } from '../components/ui';
-import { formatBytes, formatTime, formatValue } from '../format';
+import { formatBytes, formatCompact, formatTime, formatValue } from '../format';
 import { useLoad } from '../load';
 import { link, navigate, useRoute } from '../router';
 
@@ -553,7 +553,6 @@ function BandChart({ title, label, bands }: { title: string; label: string; band
   );
 }
 
-const compactUsd = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
 function ProfileFigures({ profile: p }: { profile: CensusProfile }) {
   const figures: Array<[string, string]> = [
@@ -564,7 +563,7 @@ function ProfileFigures({ profile: p }: { profile: CensusProfile }) {
     ['Median annual pay', formatValue(p.pay.median, 'usd')],
     ['Total annual pay', formatValue(p.pay.total, 'usd')],
   ];
-  const payBins = p.pay.histogram.map((b) => `$${compactUsd.format(b.from)}–${compactUsd.format(b.to)}`);
+  const payBins = p.pay.histogram.map((b) => `${formatCompact(b.from, 'usd')}–${formatCompact(b.to, 'usd')}`);
   return (
     <>
       <p class="census-note">The starting workforce at {p.asOf}, as the first simulated year reads it (terminated rows and duplicates left out).</p>

@@ -16,7 +16,7 @@ import { Chart, type ChartOption } from '../components/Chart';
 import type { DataColumn } from '../components/DataTable';
 import { DataTable } from '../components/DataTable';
 import { Button, EmptyState, LoadState, Notice, PageHeader, Select } from '../components/ui';
-import { formatTime, formatValue } from '../format';
+import { formatCompact, formatTime, formatValue } from '../format';
 import { useLoad } from '../load';
 import { link, navigate, pathOf, useRoute } from '../router';
 
@@ -38,16 +38,6 @@ export function runOptionLabel(run: RunInfo): string {
   return `${formatTime(run.createdAt)} · ${run.startYear}–${run.endYear} · seed ${run.seed}`;
 }
 
-const compactUsd = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-const compactCount = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-
-/** An axis label: "$1.2M", "12 %", "1.2K". */
-function axisLabel(unit: Unit): (value: number) => string {
-  if (unit === 'usd') return (v) => `${v < 0 ? '−' : ''}$${compactUsd.format(Math.abs(v))}`;
-  if (unit === 'fraction') return (v) => `${Math.round(v * 1000) / 10} %`;
-  return (v) => compactCount.format(v);
-}
-
 export interface Series {
   name: string;
   data: Array<number | null>;
@@ -58,7 +48,7 @@ export function seriesOption(categories: readonly string[], series: readonly Ser
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatValue(v, unit) },
     xAxis: { type: 'category', data: [...categories] },
-    yAxis: { type: 'value', axisLabel: { formatter: axisLabel(unit) }, ...(unit === 'count' ? { minInterval: 1 } : {}) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatCompact(v, unit) }, ...(unit === 'count' ? { minInterval: 1 } : {}) },
     series: series.map((s) => ({ type: kind, name: s.name, data: s.data, ...(kind === 'line' ? { symbolSize: 8 } : { barMaxWidth: 56 }) })),
   };
 }

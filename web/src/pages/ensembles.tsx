@@ -3,7 +3,7 @@ import { api, seg, type EnsembleResults, type EnsembleSummary, type ScenarioSumm
 import { Chart, type ChartOption } from '../components/Chart';
 import { DataTable, type DataColumn } from '../components/DataTable';
 import { Button, EmptyState, Field, LoadState, Notice, PageHeader, Select, Spinner } from '../components/ui';
-import { formatTime, formatValue } from '../format';
+import { formatCompact, formatTime, formatValue } from '../format';
 import { useLoad } from '../load';
 import { link, navigate, pathOf, useRoute } from '../router';
 import { palette, useTheme } from '../theme';
@@ -336,15 +336,6 @@ function MetricView({ results }: { results: EnsembleResults }) {
   );
 }
 
-/** A figure on the value axis, short: $1.2M, 45 %, 1,234. */
-function axisLabel(value: number, unit: Unit): string {
-  if (unit === 'fraction') return `${Math.round(value * 1000) / 10} %`;
-  if (unit !== 'usd') return formatValue(value, 'count');
-  const abs = Math.abs(value);
-  const [scale, suffix] = abs >= 1e9 ? [1e9, 'B'] : abs >= 1e6 ? [1e6, 'M'] : abs >= 1e3 ? [1e3, 'k'] : [1, ''];
-  return `${value < 0 ? '−' : ''}$${Number((abs / scale).toPrecision(3))}${suffix}`;
-}
-
 const BAND_COLUMNS: ReadonlyArray<{ id: keyof Band; label: string }> = [
   { id: 'p5', label: 'P5' },
   { id: 'p25', label: 'P25' },
@@ -404,7 +395,7 @@ function FanChart({ metric, bands, threshold }: { metric: Metric; bands: Band[];
     return {
       legend: { data: [...(isPassRate(metric) ? [centre] : [centre, 'P25–P75', 'P5–P95']), ...limit.map((l) => l.name)] },
       xAxis: { type: 'category', data: bands.map((b) => String(b.simulation_year)), boundaryGap: false },
-      yAxis: { type: 'value', scale: !isPassRate(metric), axisLabel: { formatter: (v: number) => axisLabel(v, metric.unit) } },
+      yAxis: { type: 'value', scale: !isPassRate(metric), axisLabel: { formatter: (v: number) => formatCompact(v, metric.unit) } },
       tooltip: {
         trigger: 'axis',
         formatter: (params: Array<{ dataIndex: number }>) => {

@@ -54,9 +54,9 @@ export function hashScheme(algorithm: string): string | undefined {
   return at < 0 ? undefined : algorithm.slice(0, at);
 }
 
-/** The row count and content hash of a table's rows of the year $1, as one struct. */
-function contentQuery(table: string): string {
-  return `SELECT {'n': count(*)::INTEGER, 'h': bit_xor(hash(t))::VARCHAR} FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`;
+/** The row count `n` and content hash `h` of a table's rows of the year $1, labelled `i`. */
+function contentQuery(table: string, i = 0): string {
+  return `SELECT ${i} AS i, count(*)::INTEGER AS n, bit_xor(hash(t))::VARCHAR AS h FROM (SELECT * FROM ${table} WHERE simulation_year = $1) t`;
 }
 
 /**
@@ -84,18 +84,19 @@ export class CheckpointManager {
     // A table a year never wrote (e.g. contributions of years migrated from the reference engine) is empty.
     const stored = await this.db.storedTables(CHECKPOINTED_TABLES);
     const present = CHECKPOINTED_TABLES.filter((table) => stored.has(table));
-    // Table names are our own constants (CHECKPOINTED_TABLES).
-    const row =
+    // Table names are our own constants (CHECKPOINTED_TABLES). A UNION ALL of the tables' aggregates
+    // plans in a third of the time the same aggregates as scalar subqueries of one row took.
+    const rows =
       present.length === 0
-        ? {}
-        : ((await this.db.one<Record<string, { n: number; h: string | null }>>(
-            `SELECT ${present.map((table, i) => `(${contentQuery(table)}) AS t${i}`).join(',\n')}`,
+        ? []
+        : await this.db.all<{ i: number; n: number; h: string | null }>(
+            present.map((table, i) => contentQuery(table, i)).join('\nUNION ALL\n'),
             [year],
-          )) ?? {});
+          );
     const rowCounts: Record<string, number> = {};
     const contentHashes: Record<string, string> = {};
     for (const table of CHECKPOINTED_TABLES) {
-      const content = row[`t${present.indexOf(table)}`];
+      const content = rows.find((r) => r.i === present.indexOf(table));
       rowCounts[table] = content?.n ?? 0;
       contentHashes[table] = content?.h ?? '0';
     }
@@ -104,8 +105,8 @@ export class CheckpointManager {
 
   /** A table's row count and order-independent hash of its rows of one year. */
   private async tableContent(table: string, year: number): Promise<{ n: number; h: string }> {
-    const row = await this.db.one<{ c: { n: number; h: string | null } }>(`SELECT (${contentQuery(table)}) AS c`, [year]);
-    return { n: row?.c.n ?? 0, h: row?.c.h ?? '0' };
+    const row = await this.db.one<{ n: number; h: string | null }>(contentQuery(table), [year]);
+    return { n: row?.n ?? 0, h: row?.h ?? '0' };
   }
 
   async write(

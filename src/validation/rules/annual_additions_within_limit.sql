@@ -4,9 +4,9 @@
 SELECT c.employee_id, c.annual_additions_limit, c.annual_additions_deferrals, m.employer_match_amount, m.match_415_reduction,
        k.employer_core_amount, k.core_415_reduction
 FROM int_employee_contributions c
-JOIN int_employee_match_calculations m ON m.employee_id = c.employee_id AND m.simulation_year = c.simulation_year
-JOIN int_employer_core_contributions k ON k.employee_id = c.employee_id AND k.simulation_year = c.simulation_year
-LEFT JOIN fct_workforce_snapshot s ON s.employee_id = c.employee_id AND s.simulation_year = c.simulation_year
+JOIN int_employee_match_calculations m ON m.employee_id = c.employee_id AND m.simulation_year = getvariable('simulation_year')
+JOIN int_employer_core_contributions k ON k.employee_id = c.employee_id AND k.simulation_year = getvariable('simulation_year')
+LEFT JOIN fct_workforce_snapshot s ON s.employee_id = c.employee_id AND s.simulation_year = getvariable('simulation_year')
 WHERE c.simulation_year = getvariable('simulation_year')
   AND ((c.annual_additions_deferrals + m.employer_match_amount + k.employer_core_amount > c.annual_additions_limit
         AND m.employer_match_amount + k.employer_core_amount > 0)

@@ -7,7 +7,7 @@ WITH rate_events AS (
 )
 SELECT c.employee_id, c.annual_contribution_amount, c.eligible_compensation, r.start_of_year_deferral_rate
 FROM int_employee_contributions c
-JOIN int_deferral_rate_state_accumulator r ON r.employee_id = c.employee_id AND r.simulation_year = c.simulation_year
+JOIN int_deferral_rate_state_accumulator r ON r.employee_id = c.employee_id AND r.simulation_year = getvariable('simulation_year')
 JOIN param_irs_limits l ON l.simulation_year = c.simulation_year
 WHERE c.simulation_year = getvariable('simulation_year')
   AND (c.annual_contribution_amount < 0

@@ -3,7 +3,7 @@
 -- description: Employees under the core minimum hours get no core contribution; eligible employees get exactly rate x contribution base, plus the disparity rate on the base above the integration level (less its 415(c) cut) when core is on; everyone else gets none (R25).
 SELECT c.employee_id, c.employer_core_amount, c.eligible_compensation, el.annual_hours_worked
 FROM int_employer_core_contributions c
-JOIN int_employer_eligibility el ON el.employee_id = c.employee_id AND el.simulation_year = c.simulation_year
+JOIN int_employer_eligibility el ON el.employee_id = c.employee_id AND el.simulation_year = getvariable('simulation_year')
 CROSS JOIN param_dc_plan p
 LEFT JOIN param_core_integration i ON i.simulation_year = c.simulation_year
 WHERE c.simulation_year = getvariable('simulation_year')

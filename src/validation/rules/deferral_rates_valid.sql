@@ -20,7 +20,7 @@ WHERE simulation_year = getvariable('simulation_year') AND event_type = 'enrollm
 UNION ALL
 SELECT s.employee_id, 'snapshot rate differs from the registry'
 FROM fct_workforce_snapshot s
-JOIN int_deferral_rate_state_accumulator r ON r.employee_id = s.employee_id AND r.simulation_year = s.simulation_year
+JOIN int_deferral_rate_state_accumulator r ON r.employee_id = s.employee_id AND r.simulation_year = getvariable('simulation_year')
 WHERE s.simulation_year = getvariable('simulation_year') AND s.current_deferral_rate IS DISTINCT FROM r.current_deferral_rate
 UNION ALL
 SELECT r.employee_id, 'registry rate differs from the latest rate event'

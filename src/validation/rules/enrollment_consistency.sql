@@ -20,7 +20,7 @@ FROM enrollments WHERE employee_id IN (SELECT employee_id FROM enrolled_at_start
 UNION ALL
 SELECT e.employee_id, 'enrollment event missing from the enrollment registry'
 FROM enrollments e
-LEFT JOIN int_enrollment_state_accumulator r ON r.employee_id = e.employee_id AND r.simulation_year = e.simulation_year
+LEFT JOIN int_enrollment_state_accumulator r ON r.employee_id = e.employee_id AND r.simulation_year = getvariable('simulation_year')
 WHERE r.enrollment_date IS DISTINCT FROM e.effective_date
 UNION ALL
 SELECT employee_id, 'participating without an enrollment date'

@@ -10,11 +10,13 @@ CROSS JOIN param_dc_plan p
 CROSS JOIN param_match_design d
 LEFT JOIN band_most b ON b.band_label = m.match_band
 JOIN param_irs_limits l ON l.simulation_year = m.simulation_year
-JOIN fct_workforce_snapshot s ON s.employee_id = m.employee_id AND s.simulation_year = m.simulation_year
+JOIN fct_workforce_snapshot s ON s.employee_id = m.employee_id AND s.simulation_year = getvariable('simulation_year')
 WHERE m.simulation_year = getvariable('simulation_year')
-  AND (m.employer_match_amount > round(m.eligible_compensation * CASE WHEN d.match_status = 'deferral_based'
-                                                                     THEN p.match_max_percentage * p.match_cap_rate
-                                                                     ELSE coalesce(b.most, 0) END, 2)
+  -- Two comparisons, not one over a CASE of both rates: that CASE is a DECIMAL(38) (the bands' sum), and
+  -- multiplying every row's base by a DECIMAL(38) cost more than the rest of the rule.
+  AND (CASE WHEN d.match_status = 'deferral_based'
+            THEN m.employer_match_amount > round(m.eligible_compensation * (p.match_max_percentage * p.match_cap_rate), 2)
+            ELSE m.employer_match_amount > round(m.eligible_compensation * coalesce(b.most, 0), 2) END
        OR (d.match_status = 'deferral_based' AND p.match_formula_type = 'simple'
            AND m.employer_match_amount > round(m.annual_deferrals * p.match_cap_rate, 2))
        OR (NOT d.match_enabled AND m.employer_match_amount <> 0)

@@ -8,15 +8,16 @@ WITH last_change AS (
       AND event_type IN ('enrollment', 'enrollment_change', 'deferral_match_response', 'deferral_escalation')
     GROUP BY employee_id
 )
-SELECT employee_id, 'enrollment rate outside (0, 0.75] or previous rate not 0' AS problem
+-- Enrollments and opt-outs in one pass over the events (an event has one type, so one problem at most).
+SELECT employee_id,
+       CASE event_type WHEN 'enrollment' THEN 'enrollment rate outside (0, 0.75] or previous rate not 0'
+                       ELSE 'opt-out does not set the rate to 0' END AS problem
 FROM fct_yearly_events
-WHERE simulation_year = getvariable('simulation_year') AND event_type = 'enrollment'
-  AND (employee_deferral_rate IS NULL OR employee_deferral_rate <= 0 OR employee_deferral_rate > 0.75
-       OR prev_employee_deferral_rate <> 0)
-UNION ALL
-SELECT employee_id, 'opt-out does not set the rate to 0'
-FROM fct_yearly_events
-WHERE simulation_year = getvariable('simulation_year') AND event_type = 'enrollment_change' AND employee_deferral_rate <> 0
+WHERE simulation_year = getvariable('simulation_year')
+  AND ((event_type = 'enrollment'
+        AND (employee_deferral_rate IS NULL OR employee_deferral_rate <= 0 OR employee_deferral_rate > 0.75
+             OR prev_employee_deferral_rate <> 0))
+       OR (event_type = 'enrollment_change' AND employee_deferral_rate <> 0))
 UNION ALL
 SELECT s.employee_id, 'snapshot rate differs from the registry'
 FROM fct_workforce_snapshot s

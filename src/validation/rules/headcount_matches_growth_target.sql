@@ -9,7 +9,10 @@ end_count AS (
     SELECT count(*) AS n FROM fct_workforce_snapshot
     WHERE simulation_year = getvariable('simulation_year') AND employment_status = 'active'
 ),
-needs AS (SELECT * FROM int_workforce_needs WHERE simulation_year = getvariable('simulation_year')),
+needs AS (
+    SELECT target_ending_workforce, reconciliation_error FROM int_workforce_needs
+    WHERE simulation_year = getvariable('simulation_year')
+),
 expected AS (
     SELECT CASE WHEN getvariable('count_uncertainty') = 'terminations_and_hires' THEN needs.target_ending_workforce
                 ELSE round(s.n * (1 + p.target_growth_rate))::BIGINT END AS n

@@ -54,31 +54,15 @@ pay AS (
            annual_additions_deferrals AS adp_deferrals
     FROM int_employee_contributions WHERE simulation_year = getvariable('simulation_year')
 ),
-employer_money AS (
-    -- before the top-heavy minimum (int_top_heavy_minimum reads this table), so without what it adds as core
-    SELECT employee_id, sum(match) AS acp_contributions, sum(core) AS core_contributions
-    FROM (
-        SELECT employee_id, employer_match_amount AS match, 0 AS core FROM int_employee_match_calculations
-        WHERE simulation_year = getvariable('simulation_year')
-        UNION ALL
-        SELECT employee_id, 0, employer_core_amount FROM int_employer_core_contributions
-        WHERE simulation_year = getvariable('simulation_year')
-        UNION ALL
-        -- forfeitures.policy reallocate_to_participants: allocated like core (as fct_account_balances does)
-        SELECT employee_id, 0, amount FROM int_forfeiture_reallocations
-        WHERE simulation_year = getvariable('simulation_year')
-    ) money
-    GROUP BY employee_id
-),
 people AS (
     SELECT pop.employee_id, pop.is_eligible,
            coalesce(lb.pay, 0)::DECIMAL(18,2) AS lookback_compensation,
            coalesce(p.year_pay, 0) AS year_pay,
            coalesce(p.testing_compensation, 0)::DECIMAL(18,2) AS testing_compensation,
            coalesce(p.adp_deferrals, 0)::DECIMAL(18,2) AS adp_deferrals,
-           coalesce(m.acp_contributions, 0)::DECIMAL(18,2) AS acp_contributions,
-           coalesce(m.core_contributions, 0) AS core_contributions,
-           (coalesce(m.acp_contributions, 0) + coalesce(m.core_contributions, 0))::DECIMAL(18,2) AS employer_allocation,
+           coalesce(m.employer_match_amount, 0)::DECIMAL(18,2) AS acp_contributions,
+           coalesce(k.employer_core_amount, 0) + coalesce(f.amount, 0) AS core_contributions,
+           (coalesce(m.employer_match_amount, 0) + coalesce(k.employer_core_amount, 0) + coalesce(f.amount, 0))::DECIMAL(18,2) AS employer_allocation,
            coalesce(c.is_officer, false) AS is_officer,
            coalesce(c.ownership_pct, 0) AS ownership_pct,
            coalesce(ee.eligible_for_match, false) AS eligible_for_match,
@@ -90,36 +74,41 @@ people AS (
     CROSS JOIN y
     LEFT JOIN lookback lb USING (employee_id)
     LEFT JOIN pay p USING (employee_id)
-    LEFT JOIN employer_money m USING (employee_id)
+    -- the employer money before the top-heavy minimum (int_top_heavy_minimum reads this table), so
+    -- without what it adds as core; a row each per employee and year (as fct_workforce_snapshot reads them)
+    LEFT JOIN int_employee_match_calculations m
+           ON m.employee_id = pop.employee_id AND m.simulation_year = getvariable('simulation_year')
+    LEFT JOIN int_employer_core_contributions k
+           ON k.employee_id = pop.employee_id AND k.simulation_year = getvariable('simulation_year')
+    -- forfeitures.policy reallocate_to_participants: allocated like core (as fct_account_balances does)
+    LEFT JOIN int_forfeiture_reallocations f USING (employee_id)
     LEFT JOIN stg_census_data c USING (employee_id)
     LEFT JOIN int_employer_eligibility ee
            ON ee.employee_id = pop.employee_id AND ee.simulation_year = getvariable('simulation_year')
     LEFT JOIN int_vesting_service v
            ON v.employee_id = pop.employee_id AND v.simulation_year = getvariable('simulation_year')
 ),
--- An aggregate, not a window over everyone: DuckDB evaluates a filtered count() OVER () row by row.
-group_sizes AS (
-    SELECT round(0.2 * count(*) FILTER (WHERE NOT is_excludable)) AS top_paid_group_size,
-           least(50, greatest(3, ceil(0.1 * count(*) FILTER (WHERE NOT is_excludable)))) AS officer_limit
+-- The top-paid group and the officer limit as pay thresholds: ranked within the first n, ties in, is paid
+-- at least the n-th highest pay (NULL: n is 0, or more than there are). An aggregate, not a rank() window,
+-- which sorted every row (and a filtered count() OVER () runs row by row).
+thresholds AS (
+    SELECT list_sort(list(lookback_compensation), 'DESC')[round(0.2 * count(*) FILTER (WHERE NOT is_excludable))::BIGINT]
+               AS top_paid_threshold,
+           list_sort(list(year_pay) FILTER (WHERE is_officer), 'DESC')
+               [least(50, greatest(3, ceil(0.1 * count(*) FILTER (WHERE NOT is_excludable))))::BIGINT] AS officer_threshold
     FROM people
-),
-ranked AS (
-    SELECT p.*, g.top_paid_group_size, g.officer_limit,
-           rank() OVER (ORDER BY p.lookback_compensation DESC) AS lookback_pay_rank,
-           CASE WHEN p.is_officer
-                THEN rank() OVER (PARTITION BY p.is_officer ORDER BY p.year_pay DESC) END AS officer_pay_rank
-    FROM people p CROSS JOIN group_sizes g
 ),
 classified AS (
     SELECT r.*, s.match_enabled,
            r.ownership_pct > 0.05 AS five_percent_owner,
            r.lookback_compensation > l.lookback_hce_compensation_threshold
-               AND (NOT s.top_paid_group_election OR r.lookback_pay_rank <= r.top_paid_group_size)
+               AND (NOT s.top_paid_group_election OR coalesce(r.lookback_compensation >= t.top_paid_threshold, false))
                AS hce_by_pay,
-           r.is_officer AND r.officer_pay_rank <= r.officer_limit
+           -- fewer officers than the limit: all of them
+           r.is_officer AND coalesce(r.year_pay >= t.officer_threshold, true)
                AND r.year_pay > l.key_employee_compensation_threshold AS key_officer,
            r.ownership_pct > 0.01 AND r.year_pay > 150000 AS key_one_percent_owner
-    FROM ranked r CROSS JOIN limits l CROSS JOIN settings s
+    FROM people r CROSS JOIN thresholds t CROSS JOIN limits l CROSS JOIN settings s
 )
 SELECT
     employee_id,

@@ -47,18 +47,19 @@ determination AS (
 ),
 status AS (
     -- key / all > 3 / 5, exactly, in decimals
-    SELECT NOT p.safe_harbor_only
-               AND coalesce(sum(d.balance) FILTER (WHERE d.is_key_employee), 0) * 5 > coalesce(sum(d.balance), 0) * 3
-               AS is_top_heavy_year,
+    SELECT NOT p.safe_harbor_only AND d.key_balance * 5 > d.total_balance * 3 AS is_top_heavy_year,
            p.safe_harbor_only AS safe_harbor_exempt,
            p.add_as_core
-    FROM determination d RIGHT JOIN p ON true
-    GROUP BY p.safe_harbor_only, p.add_as_core
+    FROM p
+    CROSS JOIN (SELECT coalesce(sum(balance) FILTER (WHERE is_key_employee), 0) AS key_balance,
+                       coalesce(sum(balance), 0) AS total_balance
+                FROM determination) d
 ),
 members AS (
     SELECT c.employee_id, c.is_key_employee, c.testing_compensation, c.employer_allocation,
-           -- to the nearest 0.01 %, exactly, as int_compliance_population's ratios
-           pa_pay_ratio(c.adp_deferrals + c.employer_allocation, c.testing_compensation) AS contribution_rate,
+           -- a key employee's, to the nearest 0.01 %, exactly, as int_compliance_population's ratios
+           CASE WHEN c.is_key_employee
+                THEN pa_pay_ratio(c.adp_deferrals + c.employer_allocation, c.testing_compensation) END AS key_contribution_rate,
            NOT c.is_key_employee AND c.eligible_401k AND e.termination_date IS NULL AS owed_minimum,
            greatest(k.annual_additions_limit - k.annual_additions_deferrals - c.employer_allocation, 0) AS room_415
     FROM int_compliance_population c
@@ -67,11 +68,8 @@ members AS (
     WHERE c.simulation_year = getvariable('simulation_year')
 ),
 rate AS (
-    SELECT CASE WHEN s.is_top_heavy_year
-                THEN least(0.03, coalesce(max(m.contribution_rate) FILTER (WHERE m.is_key_employee), 0)) ELSE 0 END
-               ::DECIMAL(9,4) AS minimum_rate
-    FROM status s LEFT JOIN members m ON true
-    GROUP BY s.is_top_heavy_year
+    SELECT CASE WHEN s.is_top_heavy_year THEN least(0.03, coalesce(m.key_rate, 0)) ELSE 0 END::DECIMAL(9,4) AS minimum_rate
+    FROM status s CROSS JOIN (SELECT max(key_contribution_rate) AS key_rate FROM members) m
 ),
 owed AS (
     SELECT m.*, r.minimum_rate,

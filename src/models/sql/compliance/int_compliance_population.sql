@@ -82,7 +82,9 @@ people AS (
            ON k.employee_id = pop.employee_id AND k.simulation_year = getvariable('simulation_year')
     -- forfeitures.policy reallocate_to_participants: allocated like core (as fct_account_balances does)
     LEFT JOIN int_forfeiture_reallocations f USING (employee_id)
-    LEFT JOIN stg_census_data c USING (employee_id)
+    -- the census's officers and owners only (anyone else is neither: a smaller table to join)
+    LEFT JOIN (SELECT employee_id, is_officer, ownership_pct FROM stg_census_data WHERE is_officer OR ownership_pct <> 0) c
+           USING (employee_id)
     LEFT JOIN int_employer_eligibility ee
            ON ee.employee_id = pop.employee_id AND ee.simulation_year = getvariable('simulation_year')
     LEFT JOIN int_vesting_service v

@@ -12,7 +12,7 @@ WITH y AS (
            pa_days_in_year(getvariable('simulation_year')) AS days_in_year
 ),
 population AS (
-    SELECT * FROM int_plan_eligibility WHERE simulation_year = getvariable('simulation_year')
+    SELECT employee_id, employee_birth_date FROM int_plan_eligibility WHERE simulation_year = getvariable('simulation_year')
 ),
 rates AS (
     SELECT employee_id, start_of_year_deferral_rate, current_deferral_rate

@@ -23,7 +23,10 @@
 -- recorded in match_415_reduction and the core model cuts the core against the match paid here.
 WITH d AS (SELECT * FROM param_match_design),
 contributions AS (
-    SELECT c.*, e.eligible_for_match, e.match_eligibility_reason,
+    SELECT c.simulation_year, c.employee_id, c.age_at_year_end, c.prorated_annual_compensation, c.compensation_limit,
+           c.eligible_compensation, c.requested_contribution, c.annual_contribution_amount, c.compensation_limit_applied,
+           c.effective_annual_deferral_rate, c.annual_additions_limit, c.annual_additions_deferrals,
+           e.eligible_for_match, e.match_eligibility_reason,
            pa_years_of_service(pe.employee_hire_date, pe.termination_date, c.simulation_year) AS years_of_service
     FROM int_employee_contributions c
     JOIN int_employer_eligibility e ON e.employee_id = c.employee_id AND e.simulation_year = c.simulation_year

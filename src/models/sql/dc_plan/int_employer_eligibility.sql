@@ -21,14 +21,11 @@
 -- minimum hours. Schedules are constant and employment continuous, so every computation period
 -- before this year is whole (schedule x 52 hours): the years of service are derived from the hire
 -- date and the schedule, not carried.
-WITH p AS (SELECT * FROM param_dc_plan),
-hours_data AS (
-    SELECT p.part_time_new_hire_pct > 0
-           OR EXISTS (SELECT 1 FROM stg_census_data WHERE scheduled_hours_per_week IS NOT NULL) AS by_periods
-    FROM p
-),
-population AS (
-    SELECT e.*,
+-- Explicit columns, and param_dc_plan (over a hundred) joined rather than selected whole: every column
+-- carried through the steps below is bound again at each one.
+WITH population AS (
+    SELECT e.simulation_year, e.employee_id, e.employee_birth_date, e.employee_hire_date, e.is_new_hire,
+           e.current_tenure, e.is_plan_ineligible_override,
            least(coalesce(e.termination_date, make_date(e.simulation_year, 12, 31)),
                  make_date(e.simulation_year, 12, 31)) AS last_day,
            e.termination_date IS NULL AS active_at_year_end,
@@ -43,7 +40,7 @@ population AS (
            -- The last day of the initial computation period (hire to the day before its anniversary).
            (e.employee_hire_date + INTERVAL 1 YEAR)::DATE - 1 AS iecp_end
     FROM int_plan_eligibility e
-    CROSS JOIN p
+    CROSS JOIN param_dc_plan p
     LEFT JOIN stg_census_data c USING (employee_id)
     LEFT JOIN int_random_draws d USING (employee_id)
     LEFT JOIN fct_workforce_snapshot s
@@ -71,7 +68,10 @@ hours AS (
     FROM population pop
 ),
 service AS (
-    SELECT h.*, hd.by_periods, p.match_apply_eligibility,
+    SELECT h.*,
+           p.part_time_new_hire_pct > 0
+               OR EXISTS (SELECT 1 FROM stg_census_data WHERE scheduled_hours_per_week IS NOT NULL) AS by_periods,
+           p.match_apply_eligibility,
            p.match_min_hours, p.match_min_tenure, p.match_allow_new_hires, p.match_waiting_days, p.match_min_age,
            p.match_require_active_eoy, p.match_allow_nh_terminations, p.match_allow_exp_terminations,
            p.core_min_hours, p.core_min_tenure, p.core_allow_new_hires, p.core_waiting_days, p.core_min_age,
@@ -84,7 +84,7 @@ service AS (
            CASE WHEN whole_period_hours >= p.core_min_hours THEN periods_before ELSE 0 END AS core_years_before,
            coalesce(iecp_hours >= p.core_min_hours, false) AS core_iecp_credit,
            plan_year_counts AND annual_hours_worked >= p.core_min_hours AS core_plan_year_credit
-    FROM hours h CROSS JOIN p CROSS JOIN hours_data hd
+    FROM hours h CROSS JOIN param_dc_plan p
 ),
 checks AS (
     SELECT *,

@@ -59,6 +59,11 @@ periods AS (
     JOIN tiered t USING (employee_id)
     JOIN int_deferral_periods q ON q.employee_id = m.employee_id AND q.simulation_year = m.simulation_year
     WHERE m.requested_contribution > 0
+      -- At one rate all year each period's match is the annual formula's on its share of pay (every
+      -- term scales with the period's pay): no shortfall, so only the employees whose rate changed.
+      AND m.employee_id IN (SELECT employee_id FROM int_deferral_periods
+                            WHERE simulation_year = getvariable('simulation_year')
+                            GROUP BY employee_id HAVING min(deferral_rate) < max(deferral_rate))
 ),
 period_match AS (
     SELECT q.employee_id, q.band, q.period_start, q.pay_units, q.deferral_units,

@@ -101,7 +101,13 @@ matched AS (
            CASE WHEN d.match_status = 'deferral_based' THEN p.match_formula ELSE d.match_status END AS formula_id,
            CASE WHEN d.match_status = 'deferral_based' THEN p.match_formula_type ELSE d.match_status END AS formula_type,
            CASE WHEN d.match_status = 'deferral_based' THEN p.match_formula_name ELSE d.match_status END AS formula_name,
+           -- Rounded as DECIMAL(18,12) under $1M (the cap's DECIMAL(18,12) is under $1M too): DECIMAL(38)'s
+           -- rounding divides a HUGEINT, ~0.7 us a row.
            CASE WHEN NOT d.match_enabled THEN 0
+                WHEN abs(t.formula_match) < 1000000
+                    THEN round(CASE WHEN d.match_status = 'deferral_based'
+                                    THEN least(t.formula_match, m.eligible_compensation * p.match_max_percentage * p.match_cap_rate)
+                                    ELSE t.formula_match END::DECIMAL(18,12), 2)
                 WHEN d.match_status = 'deferral_based'
                     THEN round(least(t.formula_match, m.eligible_compensation * p.match_max_percentage * p.match_cap_rate), 2)
                 ELSE round(t.formula_match, 2) END::DECIMAL(18,2) AS capped_match_amount,

@@ -40,8 +40,6 @@ CREATE OR REPLACE MACRO pa_rand(key, seed, yr, stream) AS pa_salted(key, pa_salt
 CREATE OR REPLACE MACRO pa_draw(key, stream) AS pa_salted(key, getvariable('pa_salts')[stream]);
 
 -- The models' draws are the table int_random_draws (events/int_random_draws.sql): pa_rand for the
--- run's seed (or the stream's frozen subsystem seed) and the year being built, computed once a year for every stream, with the year's salt
--- of every stream precomputed into the map variable pa_salts (see src/models/rng.ts). Its halves, as
--- the BIGINT that table computes in:
-CREATE OR REPLACE MACRO pa_salt_hi(stream) AS (getvariable('pa_salts')[stream] >> 32)::BIGINT;
-CREATE OR REPLACE MACRO pa_salt_lo(stream) AS (getvariable('pa_salts')[stream] & 4294967295::UBIGINT)::BIGINT;
+-- run's seed (or the stream's frozen subsystem seed) and the year being built, computed once a year
+-- for every stream, with the year's salt of every stream precomputed into the map variable pa_salts
+-- (see src/models/rng.ts).

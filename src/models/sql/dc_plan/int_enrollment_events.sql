@@ -18,12 +18,12 @@
 -- (reference-plan-design.md §6) a voluntary or proactive enrollee below the ceiling snaps up to it with
 -- snap_probability, then the rate is held within [1 %, max_deferral_rate]; without it (the 2025
 -- meaning) match_optimization nudges a voluntary rate within 1 point below the ceiling up to it with
--- probability 0.4. One enrollment per employee and year, by priority voluntary > proactive >
--- year-over-year > auto, then the earlier date. Auto-enrollees may opt out (probability by age x pay)
--- 1 day to the grace period after enrolling, by Dec 31.
+-- probability 0.4. One enrollment per employee and year: the first of voluntary > proactive >
+-- year-over-year > auto whose conditions hold (a CASE over the employee's row, each path's date
+-- computed once). Auto-enrollees may opt out (probability by age x pay) 1 day to the grace period
+-- after enrolling, by Dec 31.
 -- Nothing is dated on or after the employee's termination.
-WITH p AS (SELECT * FROM param_dc_plan),
-previous_state AS (
+WITH previous_state AS (
     SELECT employee_id, is_enrolled, ever_opted_out
     FROM int_enrollment_state_accumulator
     WHERE simulation_year = getvariable('simulation_year') - 1
@@ -33,7 +33,9 @@ previous_state AS (
     WHERE simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
 ),
 not_enrolled AS (
-    SELECT e.*,
+    SELECT e.simulation_year, e.employee_id, e.employee_ssn, e.employee_hire_date, e.termination_date, e.is_new_hire,
+           e.compensation, e.current_age, e.current_tenure, e.level_id, e.age_band, e.tenure_band,
+           e.enrollment_window_start, e.entry_date,
            coalesce(s.ever_opted_out, false) AS ever_opted_out,
            pa_uniform(draws.proactive_enroll) AS proactive_draw,
            pa_uniform(draws.proactive_timing) AS proactive_timing_draw,
@@ -49,8 +51,8 @@ not_enrolled AS (
     LEFT JOIN previous_state s USING (employee_id)
     WHERE e.simulation_year = getvariable('simulation_year') AND e.is_eligible AND NOT coalesce(s.is_enrolled, false)
 ),
-population AS MATERIALIZED (
-    -- Every draw and probability once per employee (the branches below only compare them).
+population AS (
+    -- Every draw, probability, path date and parameter the choice reads, once per employee.
     SELECT e.*,
            p.ae_enabled
              AND (p.ae_hire_date_cutoff IS NULL OR e.employee_hire_date >= p.ae_hire_date_cutoff)
@@ -76,67 +78,66 @@ population AS MATERIALIZED (
                     ELSE p.yoy_tenure_veteran END * p.voluntary_enrollment_rate AS yoy_probability,
            pa_by_age(e.current_age, p.opt_out_young, p.opt_out_mid_career, p.opt_out_mature, p.opt_out_senior)
              * pa_by_income(e.compensation, p.opt_out_income_low, p.opt_out_income_moderate,
-                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability
+                            p.opt_out_income_high, p.opt_out_income_executive) AS opt_out_probability,
+           least(e.enrollment_window_start + p.enroll_min_days
+                 + floor(e.proactive_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
+                 year_end) AS proactive_date,
+           least(e.enrollment_window_start + p.enroll_min_days
+                 + floor(e.voluntary_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
+                 year_end) AS voluntary_date,
+           make_date(e.simulation_year, p.yoy_month, p.yoy_day) AS yoy_date,
+           least(e.enrollment_window_start + p.ae_window_days, year_end) AS auto_date,
+           p.proactive_enabled, p.voluntary_enabled, p.yoy_enabled, p.match_optimization,
+           pa_by_age(e.current_age, p.yoy_rate_young, p.yoy_rate_mid_career, p.yoy_rate_mature, p.yoy_rate_senior) AS yoy_rate,
+           p.ae_default_rate, p.opt_out_grace_days
     FROM not_enrolled e
-    CROSS JOIN p
+    CROSS JOIN param_dc_plan p
     JOIN param_deferral_rate_matrix m
       ON m.age_segment = pa_age_segment(e.current_age) AND m.income_segment = pa_income_segment(e.compensation)
     LEFT JOIN int_match_ceilings c USING (employee_id)
 ),
-candidates AS (
-    SELECT employee_id, 2 AS priority, 'proactive_voluntary' AS category,
-           least(enrollment_window_start + p.enroll_min_days
-                 + floor(proactive_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
-                 year_end) AS effective_date,
-           coalesce(magnet_rate, matrix_rate) AS deferral_rate,
-           proactive_probability AS probability
-    FROM population CROSS JOIN p
-    WHERE p.proactive_enabled AND newly_eligible AND in_ae_scope AND NOT ever_opted_out
-      AND proactive_draw < proactive_probability
-    UNION ALL
-    SELECT employee_id, 1, 'voluntary_enrollment',
-           least(enrollment_window_start + p.enroll_min_days
-                 + floor(voluntary_timing_draw * (p.enroll_max_days - p.enroll_min_days + 1))::INTEGER,
-                 year_end),
-           CASE WHEN magnet_rate IS NOT NULL THEN magnet_rate
-                WHEN p.match_optimization AND voluntary_rate_draw < 0.4
-                     AND matrix_rate >= match_ceiling - 0.01 AND matrix_rate < match_ceiling
-                THEN match_ceiling ELSE matrix_rate END,
-           voluntary_probability
-    FROM population CROSS JOIN p
-    WHERE p.voluntary_enabled AND newly_eligible AND NOT in_ae_scope AND NOT ever_opted_out
-      AND voluntary_draw < voluntary_probability
-    UNION ALL
-    SELECT employee_id, 3, 'year_over_year_voluntary',
-           make_date(simulation_year, p.yoy_month, p.yoy_day),
-           pa_by_age(current_age, p.yoy_rate_young, p.yoy_rate_mid_career, p.yoy_rate_mature, p.yoy_rate_senior),
-           yoy_probability
-    FROM population CROSS JOIN p
-    WHERE p.yoy_enabled AND NOT is_new_hire
-      AND enrollment_window_start <= make_date(simulation_year, p.yoy_month, p.yoy_day)
-      AND yoy_draw < yoy_probability
-    UNION ALL
-    SELECT employee_id, 4, 'auto_enrollment',
-           least(enrollment_window_start + p.ae_window_days, year_end),
-           p.ae_default_rate,
-           1.0
-    FROM population CROSS JOIN p
-    WHERE in_ae_scope AND NOT ever_opted_out
+categorised AS (
+    -- The first path by priority whose conditions hold and whose date precedes any termination.
+    SELECT *,
+           CASE WHEN voluntary_enabled AND newly_eligible AND NOT in_ae_scope AND NOT ever_opted_out
+                     AND voluntary_draw < voluntary_probability
+                     AND (termination_date IS NULL OR voluntary_date < termination_date)
+                THEN 'voluntary_enrollment'
+                WHEN proactive_enabled AND newly_eligible AND in_ae_scope AND NOT ever_opted_out
+                     AND proactive_draw < proactive_probability
+                     AND (termination_date IS NULL OR proactive_date < termination_date)
+                THEN 'proactive_voluntary'
+                WHEN yoy_enabled AND NOT is_new_hire AND enrollment_window_start <= yoy_date AND yoy_draw < yoy_probability
+                     AND (termination_date IS NULL OR yoy_date < termination_date)
+                THEN 'year_over_year_voluntary'
+                WHEN in_ae_scope AND NOT ever_opted_out
+                     AND (termination_date IS NULL OR auto_date < termination_date)
+                THEN 'auto_enrollment'
+           END AS category
+    FROM population
 ),
-chosen AS (
-    SELECT c.*, pop.* EXCLUDE (employee_id)
-    FROM candidates c
-    JOIN population pop USING (employee_id)
-    WHERE pop.termination_date IS NULL OR c.effective_date < pop.termination_date
-    QUALIFY row_number() OVER (PARTITION BY c.employee_id ORDER BY c.priority, c.effective_date) = 1
-),
-opt_outs AS (
-    SELECT chosen.* REPLACE (
-               least(effective_date + 1 + floor(opt_out_timing_draw * p.opt_out_grace_days)::INTEGER, year_end) AS effective_date)
-    FROM chosen CROSS JOIN p
-    WHERE category = 'auto_enrollment' AND opt_out_draw < opt_out_probability
-      AND (termination_date IS NULL
-           OR least(effective_date + 1 + floor(opt_out_timing_draw * p.opt_out_grace_days)::INTEGER, year_end) < termination_date)
+chosen AS MATERIALIZED (
+    -- Materialized: read twice, and it keeps the filter on category (a CASE over the plan's
+    -- parameters) from being pushed into the parameters' cross join, where it ran as a nested-loop join.
+    SELECT employee_id, employee_ssn, simulation_year, category, compensation, current_age, current_tenure, level_id,
+           age_band, tenure_band, termination_date, opt_out_probability,
+           CASE category WHEN 'voluntary_enrollment' THEN voluntary_date WHEN 'proactive_voluntary' THEN proactive_date
+                WHEN 'year_over_year_voluntary' THEN yoy_date ELSE auto_date END AS effective_date,
+           CASE category
+                WHEN 'voluntary_enrollment' THEN
+                    CASE WHEN magnet_rate IS NOT NULL THEN magnet_rate
+                         WHEN match_optimization AND voluntary_rate_draw < 0.4
+                              AND matrix_rate >= match_ceiling - 0.01 AND matrix_rate < match_ceiling
+                         THEN match_ceiling ELSE matrix_rate END
+                WHEN 'proactive_voluntary' THEN coalesce(magnet_rate, matrix_rate)
+                WHEN 'year_over_year_voluntary' THEN yoy_rate
+                ELSE ae_default_rate END AS deferral_rate,
+           CASE category WHEN 'voluntary_enrollment' THEN voluntary_probability WHEN 'proactive_voluntary' THEN proactive_probability
+                WHEN 'year_over_year_voluntary' THEN yoy_probability ELSE 1.0 END AS probability,
+           -- An auto-enrollee's opt-out date (1 day to the grace period after enrolling, by Dec 31), when drawn.
+           CASE WHEN category = 'auto_enrollment' AND opt_out_draw < opt_out_probability
+                THEN least(auto_date + 1 + floor(opt_out_timing_draw * opt_out_grace_days)::INTEGER, year_end) END AS opt_out_date
+    FROM categorised
 )
 SELECT
     employee_id, employee_ssn,
@@ -158,12 +159,13 @@ SELECT
     probability::DOUBLE AS event_probability,
     category AS event_category
 FROM chosen
+WHERE category IS NOT NULL
 UNION ALL
 SELECT
     employee_id, employee_ssn,
     'enrollment_change',
     simulation_year,
-    effective_date,
+    opt_out_date,
     'Auto-enrollment opt-out - reduced deferral from ' || round(deferral_rate * 100, 2) || '% to 0%',
     compensation,
     compensation,
@@ -172,4 +174,5 @@ SELECT
     current_age, current_tenure, level_id, age_band, tenure_band,
     opt_out_probability::DOUBLE,
     'enrollment_opt_out'
-FROM opt_outs
+FROM chosen
+WHERE opt_out_date IS NOT NULL AND (termination_date IS NULL OR opt_out_date < termination_date)

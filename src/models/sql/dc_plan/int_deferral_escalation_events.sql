@@ -10,8 +10,7 @@
 -- takes only those enrolled at the start of the year; without it the year's own enrollees (enrolled
 -- before the escalation date, not opting out that year) are escalated too, which the delay allows only
 -- when it is 0 (reference-plan-design.md §5; the reference escalated them even before they enrolled).
-WITH p AS (SELECT * FROM param_dc_plan),
-previous_rates AS (
+WITH previous_rates AS (
     SELECT employee_id, current_deferral_rate AS rate, employee_enrollment_date,
            employee_enrollment_date < make_date(getvariable('start_year'), 1, 1) AS enrolled_before_start,
            false AS responded
@@ -20,18 +19,19 @@ previous_rates AS (
     UNION ALL
     SELECT b.employee_id, coalesce(r.employee_deferral_rate, b.employee_deferral_rate), p.census_enrollment_date, true,
            r.employee_id IS NOT NULL
-    FROM int_baseline_workforce b CROSS JOIN p
+    FROM int_baseline_workforce b CROSS JOIN param_dc_plan p
     LEFT JOIN int_deferral_match_response_events r USING (employee_id)
     WHERE b.simulation_year = getvariable('simulation_year') AND getvariable('simulation_year') = getvariable('start_year')
       AND b.employee_deferral_rate > 0
     UNION ALL
     SELECT x.employee_id, x.employee_deferral_rate, x.effective_date, false, false
-    FROM int_enrollment_events x CROSS JOIN p
+    FROM int_enrollment_events x CROSS JOIN param_dc_plan p
     WHERE NOT p.escalation_require_enrollment AND x.event_type = 'enrollment'
       AND x.employee_id NOT IN (SELECT employee_id FROM int_enrollment_events WHERE event_type = 'enrollment_change')
 ),
 eligible AS (
-    SELECT e.*, r.rate, r.employee_enrollment_date,
+    SELECT e.employee_id, e.employee_ssn, e.simulation_year, e.termination_date, e.current_age, e.current_tenure,
+           e.level_id, e.age_band, e.tenure_band, r.rate, r.employee_enrollment_date,
            make_date(e.simulation_year, p.escalation_month, p.escalation_day) AS escalation_date,
            CASE WHEN r.enrolled_before_start AND NOT p.escalation_census_in_start_year THEN e.simulation_year - getvariable('start_year')
                 ELSE e.simulation_year - year(r.employee_enrollment_date) END AS years_enrolled,
@@ -43,7 +43,7 @@ eligible AS (
     JOIN previous_rates r USING (employee_id)
     LEFT JOIN stg_census_data c USING (employee_id)
     LEFT JOIN param_irs_limits lim ON lim.simulation_year = e.simulation_year
-    CROSS JOIN p
+    CROSS JOIN param_dc_plan p
     WHERE e.simulation_year = getvariable('simulation_year')
       AND p.escalation_enabled
       AND r.rate > 0 AND r.rate < p.escalation_cap

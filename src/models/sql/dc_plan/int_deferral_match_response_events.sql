@@ -7,9 +7,9 @@
 --   down   if downward_enabled, r > c, its own draw u < downward_participation_rate: to c when u <
 --          participation x reduce share, else r - factor x (r - c) rounded to 0.5 %
 -- An event only where the rate changes; nobody responds on or after leaving.
-WITH p AS (SELECT * FROM param_dc_plan),
-participants AS (
-    SELECT e.*, b.employee_deferral_rate AS rate, c.match_ceiling AS ceiling,
+WITH participants AS (
+    SELECT e.employee_id, e.employee_ssn, e.simulation_year, e.current_age, e.current_tenure, e.level_id, e.age_band,
+           e.tenure_band, b.employee_deferral_rate AS rate, c.match_ceiling AS ceiling,
            make_date(e.simulation_year, 1, 1) AS response_date,
            pa_uniform(draws.match_response_up) AS up_draw,
            pa_uniform(draws.match_response_down) AS down_draw,
@@ -19,7 +19,7 @@ participants AS (
     JOIN int_match_ceilings c USING (employee_id)
     JOIN int_random_draws draws USING (employee_id)
     JOIN param_irs_limits lim USING (simulation_year)
-    CROSS JOIN p
+    CROSS JOIN param_dc_plan p
     WHERE e.simulation_year = getvariable('simulation_year') AND e.simulation_year = getvariable('start_year')
       AND p.response_enabled AND b.employee_deferral_rate > 0
       AND (e.termination_date IS NULL OR e.termination_date > make_date(e.simulation_year, 1, 1))
@@ -35,7 +35,7 @@ responses AS (
                           ELSE round((rate - p.response_down_factor * (rate - ceiling)) * 200) * 0.005 END
            END AS new_rate,
            CASE WHEN rate < ceiling THEN p.response_up_participation ELSE p.response_down_participation END AS probability
-    FROM participants pa CROSS JOIN p
+    FROM participants pa CROSS JOIN param_dc_plan p
 )
 SELECT
     employee_id, employee_ssn,

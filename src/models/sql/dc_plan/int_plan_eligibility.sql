@@ -14,8 +14,7 @@
 -- Eligible in the year: not excluded, and the entry date no later than Dec 31 and the termination.
 -- The reason names the first requirement not met by then (eligible, eligibility_override,
 -- new_hire_ineligible, minimum_age, waiting_period, entry_date).
-WITH p AS (SELECT * FROM param_dc_plan),
-terminations AS (
+WITH terminations AS (
     SELECT employee_id, effective_date AS termination_date FROM int_termination_events
     WHERE simulation_year = getvariable('simulation_year')
     UNION ALL
@@ -39,7 +38,7 @@ population AS (
     WHERE simulation_year = getvariable('simulation_year')
 ),
 dated AS (
-    SELECT pop.*, t.termination_date, p.waiting_period_days,
+    SELECT pop.*, t.termination_date, p.waiting_period_days, p.entry_period_months,
            least(coalesce(t.termination_date, make_date(getvariable('simulation_year'), 12, 31)),
                  make_date(getvariable('simulation_year'), 12, 31)) AS last_day,
            (pop.employee_birth_date + to_years(p.minimum_age))::DATE AS age_met_date,
@@ -51,7 +50,7 @@ dated AS (
                 WHEN c.employee_id IS NULL THEN coalesce(prev.current_eligibility_status = 'ineligible', false)
                 ELSE false END AS new_hire_excluded
     FROM population pop
-    CROSS JOIN p
+    CROSS JOIN param_dc_plan p
     CROSS JOIN census_share s
     LEFT JOIN terminations t USING (employee_id)
     LEFT JOIN stg_census_data c USING (employee_id)
@@ -65,13 +64,13 @@ met AS (
 ),
 entered AS (
     SELECT m.*,
-           CASE WHEN p.entry_period_months = 0 THEN eligibility_date
+           CASE WHEN entry_period_months = 0 THEN eligibility_date
                 ELSE (make_date(year(eligibility_date - 1),
-                                (month(eligibility_date - 1) - 1) // p.entry_period_months * p.entry_period_months + 1,
+                                (month(eligibility_date - 1) - 1) // entry_period_months * entry_period_months + 1,
                                 1)
-                      + to_months(p.entry_period_months))::DATE END AS entry_date,
+                      + to_months(entry_period_months))::DATE END AS entry_date,
            census_excluded OR new_hire_excluded AS excluded
-    FROM met m CROSS JOIN p
+    FROM met m
 )
 SELECT
     getvariable('simulation_year')::INTEGER AS simulation_year,

@@ -13,22 +13,26 @@ WITH drawn AS (
       ON t.employee_id = c.employee_id AND t.simulation_year = c.simulation_year
     WHERE c.simulation_year = getvariable('simulation_year') AND c.current_tenure >= 1
 ),
-month_pick AS (
-    SELECT d.employee_id,
-           coalesce(max(rt.month) FILTER (WHERE d.month_draw >= rt.cumulative_from), 12) AS raise_month
-    FROM drawn d CROSS JOIN param_raise_timing rt
-    GROUP BY d.employee_id
+month_steps AS (
+    -- The raise month of a draw: the latest month whose cumulative share starts at or below it. Per
+    -- distinct start, the latest month starting at or below it, found by an ASOF join on the draw.
+    SELECT cumulative_from, max(max(month)) OVER (ORDER BY cumulative_from) AS month
+    FROM param_raise_timing
+    GROUP BY cumulative_from
+),
+timed AS (
+    SELECT d.*, coalesce(s.month, 12) AS raise_month
+    FROM drawn d ASOF LEFT JOIN month_steps s ON d.month_draw >= s.cumulative_from
 ),
 dated AS (
-    SELECT d.*,
+    SELECT t.*,
         CASE WHEN p.raise_timing_methodology = 'legacy'
-             THEN make_date(d.simulation_year, 7, 15)
-             ELSE make_date(d.simulation_year, mp.raise_month, 1)
-                  + floor(d.day_draw * (last_day(make_date(d.simulation_year, mp.raise_month, 1))
-                                        - make_date(d.simulation_year, mp.raise_month, 1) + 1))::INTEGER
+             THEN make_date(t.simulation_year, 7, 15)
+             ELSE make_date(t.simulation_year, t.raise_month, 1)
+                  + floor(t.day_draw * (last_day(make_date(t.simulation_year, t.raise_month, 1))
+                                        - make_date(t.simulation_year, t.raise_month, 1) + 1))::INTEGER
         END AS raise_date
-    FROM drawn d
-    JOIN month_pick mp USING (employee_id)
+    FROM timed t
     CROSS JOIN param_simulation p
 ),
 raised AS (

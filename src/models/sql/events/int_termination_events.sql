@@ -1,9 +1,10 @@
 -- Experienced terminations (reference-simulation.md §3.1): within each level, the employees with the
 -- lowest seeded draw (ties on employee_id) up to the level's quota. The date is spread over the year
 -- with its own seeded draw, which includes year and seed (defect D18), from the hire date for a census
--- employee hired during the first year.
+-- employee hired during the first year. The ranking sorts the draw's 32 bits, in the order of the
+-- draws (pa_uniform divides them by 2^32), a narrower key than the DOUBLE.
 WITH pool AS (
-    SELECT c.*, pa_uniform(draws.termination) AS selection_draw, pa_uniform(draws.termination_day) AS day_draw
+    SELECT c.*, draws.termination AS selection_bits, pa_uniform(draws.termination_day) AS day_draw
     FROM int_employee_compensation_by_year c
     JOIN int_random_draws draws USING (employee_id)
     WHERE c.simulation_year = getvariable('simulation_year')
@@ -15,7 +16,7 @@ quota AS (
 ),
 selected AS (
     SELECT pool.*, quota.expected_terminations,
-           row_number() OVER (PARTITION BY pool.level_id ORDER BY selection_draw, employee_id) AS level_rank
+           row_number() OVER (PARTITION BY pool.level_id ORDER BY selection_bits, employee_id) AS level_rank
     FROM pool JOIN quota USING (level_id)
     QUALIFY level_rank <= quota.expected_terminations
 ),

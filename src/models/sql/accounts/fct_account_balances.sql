@@ -38,34 +38,38 @@ deferrals AS (
     LEFT JOIN stg_census_data c USING (employee_id)
     WHERE d.simulation_year = getvariable('simulation_year')
 ),
--- at_year_end: money paid on Dec 31 (the true-up, reallocated forfeitures, the top-heavy minimum)
--- earns nothing that year.
-contributed AS (
-    SELECT employee_id, 'pre_tax' AS source, amount - roth AS amount, false AS at_year_end FROM deferrals
-    UNION ALL
-    SELECT employee_id, 'roth', roth, false FROM deferrals
-    UNION ALL
-    SELECT employee_id, 'match', employer_match_amount - match_true_up_amount, false FROM int_employee_match_calculations
-    WHERE simulation_year = getvariable('simulation_year')
-    UNION ALL
-    SELECT employee_id, 'true_up', match_true_up_amount, true FROM int_employee_match_calculations
-    WHERE simulation_year = getvariable('simulation_year')
-    UNION ALL
-    SELECT employee_id, 'core', employer_core_amount, false FROM int_employer_core_contributions
-    WHERE simulation_year = getvariable('simulation_year')
-    UNION ALL
-    -- the forfeitures reallocated to participants join the core (forfeitures.policy reallocate_to_participants)
-    SELECT employee_id, 'core', amount, true FROM int_forfeiture_reallocations
-    WHERE simulation_year = getvariable('simulation_year')
-    UNION ALL
-    -- so does the top-heavy minimum's shortfall (compliance.top_heavy_minimum add_as_core)
-    SELECT employee_id, 'core', added_as_core, true FROM int_top_heavy_minimum
-    WHERE simulation_year = getvariable('simulation_year') AND added_as_core <> 0
-),
+-- Each source's contributions of the year, and the part paid during the year (what is paid on Dec 31,
+-- the true-up, reallocated forfeitures and the top-heavy minimum, earns nothing that year). Only the
+-- match and the core have more than one row an employee to add up.
 contributions AS (
-    SELECT employee_id, source, sum(amount) AS contributions,
-           coalesce(sum(amount) FILTER (WHERE NOT at_year_end), 0) AS contributions_during_year
-    FROM contributed GROUP BY employee_id, source
+    SELECT employee_id, 'pre_tax' AS source, amount - roth AS contributions, amount - roth AS contributions_during_year
+    FROM deferrals
+    UNION ALL
+    SELECT employee_id, 'roth', roth, roth FROM deferrals
+    UNION ALL
+    SELECT employee_id, 'match', sum(employer_match_amount - match_true_up_amount), sum(employer_match_amount - match_true_up_amount)
+    FROM int_employee_match_calculations
+    WHERE simulation_year = getvariable('simulation_year')
+    GROUP BY employee_id
+    UNION ALL
+    SELECT employee_id, 'true_up', sum(match_true_up_amount), 0 FROM int_employee_match_calculations
+    WHERE simulation_year = getvariable('simulation_year')
+    GROUP BY employee_id
+    UNION ALL
+    SELECT employee_id, 'core', sum(amount), coalesce(sum(amount) FILTER (WHERE NOT at_year_end), 0)
+    FROM (
+        SELECT employee_id, employer_core_amount AS amount, false AS at_year_end FROM int_employer_core_contributions
+        WHERE simulation_year = getvariable('simulation_year')
+        UNION ALL
+        -- the forfeitures reallocated to participants join the core (forfeitures.policy reallocate_to_participants)
+        SELECT employee_id, amount, true FROM int_forfeiture_reallocations
+        WHERE simulation_year = getvariable('simulation_year')
+        UNION ALL
+        -- so does the top-heavy minimum's shortfall (compliance.top_heavy_minimum add_as_core)
+        SELECT employee_id, added_as_core, true FROM int_top_heavy_minimum
+        WHERE simulation_year = getvariable('simulation_year') AND added_as_core <> 0
+    )
+    GROUP BY employee_id
 ),
 leavers AS (
     SELECT employee_id, year(termination_date) AS termination_year FROM int_plan_eligibility

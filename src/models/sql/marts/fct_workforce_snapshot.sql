@@ -35,8 +35,10 @@ SELECT
     pop.current_age,
     pop.current_tenure,
     coalesce(pr.promoted_level_id, pop.level_id) AS level_id,
-    pa_band(pop.current_age, bl.age_min_values, bl.age_labels) AS age_band,
-    pa_band(pop.current_tenure, bl.tenure_min_values, bl.tenure_labels) AS tenure_band,
+    -- the population's bands (pa_band of this age and tenure): a list carried through every join
+    -- below cost more than the joins
+    pop.age_band,
+    pop.tenure_band,
     CASE WHEN t.termination_date IS NULL THEN 'active' ELSE 'terminated' END AS employment_status,
     t.termination_date,
     t.termination_reason,
@@ -94,8 +96,6 @@ SELECT
     core.core_415_reduction,
     el.scheduled_hours_per_week
 FROM population pop
-CROSS JOIN param_simulation ps
-CROSS JOIN param_band_lookup bl
 JOIN pay USING (employee_id)
 LEFT JOIN terminations t USING (employee_id)
 LEFT JOIN promotions pr USING (employee_id)
@@ -108,3 +108,5 @@ JOIN int_employee_match_calculations m ON m.employee_id = pop.employee_id AND m.
 JOIN int_employer_core_contributions core ON core.employee_id = pop.employee_id AND core.simulation_year = pop.simulation_year
 LEFT JOIN int_top_heavy_minimum th ON th.employee_id = pop.employee_id AND th.simulation_year = pop.simulation_year
 JOIN int_employer_eligibility el ON el.employee_id = pop.employee_id AND el.simulation_year = pop.simulation_year
+-- last, so the optimizer joins its one row to a narrow table, not to the wide rows every join builds on
+CROSS JOIN param_simulation ps

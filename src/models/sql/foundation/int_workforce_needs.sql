@@ -16,25 +16,26 @@
 --                 draw < |g|.
 WITH p AS (SELECT * FROM param_simulation),
 people AS (
-    SELECT employee_compensation, rng_key,
+    SELECT employee_compensation,
            getvariable('simulation_year') = getvariable('start_year')
                OR employee_hire_date < make_date(getvariable('simulation_year') - 1, 1, 1) AS is_experienced,
            getvariable('simulation_year') > getvariable('start_year')
-               AND employee_hire_date >= make_date(getvariable('simulation_year') - 1, 1, 1) AS is_prior_year_hire
+               AND employee_hire_date >= make_date(getvariable('simulation_year') - 1, 1, 1) AS is_prior_year_hire,
+           -- Both streams' draws through one lambda (a macro binds at each use), and folded away when
+           -- the counts are exact (count_uncertainty none).
+           CASE WHEN getvariable('count_uncertainty') IN ('terminations', 'terminations_and_hires')
+                THEN list_transform(['termination_count', 'growth_count'], stream -> pa_draw(rng_key, stream))
+           END AS draws
     FROM int_employee_compensation_by_year
     WHERE simulation_year = getvariable('simulation_year')
 ),
--- Each draw written once, and folded away when the counts are exact (count_uncertainty none). NULL
--- for someone neither experienced nor a prior-year hire.
+-- NULL for someone neither experienced nor a prior-year hire.
 drawn AS (
     SELECT people.*,
-           CASE WHEN getvariable('count_uncertainty') IN ('terminations', 'terminations_and_hires')
-                THEN pa_draw(rng_key, 'termination_count')
-                     < CASE WHEN is_experienced THEN p.total_termination_rate WHEN is_prior_year_hire THEN p.new_hire_termination_rate END
-           END AS draws_termination,
-           CASE WHEN getvariable('count_uncertainty') = 'terminations_and_hires'
-                THEN pa_draw(rng_key, 'growth_count') < abs(p.target_growth_rate)
-           END AS draws_growth
+           draws[1] < CASE WHEN is_experienced THEN p.total_termination_rate WHEN is_prior_year_hire THEN p.new_hire_termination_rate END
+               AS draws_termination,
+           CASE WHEN getvariable('count_uncertainty') = 'terminations_and_hires' THEN draws[2] < abs(p.target_growth_rate) END
+               AS draws_growth
     FROM people CROSS JOIN p
 ),
 pop AS (

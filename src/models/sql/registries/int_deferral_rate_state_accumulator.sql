@@ -15,15 +15,18 @@ previous AS (
       AND b.employee_deferral_rate > 0
 ),
 changes AS (
-    SELECT employee_id, effective_date, event_type, employee_deferral_rate, prev_employee_deferral_rate, event_sequence
+    SELECT employee_id, effective_date, event_type, employee_deferral_rate, prev_employee_deferral_rate,
+           -- the date, then the event's place in the year (an employee has far fewer than 1000 events a
+           -- year): one integer, cheaper to compare than the pair
+           (effective_date - DATE '1970-01-01') * 1000 + event_sequence AS event_order
     FROM fct_yearly_events
     WHERE simulation_year = getvariable('simulation_year')
       AND event_type IN ('enrollment', 'enrollment_change', 'deferral_match_response', 'deferral_escalation')
 ),
 summary AS (
     SELECT employee_id,
-           arg_max(employee_deferral_rate, (effective_date, event_sequence)) AS last_rate,
-           arg_max(event_type, (effective_date, event_sequence)) AS last_change,
+           arg_max(employee_deferral_rate, event_order) AS last_rate,
+           arg_max(event_type, event_order) AS last_change,
            min(employee_deferral_rate) FILTER (WHERE event_type = 'enrollment') AS enrolled_rate,
            max(effective_date) FILTER (WHERE event_type = 'enrollment') AS enrolled_on,
            count(*) FILTER (WHERE event_type = 'deferral_escalation')::INTEGER AS escalations,

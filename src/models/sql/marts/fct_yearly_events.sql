@@ -22,11 +22,27 @@ WITH events AS (
     SELECT * FROM int_deferral_match_response_events WHERE simulation_year = getvariable('simulation_year')
     UNION ALL BY NAME
     SELECT * FROM int_deferral_escalation_events WHERE simulation_year = getvariable('simulation_year')
+),
+-- numbered before param_simulation's columns join: the window sorts every column it carries
+sequenced AS (
+    SELECT *,
+           row_number() OVER (
+               PARTITION BY employee_id
+               ORDER BY CASE event_type
+                            WHEN 'termination' THEN 1 WHEN 'hire' THEN 2 WHEN 'eligibility' THEN 3
+                            WHEN 'enrollment' THEN 4 WHEN 'enrollment_change' THEN 5
+                            WHEN 'deferral_match_response' THEN 6 WHEN 'deferral_escalation' THEN 7
+                            WHEN 'promotion' THEN 8 WHEN 'raise' THEN 9
+                            ELSE 10 END,
+                        effective_date, event_type
+           )::INTEGER AS event_sequence
+    FROM events
 )
 SELECT
-    'EVT_' || substr(md5(p.scenario_id || '_' || p.plan_design_id || '_' || e.employee_id || '_'
-        || e.simulation_year || '_' || e.event_type || '_' || e.effective_date::VARCHAR || '_'
-        || coalesce(e.compensation_amount::VARCHAR, 'NULL')), 1, 24) AS event_id,
+    -- one concat_ws, not a chain of ||, each of which copies the string so far; the parts are NOT
+    -- NULL columns (schema.sql), so both join the same text
+    'EVT_' || substr(md5(concat_ws('_', p.scenario_id, p.plan_design_id, e.employee_id, e.simulation_year, e.event_type,
+                                   e.effective_date, coalesce(e.compensation_amount::VARCHAR, 'NULL'))), 1, 24) AS event_id,
     p.scenario_id,
     p.plan_design_id,
     e.employee_id,
@@ -46,19 +62,10 @@ SELECT
     e.tenure_band,
     e.event_probability,
     e.event_category,
-    row_number() OVER (
-        PARTITION BY e.employee_id
-        ORDER BY CASE e.event_type
-                     WHEN 'termination' THEN 1 WHEN 'hire' THEN 2 WHEN 'eligibility' THEN 3
-                     WHEN 'enrollment' THEN 4 WHEN 'enrollment_change' THEN 5
-                     WHEN 'deferral_match_response' THEN 6 WHEN 'deferral_escalation' THEN 7
-                     WHEN 'promotion' THEN 8 WHEN 'raise' THEN 9
-                     ELSE 10 END,
-                 e.effective_date, e.event_type
-    )::INTEGER AS event_sequence,
+    e.event_sequence,
     p.run_started_at AS created_at,
     p.scenario_id AS parameter_scenario_id,
     'planalign_sql' AS parameter_source,
     'VALID' AS data_quality_flag
-FROM events e
+FROM sequenced e
 CROSS JOIN param_simulation p

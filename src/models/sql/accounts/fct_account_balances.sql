@@ -41,7 +41,7 @@ deferrals AS (
 -- Each source's contributions of the year, and the part paid during the year (what is paid on Dec 31,
 -- the true-up, reallocated forfeitures and the top-heavy minimum, earns nothing that year). Only the
 -- match and the core have more than one row an employee to add up.
-contributions AS (
+contributed AS (
     SELECT employee_id, 'pre_tax' AS source, amount - roth AS contributions, amount - roth AS contributions_during_year
     FROM deferrals
     UNION ALL
@@ -70,6 +70,11 @@ contributions AS (
         WHERE simulation_year = getvariable('simulation_year') AND added_as_core <> 0
     )
     GROUP BY employee_id
+),
+-- Nothing paid in is the same as no row (the join below reads a missing one as 0), and most sources
+-- of most employees pay nothing (no Roth, no true-up, no deferrals): dropped before the join.
+contributions AS (
+    SELECT * FROM contributed WHERE contributions <> 0 OR contributions_during_year <> 0
 ),
 leavers AS (
     SELECT employee_id, year(termination_date) AS termination_year FROM int_plan_eligibility

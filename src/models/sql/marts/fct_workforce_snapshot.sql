@@ -3,15 +3,14 @@
 -- (computed once, with the contribution base, from the salary timeline) and the DC-plan state:
 -- eligibility, enrollment and deferral rate at year end, deferrals, employer match and core.
 -- Amounts DECIMAL(18,2) dollars.
-WITH events AS (
-    SELECT * FROM fct_yearly_events WHERE simulation_year = getvariable('simulation_year')
-),
-terminations AS (
+WITH terminations AS (
     SELECT employee_id, effective_date AS termination_date, event_details AS termination_reason
-    FROM events WHERE event_type = 'termination'
+    FROM fct_yearly_events
+    WHERE simulation_year = getvariable('simulation_year') AND event_type = 'termination'
 ),
 promotions AS (
-    SELECT employee_id, level_id AS promoted_level_id FROM events WHERE event_type = 'promotion'
+    SELECT employee_id, level_id AS promoted_level_id FROM fct_yearly_events
+    WHERE simulation_year = getvariable('simulation_year') AND event_type = 'promotion'
 ),
 pay AS (
     SELECT employee_id, arg_max(salary, period_number) AS final_salary

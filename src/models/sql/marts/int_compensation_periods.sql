@@ -2,11 +2,9 @@
 -- a census employee hired during the first year; a hire's salary from the hire date), then a new period at each promotion and raise in date order; the last period ends at
 -- termination (inclusive) or Dec 31. The one pay timeline behind prorated pay, contributions, match
 -- and core (defect D7). Salaries DECIMAL(18,2) dollars a year.
-WITH events AS (
-    SELECT * FROM fct_yearly_events WHERE simulation_year = getvariable('simulation_year')
-),
-terminations AS (
-    SELECT employee_id, effective_date AS termination_date FROM events WHERE event_type = 'termination'
+WITH terminations AS (
+    SELECT employee_id, effective_date AS termination_date FROM fct_yearly_events
+    WHERE simulation_year = getvariable('simulation_year') AND event_type = 'termination'
 ),
 changes AS (
     SELECT employee_id, greatest(make_date(getvariable('simulation_year'), 1, 1), employee_hire_date) AS period_start,
@@ -16,8 +14,8 @@ changes AS (
     UNION ALL
     SELECT employee_id, effective_date, compensation_amount,
            CASE event_type WHEN 'hire' THEN 1 WHEN 'promotion' THEN 2 ELSE 3 END
-    FROM events
-    WHERE event_type IN ('hire', 'promotion', 'raise')
+    FROM fct_yearly_events
+    WHERE simulation_year = getvariable('simulation_year') AND event_type IN ('hire', 'promotion', 'raise')
 )
 SELECT
     getvariable('simulation_year')::INTEGER AS simulation_year,

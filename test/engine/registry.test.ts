@@ -73,14 +73,16 @@ describe('model registry', () => {
   it('draws only from declared random streams: each once a year in int_random_draws, read by the models from it', () => {
     const runner = new ModelRunner(undefined as never);
     const declared = RNG_STREAMS as readonly string[];
-    // Each stream's column is its salt's high half in stage 1 and its low half in stage 2, under its own name.
+    // Each stream's column holds its own salt's halves (salt_hi, salt_lo), mixed in stage 1 and stage 2 under its own name.
     const draws = runner.sql(MODELS.find((m) => m.name === 'int_random_draws')!);
-    const stage1 = [...draws.matchAll(/xor\(key_hi, pa_salt_hi\('([a-z0-9_]+)'\)\) AS ([a-z0-9_]+)/g)];
-    const stage2 = [...draws.matchAll(/xor\(([a-z0-9_]+), xor\(key_lo, pa_salt_lo\('([a-z0-9_]+)'\)\)\) AS ([a-z0-9_]+)/g)];
-    for (const [text, salt, column] of stage1) expect(column, text).toBe(salt);
-    for (const [text, input, salt, column] of stage2) expect([input, column], text).toEqual([salt, salt]);
-    const streams = stage1.map((m) => m[1]!);
-    expect(stage2.map((m) => m[2]!)).toEqual(streams);
+    const saltHi = [...draws.matchAll(/\bhi\['([a-z0-9_]+)'\] AS ([a-z0-9_]+)/g)];
+    const saltLo = [...draws.matchAll(/\blo\['([a-z0-9_]+)'\] AS ([a-z0-9_]+)/g)];
+    const stage1 = [...draws.matchAll(/\(xor\(key_hi, ([a-z0-9_]+)\) \* 2146121005\) & 4294967295 AS ([a-z0-9_]+)/g)];
+    const stage2 = [...draws.matchAll(/\(xor\(xor\(c\.([a-z0-9_]+), c\.key_lo\), s\.([a-z0-9_]+)\) \* 2146121005\) & 4294967295 AS ([a-z0-9_]+)/g)];
+    for (const [text, salt, column] of [...saltHi, ...saltLo, ...stage1]) expect(column, text).toBe(salt);
+    for (const [text, input, salt, column] of stage2) expect([input, salt], text).toEqual([column, column]);
+    const streams = saltHi.map((m) => m[1]!);
+    for (const layer of [saltLo, stage1, stage2]) expect(layer.map((m) => m.at(-1))).toEqual(streams);
     expect(new Set(streams).size).toBe(streams.length);
     expect(streams.length).toBeGreaterThan(15);
     expect(streams.filter((stream) => !declared.includes(stream))).toEqual([]);
@@ -88,7 +90,7 @@ describe('model registry', () => {
     const read = new Set<string>();
     for (const model of MODELS.filter((m) => m.name !== 'int_random_draws')) {
       const sql = runner.sql(model).replace(/--.*$/gm, '');
-      expect(sql, model.name).not.toMatch(/pa_salts|pa_salt_hi|pa_salt_lo/);
+      expect(sql, model.name).not.toMatch(/pa_salts/);
       if (!/\bint_random_draws\b/.test(sql)) continue;
       const alias = /\bint_random_draws (\w+) USING \(employee_id\)/.exec(sql)?.[1];
       expect(alias, `${model.name} joins int_random_draws under an alias, by employee_id`).toBeDefined();

@@ -38,7 +38,7 @@ deferral AS (
 amounts AS (
     SELECT pop.employee_id, pop.employee_birth_date,
            year(make_date(y.yr, 12, 31)) - year(pop.employee_birth_date) AS age_at_year_end,
-           -- pa_prorate's division in BIGINT when the cent-days fit (HUGEINT's is ~35x slower)
+           -- the cent-days spread over the year, to the cent: in BIGINT when they fit (HUGEINT's division is ~35x slower)
            (CASE WHEN pay.salary_cent_days < 4611686018427387904
                  THEN pa_round_ratio(pay.salary_cent_days::BIGINT, y.days_in_year)
                  ELSE pa_round_ratio(pay.salary_cent_days, y.days_in_year::HUGEINT) END / 100)::DECIMAL(18,2) AS prorated_pay,
